@@ -1,0 +1,1 @@
+package io.dino.client; class Placeholder {}

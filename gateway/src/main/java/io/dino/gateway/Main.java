@@ -1,1 +1,112 @@
-package io.dino.gateway; public class Main { public static void main(String[] a){} }
+package io.dino.gateway;
+
+import io.dino.gateway.auth.TokenMinter;
+import io.dino.gateway.config.ConfigLoader;
+import io.dino.gateway.config.GatewayConfig;
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The gateway's command line.
+ * <pre>
+ *   dino-gateway [run] [--config FILE]                          start a node
+ *   dino-gateway token USER [--roles a,b] [--ttl SECONDS] [--config FILE]   print a client token
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        String command = !arguments.isEmpty() && !arguments.getFirst().startsWith("--") ? arguments.removeFirst() : "run";
+        try {
+            Optional<Path> configFile = option(arguments, "--config").map(Path::of);
+            switch (command) {
+                case "run" -> run(configFile, arguments);
+                case "token" -> token(configFile, arguments, System.out);
+                default -> throw new IllegalArgumentException("unknown command '" + command + "' (use run or token)");
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("dino: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(Optional<Path> configFile, List<String> rest) throws InterruptedException {
+        requireNoMore(rest);
+        LogConfig.configureRuntime();
+        Config config = ConfigLoader.load(configFile);
+        DinoNode node = DinoNode.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.shutdown();
+            stopped.countDown();
+        }, "dino-shutdown"));
+        printBanner(node, configFile);
+        stopped.await();
+    }
+
+    private static void printBanner(DinoNode node, Optional<Path> configFile) {
+        String host = node.config().wsPath();
+        int port = node.port();
+        String base = "127.0.0.1:" + port;
+        System.out.printf("""
+
+                Dino node %s is up (engine: %s, config: %s)
+                  WebSocket   ws://%s%s
+                  gRPC        %s  (service dino.v1.Backend, header x-api-key)
+                  health      http://%s/observe/health
+                  metrics     http://%s/observe/metrics
+                Get a client token:  ./dino token alice%s
+                Stop with Ctrl-C (sessions are told to reconnect elsewhere).
+                %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
+                configFile.map(Path::toString).orElse("defaults"), base, host, base, base, base,
+                configFile.map(path -> " --config " + path).orElse(""));
+    }
+
+    static void token(Optional<Path> configFile, List<String> rest, PrintStream out) {
+        List<String> roles = option(rest, "--roles").map(value -> List.of(value.split(","))).orElse(List.of());
+        Duration ttl = option(rest, "--ttl").map(value -> Duration.ofSeconds(Long.parseLong(value))).orElse(Duration.ZERO);
+        if (rest.size() != 1) {
+            throw new IllegalArgumentException("usage: token USER [--roles a,b] [--ttl SECONDS] [--config FILE]");
+        }
+        GatewayConfig config = ConfigLoader.gateway(ConfigLoader.load(configFile));
+        TokenMinter minter = new TokenMinter(config.auth(), InstantSource.system());
+        if (!minter.canMint()) {
+            throw new IllegalStateException("the configuration has no dino.auth.hmac-secrets to sign tokens with");
+        }
+        out.println(minter.mint(rest.getFirst(), new LinkedHashSet<>(roles), Map.of(), ttl).token());
+    }
+
+    private static Optional<String> option(List<String> arguments, String name) {
+        int index = arguments.indexOf(name);
+        if (index < 0) {
+            return Optional.empty();
+        }
+        if (index + 1 >= arguments.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = arguments.get(index + 1);
+        arguments.subList(index, index + 2).clear();
+        return Optional.of(value);
+    }
+
+    private static void requireNoMore(List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new IllegalArgumentException("unexpected arguments " + rest);
+        }
+    }
+}

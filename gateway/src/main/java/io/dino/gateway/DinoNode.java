@@ -1,0 +1,190 @@
+package io.dino.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dino.gateway.auth.ApiKeys;
+import io.dino.gateway.auth.TokenMinter;
+import io.dino.gateway.auth.TokenVerifier;
+import io.dino.gateway.config.ConfigLoader;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.core.Hub;
+import io.dino.gateway.core.Ids;
+import io.dino.gateway.core.Operations;
+import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
+import io.dino.gateway.edge.grpc.BackendService;
+import io.dino.gateway.edge.grpc.CallTracker;
+import io.dino.gateway.edge.json.JsonBodies;
+import io.dino.gateway.edge.ws.WsEndpoint;
+import io.dino.gateway.engine.Engine;
+import io.dino.gateway.engine.memory.IdempotencyCache;
+import io.dino.gateway.engine.memory.MemoryBroker;
+import io.dino.gateway.engine.memory.MemoryPresenceStore;
+import io.dino.gateway.ops.Drain;
+import io.dino.gateway.ops.GatewayMetrics;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MetricsConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcReflectionFeature;
+import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running gateway node, wired by hand: config → engine → core → edges → server. Tests start
+ * nodes through {@link #start(Config)} exactly as {@code Main} does.
+ */
+public final class DinoNode implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(DinoNode.class.getName());
+    /** Helidon closes a socket whose single frame exceeds this; smaller oversized frames get FRAME_TOO_LARGE. */
+    private static final int HARD_FRAME_LIMIT_FACTOR = 4;
+
+    private final GatewayConfig config;
+    private final Engine engine;
+    private final GatewayMetrics metrics;
+    private final WsEndpoint wsEndpoint;
+    private final CallTracker calls;
+    private final HealthStatusManager grpcHealth;
+    private final Drain drain;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService timers;
+    private final WebServer server;
+    private final Hub hub;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private DinoNode(Config root) {
+        this.config = ConfigLoader.gateway(root);
+        InstantSource clock = InstantSource.system();
+        ObjectMapper mapper = new ObjectMapper();
+        MeterRegistry registry = Metrics.globalRegistry();
+        this.metrics = new GatewayMetrics(registry);
+        this.engine = memoryEngine(config, clock);
+        this.hub = new Hub(engine.broker(), WsEndpoint.eventEncoder(mapper), metrics);
+        engine.broker().start(hub);
+        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), hub, config, metrics, clock);
+
+        this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-writer-", 0).factory());
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("dino-timer").daemon().factory());
+        TokenVerifier verifier = new TokenVerifier(config.auth());
+        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, writers, timers);
+        this.calls = new CallTracker(metrics);
+        this.grpcHealth = new HealthStatusManager();
+        this.drain = new Drain();
+
+        ApiKeys apiKeys = new ApiKeys(config.apiKeys());
+        if (apiKeys.isEmpty()) {
+            LOG.log(Level.WARNING, "no dino.api-keys configured: every backend API call will be refused");
+        }
+        BackendService backend = new BackendService(operations, new JsonBodies(mapper),
+                new TokenMinter(config.auth(), clock), metrics);
+        this.server = WebServer.builder()
+                .config(root.get("server"))
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder()
+                        .maxFrameLength(config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR)
+                        .origins(config.allowedOrigins())
+                        .build())
+                .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
+                .addRouting(GrpcRouting.builder()
+                        .intercept(calls, new ApiKeyInterceptor(apiKeys))
+                        .service(backend)
+                        .service(grpcHealth.getHealthService()))
+                .addFeature(GrpcReflectionFeature.create())
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .addCheck(this::readiness, HealthCheckType.READINESS, "dino")
+                                .build())
+                        .addObserver(MetricsObserver.builder()
+                                .meterRegistry(registry)
+                                .metricsConfig(MetricsConfig.create(root.get("metrics")))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** Builds and starts a node from the whole configuration tree (server and dino sections). */
+    public static DinoNode start(Config root) {
+        DinoNode node = new DinoNode(root);
+        node.server.start();
+        node.grpcHealth.setStatus("", ServingStatus.SERVING);
+        LOG.log(Level.INFO, "node {0} started on port {1} with the {2} engine",
+                node.config.nodeId(), node.port(), node.engine.name());
+        return node;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Sessions authenticated on this node. */
+    public int sessionCount() {
+        return hub.sessionCount();
+    }
+
+    /** Graceful shutdown: see {@link Drain}. Safe to call more than once. */
+    public void shutdown() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        grpcHealth.enterTerminalState();
+        try {
+            drain.run(wsEndpoint.shutdownTasks(), wsEndpoint::openConnections, calls::refuseNewCalls, calls::awaitIdle,
+                    config.shutdown().drainPeriod(), config.shutdown().grpcGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        writers.shutdown();
+        timers.shutdownNow();
+        engine.close();
+        metrics.close();
+        LOG.log(Level.INFO, "node {0} stopped", config.nodeId());
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private HealthCheckResponse readiness() {
+        boolean ready = !drain.isDraining();
+        return HealthCheckResponse.builder()
+                .status(ready)
+                .detail("engine", engine.name())
+                .detail("node", config.nodeId())
+                .detail("draining", drain.isDraining())
+                .build();
+    }
+
+    private static Engine memoryEngine(GatewayConfig config, InstantSource clock) {
+        String epoch = Ids.next(clock.millis()).substring(10, 18).toLowerCase(java.util.Locale.ROOT);
+        MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(),
+                new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock));
+        return new Engine("memory", broker, new MemoryPresenceStore());
+    }
+}

@@ -1,0 +1,117 @@
+package io.dino.gateway.config;
+
+import io.dino.gateway.auth.AuthSettings;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads configuration: environment variables override system properties, which override the YAML
+ * file, which overrides the defaults written here. An invalid value stops the node with a message
+ * naming the key.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    /** The whole configuration tree (server and dino sections) from a YAML file plus overrides. */
+    public static Config load(Optional<Path> file) {
+        Config.Builder builder = Config.builder();
+        file.ifPresent(path -> {
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException("config file " + path + " does not exist or is not readable");
+            }
+            builder.addSource(ConfigSources.file(path));
+        });
+        return builder.build();
+    }
+
+    /** The typed {@code dino} section. */
+    public static GatewayConfig gateway(Config root) {
+        Config dino = root.get("dino");
+        Config auth = dino.get("auth");
+        Config limits = dino.get("limits");
+        Config history = dino.get("history");
+        Config shutdown = dino.get("shutdown");
+        String nodeId = dino.get("node-id").asString().orElse("");
+        return new GatewayConfig(
+                nodeId.isBlank() ? "n-" + UUID.randomUUID().toString().substring(0, 8) : nodeId,
+                engine(dino.get("engine")),
+                new AuthSettings(
+                        auth.get("hmac-secrets").asList(String.class).orElse(List.of()),
+                        auth.get("public-keys").asNodeList().orElse(List.of()).stream()
+                                .map(key -> new AuthSettings.PublicKeySetting(
+                                        key.get("kid").asString().orElse(""),
+                                        key.get("pem").asString().orElseThrow(() -> invalid(key.key() + ".pem", "is required"))))
+                                .toList(),
+                        auth.get("issuer").asString().filter(s -> !s.isBlank()),
+                        auth.get("audience").asString().filter(s -> !s.isBlank()),
+                        positive(auth.get("clock-skew"), Duration.ofSeconds(30), true),
+                        positive(auth.get("token-ttl"), Duration.ofHours(1), false)),
+                dino.get("api-keys").asList(String.class).orElse(List.of()),
+                dino.get("ws-path").asString().orElse("/ws"),
+                new LinkedHashSet<>(dino.get("allowed-origins").asList(String.class).orElse(List.of())),
+                new GatewayConfig.Limits(
+                        positive(limits.get("max-frame-bytes"), 65_536),
+                        positive(limits.get("max-message-bytes"), 16_384),
+                        positive(limits.get("max-rooms-per-session"), 100),
+                        positive(limits.get("outbound-queue-frames"), 1_024),
+                        positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false)),
+                new GatewayConfig.History(
+                        positive(history.get("retained-per-log"), 1_000),
+                        positive(history.get("default-limit"), 50),
+                        positive(history.get("max-limit"), 500),
+                        positive(history.get("idempotency-window"), Duration.ofMinutes(5), false)),
+                new GatewayConfig.Shutdown(
+                        positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
+                        positive(shutdown.get("grpc-grace"), Duration.ofSeconds(10), true)));
+    }
+
+    private static GatewayConfig.EngineKind engine(Config node) {
+        String name = node.asString().orElse("memory");
+        try {
+            return GatewayConfig.EngineKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(node.key().toString(), "must be one of memory; got '" + name + "'");
+        }
+    }
+
+    private static int positive(Config node, int defaultValue) {
+        int value;
+        try {
+            value = node.asInt().orElse(defaultValue);
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be a whole number");
+        }
+        if (value <= 0) {
+            throw invalid(node.key().toString(), "must be greater than 0, got " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(Config node, Duration defaultValue, boolean zeroAllowed) {
+        Duration value;
+        try {
+            value = node.as(Duration.class).orElse(defaultValue);
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be an ISO-8601 duration such as PT30S or PT5M");
+        }
+        if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+            throw invalid(node.key().toString(), "must be " + (zeroAllowed ? "0 or more" : "more than 0") + ", got " + value);
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException invalid(String key, String problem) {
+        return new IllegalArgumentException("configuration key " + key + " " + problem);
+    }
+}

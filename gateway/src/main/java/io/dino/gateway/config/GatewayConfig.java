@@ -1,0 +1,60 @@
+package io.dino.gateway.config;
+
+import io.dino.gateway.auth.AuthSettings;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a node reads from the {@code dino} section of its configuration, read once at start.
+ * docs/configuration.md documents every key; {@link ConfigLoader} holds the defaults.
+ *
+ * @param nodeId   this node's id in the cluster (random when not set)
+ * @param engine   which shared-state engine to run on
+ * @param auth     client token settings
+ * @param apiKeys  keys backend services present on the gRPC API
+ * @param wsPath   HTTP path of the WebSocket endpoint
+ * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any origin
+ * @param limits   per-session and per-message limits
+ * @param history  log retention and history query bounds
+ * @param shutdown graceful shutdown pacing
+ */
+public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
+                            Set<String> allowedOrigins,
+                            Limits limits, History history, Shutdown shutdown) {
+
+    public GatewayConfig {
+        apiKeys = List.copyOf(apiKeys);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+    }
+
+    public enum EngineKind { MEMORY }
+
+    /**
+     * @param maxFrameBytes       largest accepted WebSocket text frame (a bigger one gets FRAME_TOO_LARGE)
+     * @param maxMessageBytes     largest message body, as JSON text
+     * @param maxRoomsPerSession  rooms one session may be in at once
+     * @param outboundQueueFrames frames queued for one session before it counts as a slow consumer
+     * @param authTimeout         time a new socket has to send {@code connect}
+     */
+    public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
+                         Duration authTimeout) {
+    }
+
+    /**
+     * @param retainedPerLog    publications each room or user log keeps for history and recovery
+     * @param defaultLimit      messages a history query returns when it names no limit
+     * @param maxLimit          most messages one history query may return
+     * @param idempotencyWindow how long an idempotency key is remembered
+     */
+    public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow) {
+    }
+
+    /**
+     * @param drainPeriod sessions are closed spread over this period, so clients don't reconnect all at once
+     * @param grpcGrace   how long in-flight gRPC calls may take to finish before the server stops
+     */
+    public record Shutdown(Duration drainPeriod, Duration grpcGrace) {
+    }
+}

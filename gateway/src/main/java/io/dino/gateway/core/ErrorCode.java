@@ -1,0 +1,56 @@
+package io.dino.gateway.core;
+
+/**
+ * Every error a client or backend can get, with a stable number and name. docs/protocol.md lists
+ * them; a test keeps that list and this enum in step.
+ *
+ * <p>Ranges: 40xx the request was wrong (fix it; retrying the same request fails again), 401x
+ * authentication, 403x–404x refused by rules or state, 408x–409x the server ended the session,
+ * 50xx the server could not do it now (temporary: retry, reconnect).
+ * Codes 4000–4999 double as WebSocket close codes when an error ends the session.
+ */
+public enum ErrorCode {
+    MALFORMED_FRAME(4000, false, "the frame is not a JSON object"),
+    UNKNOWN_COMMAND(4001, false, "no such command"),
+    MISSING_FIELD(4002, false, "a required field is missing"),
+    INVALID_VALUE(4003, false, "a field has the wrong type or an invalid value"),
+    FRAME_TOO_LARGE(4004, false, "the frame is larger than allowed"),
+    MESSAGE_TOO_LARGE(4005, false, "the message body is larger than allowed"),
+    EMPTY_MESSAGE(4006, false, "the message body is empty"),
+    UNSUPPORTED_PROTOCOL(4007, false, "the requested protocol version is not supported"),
+    NOT_AUTHENTICATED(4010, false, "send connect with a token first"),
+    INVALID_TOKEN(4011, false, "the token is malformed, forged or not acceptable"),
+    TOKEN_EXPIRED(4012, false, "the token has expired"),
+    ALREADY_CONNECTED(4013, false, "this session is already authenticated"),
+    NOT_ALLOWED(4030, false, "not allowed"),
+    NOT_IN_ROOM(4031, false, "join the room first"),
+    TOO_MANY_ROOMS(4032, false, "the session is in too many rooms"),
+    SLOW_CONSUMER(4080, true, "the client did not read fast enough"),
+    DISCONNECTED(4090, false, "disconnected by the server"),
+    INTERNAL(5000, true, "internal error"),
+    UNAVAILABLE(5030, true, "temporarily unavailable; retry"),
+    SHUTTING_DOWN(5031, true, "the node is shutting down; reconnect");
+
+    private final int code;
+    private final boolean temporary;
+    private final String defaultMessage;
+
+    ErrorCode(int code, boolean temporary, String defaultMessage) {
+        this.code = code;
+        this.temporary = temporary;
+        this.defaultMessage = defaultMessage;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** Whether the same request may succeed later (retry, or reconnect for session-ending errors). */
+    public boolean temporary() {
+        return temporary;
+    }
+
+    public String defaultMessage() {
+        return defaultMessage;
+    }
+}

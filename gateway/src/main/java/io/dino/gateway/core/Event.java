@@ -1,0 +1,27 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.engine.Publication;
+
+/** What the server pushes to a session, independent of the wire format. */
+public sealed interface Event {
+
+    /** A message stored in a room's log. */
+    record RoomMessage(Publication publication) implements Event {
+    }
+
+    /** A message stored in the recipient user's inbox log. */
+    record PrivateMessage(Publication publication) implements Event {
+    }
+
+    /** A message to every session; not stored. */
+    record BroadcastMessage(Publication publication) implements Event {
+    }
+
+    /** A user's first session joined the room, or their last session left it. */
+    record Membership(String room, String user, boolean joined) implements Event {
+    }
+
+    /** The server is about to close the session. */
+    record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
+    }
+}

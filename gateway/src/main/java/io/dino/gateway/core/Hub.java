@@ -1,0 +1,129 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.DeliveryListener;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.ops.GatewayMetrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's sessions, by user and by room, and the fan-out of what the engine delivers.
+ *
+ * <p>The hub subscribes the node to a log when the first local session needs it and unsubscribes when
+ * the last one goes. That change happens inside the map's per-key update, so a join and a leave
+ * racing on the same room cannot leave the node subscribed without sessions or the reverse.
+ */
+public final class Hub implements DeliveryListener {
+
+    private final Broker broker;
+    private final EventEncoder encoder;
+    private final GatewayMetrics metrics;
+    private final Map<String, Set<Session>> sessionsByRoom = new ConcurrentHashMap<>();
+    private final Map<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+    public Hub(Broker broker, EventEncoder encoder, GatewayMetrics metrics) {
+        this.broker = broker;
+        this.encoder = encoder;
+        this.metrics = metrics;
+    }
+
+    void add(Session session) {
+        sessions.add(session);
+        addTo(sessionsByUser, session.user(), session, LogId.user(session.user()));
+    }
+
+    void remove(Session session) {
+        sessions.remove(session);
+        removeFrom(sessionsByUser, session.user(), session, LogId.user(session.user()));
+    }
+
+    void addToRoom(String room, Session session) {
+        addTo(sessionsByRoom, room, session, LogId.room(room));
+    }
+
+    void removeFromRoom(String room, Session session) {
+        removeFrom(sessionsByRoom, room, session, LogId.room(room));
+    }
+
+    /** Sessions of a user on this node. */
+    List<Session> sessionsOf(String user) {
+        Set<Session> userSessions = sessionsByUser.get(user);
+        return userSessions == null ? List.of() : List.copyOf(userSessions);
+    }
+
+    /** Every session on this node. */
+    public List<Session> sessions() {
+        return new ArrayList<>(sessions);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public void onPublication(Publication publication) {
+        LogId log = publication.log();
+        if (log.isRoom()) {
+            fanOut(sessionsByRoom.get(log.name()), new Event.RoomMessage(publication));
+        } else {
+            fanOut(sessionsByUser.get(log.name()), new Event.PrivateMessage(publication));
+        }
+    }
+
+    @Override
+    public void onBroadcast(Publication publication) {
+        fanOut(sessions, new Event.BroadcastMessage(publication));
+    }
+
+    @Override
+    public void onMembership(String room, String user, boolean joined) {
+        fanOut(sessionsByRoom.get(room), new Event.Membership(room, user, joined));
+    }
+
+    /** Sends the disconnect event to a session and closes it. */
+    void disconnect(Session session, Event.Disconnect disconnect) {
+        session.outbound().disconnect(disconnect, encoder.encode(disconnect));
+    }
+
+    private void fanOut(Set<Session> recipients, Event event) {
+        if (recipients == null || recipients.isEmpty()) {
+            return;
+        }
+        String frame = encoder.encode(event);
+        int delivered = 0;
+        for (Session recipient : recipients) {
+            recipient.outbound().send(frame);
+            delivered++;
+        }
+        metrics.delivered(event, delivered);
+    }
+
+    private void addTo(Map<String, Set<Session>> index, String key, Session session, LogId log) {
+        index.compute(key, (k, members) -> {
+            Set<Session> updated = members == null ? ConcurrentHashMap.newKeySet() : members;
+            if (updated.isEmpty()) {
+                broker.subscribe(log);
+            }
+            updated.add(session);
+            return updated;
+        });
+    }
+
+    private void removeFrom(Map<String, Set<Session>> index, String key, Session session, LogId log) {
+        index.computeIfPresent(key, (k, members) -> {
+            members.remove(session);
+            if (members.isEmpty()) {
+                broker.unsubscribe(log);
+                return null;
+            }
+            return members;
+        });
+    }
+}

@@ -1,0 +1,266 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.auth.Principal;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Draft;
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.ops.GatewayMetrics;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every operation a client session or a backend service can perform, in one place, so both edges
+ * apply the same rules: validate, check membership and limits, then change shared state through
+ * the engine. Errors are {@link DinoException}s; engine failures become UNAVAILABLE, never success.
+ */
+public final class Operations {
+
+    /** Result of a join: where the room's log stands now and who is in the room. */
+    public record JoinResult(String room, Position position, List<String> members) {
+    }
+
+    /** The latest messages of a room, oldest first, and where its log stands. */
+    public record HistoryResult(String room, Position position, List<Publication> messages) {
+    }
+
+    private static final String SYSTEM_SENDER = "system";
+
+    private final String nodeId;
+    private final Broker broker;
+    private final PresenceStore presence;
+    private final Hub hub;
+    private final GatewayConfig.Limits limits;
+    private final GatewayConfig.History history;
+    private final GatewayMetrics metrics;
+    private final InstantSource clock;
+
+    public Operations(String nodeId, Broker broker, PresenceStore presence, Hub hub, GatewayConfig config,
+                      GatewayMetrics metrics, InstantSource clock) {
+        this.nodeId = nodeId;
+        this.broker = broker;
+        this.presence = presence;
+        this.hub = hub;
+        this.limits = config.limits();
+        this.history = config.history();
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    // ---- sessions
+
+    public Session open(Principal principal, Outbound outbound) {
+        Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
+        engine(() -> presence.connect(session.ref()));
+        hub.add(session);
+        return session;
+    }
+
+    /** Removes a closed session everywhere: its rooms (with leave events), the hub, presence. */
+    public void close(Session session) {
+        for (String room : List.copyOf(session.rooms())) {
+            try {
+                leave(session, room);
+            } catch (DinoException e) {
+                // the engine is down; the session is gone regardless, and presence is reconciled by the engine
+            }
+        }
+        hub.remove(session);
+        try {
+            presence.disconnect(session.ref());
+        } catch (EngineUnavailableException ignored) {
+            // as above
+        }
+    }
+
+    public void disconnect(Session session, ErrorCode code, String reason, boolean reconnect) {
+        hub.disconnect(session, new Event.Disconnect(code, reason, reconnect));
+    }
+
+    // ---- rooms
+
+    public JoinResult join(Session session, String room) {
+        Names.room(room);
+        if (!session.isIn(room)) {
+            if (session.roomCount() >= limits.maxRoomsPerSession()) {
+                throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
+                        "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
+            }
+            session.rooms().add(room);
+            hub.addToRoom(room, session);
+            boolean firstSession;
+            try {
+                firstSession = engine(() -> presence.join(room, session.ref()));
+            } catch (DinoException e) {
+                session.rooms().remove(room);
+                hub.removeFromRoom(room, session);
+                throw e;
+            }
+            if (firstSession) {
+                engine(() -> {
+                    broker.announceMembership(room, session.user(), true);
+                    return null;
+                });
+            }
+        }
+        return new JoinResult(room, engine(() -> broker.top(LogId.room(room))), engine(() -> presence.members(room)));
+    }
+
+    public void leave(Session session, String room) {
+        Names.room(room);
+        if (!session.rooms().remove(room)) {
+            throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
+        }
+        hub.removeFromRoom(room, session);
+        if (engine(() -> presence.leave(room, session.ref()))) {
+            engine(() -> {
+                broker.announceMembership(room, session.user(), false);
+                return null;
+            });
+        }
+    }
+
+    public List<String> members(String room) {
+        Names.room(room);
+        return engine(() -> presence.members(room));
+    }
+
+    public HistoryResult history(String room, int limit) {
+        Names.room(room);
+        if (limit < 1 || limit > history.maxLimit()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "limit must be 1-" + history.maxLimit());
+        }
+        LogId log = LogId.room(room);
+        List<Publication> messages = engine(() -> broker.latest(log, limit));
+        Position top = messages.isEmpty() ? engine(() -> broker.top(log)) : messages.getLast().position();
+        return new HistoryResult(room, top, messages);
+    }
+
+    public int defaultHistoryLimit() {
+        return history.defaultLimit();
+    }
+
+    // ---- messages from sessions
+
+    public Publication sendToRoom(Session session, String room, String bodyJson) {
+        Names.room(room);
+        if (!session.isIn(room)) {
+            throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
+        }
+        return publish(LogId.room(room), session.user(), bodyJson, "");
+    }
+
+    public Publication sendPrivate(Session session, String recipient, String bodyJson) {
+        Names.user(recipient);
+        return publish(LogId.user(recipient), session.user(), bodyJson, "");
+    }
+
+    // ---- backend operations
+
+    public Publication publishToRoom(String room, String sender, String bodyJson, String idempotencyKey) {
+        Names.room(room);
+        return publish(LogId.room(room), senderOrSystem(sender), bodyJson, idempotencyKey);
+    }
+
+    /** Publishes to each distinct user's inbox, in order; the idempotency key applies per user. */
+    public List<Publication> publishToUsers(List<String> users, String sender, String bodyJson, String idempotencyKey) {
+        LinkedHashSet<String> distinct = new LinkedHashSet<>(users);
+        distinct.forEach(Names::user);
+        List<Publication> results = new ArrayList<>(distinct.size());
+        for (String user : distinct) {
+            results.add(publish(LogId.user(user), senderOrSystem(sender), bodyJson, idempotencyKey));
+        }
+        return results;
+    }
+
+    public Publication broadcast(String sender, String bodyJson) {
+        checkBody(bodyJson);
+        long now = clock.millis();
+        Publication publication = new Publication(Ids.next(now), null, senderOrSystem(sender), now, null, bodyJson);
+        engine(() -> {
+            broker.broadcast(publication);
+            return null;
+        });
+        return publication;
+    }
+
+    /** Closes every session of the user on this node; returns how many. */
+    public int disconnectUser(String user, String reason, boolean reconnect) {
+        Names.user(user);
+        List<Session> userSessions = hub.sessionsOf(user);
+        for (Session session : userSessions) {
+            disconnect(session, ErrorCode.DISCONNECTED, reason.isBlank() ? "disconnected by the server" : reason, reconnect);
+        }
+        return userSessions.size();
+    }
+
+    public List<String> onlineUsers() {
+        return engine(presence::onlineUsers);
+    }
+
+    public List<String> online(List<String> users) {
+        users.forEach(Names::user);
+        return engine(() -> presence.online(users));
+    }
+
+    // ----
+
+    private Publication publish(LogId log, String sender, String bodyJson, String idempotencyKey) {
+        checkBody(bodyJson);
+        long now = clock.millis();
+        Draft draft = new Draft(Ids.next(now), sender, now, bodyJson, idempotencyKey);
+        long started = System.nanoTime();
+        Publication publication = engine(() -> broker.publish(log, draft));
+        metrics.published(System.nanoTime() - started);
+        return publication;
+    }
+
+    private void checkBody(String bodyJson) {
+        if (utf8Length(bodyJson) > limits.maxMessageBytes()) {
+            throw new DinoException(ErrorCode.MESSAGE_TOO_LARGE,
+                    "the body is larger than " + limits.maxMessageBytes() + " bytes");
+        }
+    }
+
+    private static String senderOrSystem(String sender) {
+        if (sender == null || sender.isBlank()) {
+            return SYSTEM_SENDER;
+        }
+        return Names.user(sender);
+    }
+
+    private static <T> T engine(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (EngineUnavailableException e) {
+            throw new DinoException(ErrorCode.UNAVAILABLE, "the message store is unavailable; retry: " + e.getMessage());
+        }
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

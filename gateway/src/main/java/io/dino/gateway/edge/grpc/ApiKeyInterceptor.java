@@ -1,0 +1,43 @@
+package io.dino.gateway.edge.grpc;
+
+import io.dino.gateway.auth.ApiKeys;
+import io.dino.api.v1.BackendGrpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+/**
+ * Lets a call to the backend API through only with a configured key in the {@code x-api-key} header.
+ * The gRPC health and reflection services stay open: probes and grpcurl need no key.
+ */
+public final class ApiKeyInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ApiKeys keys;
+
+    public ApiKeyInterceptor(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!BackendGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+            return next.startCall(call, headers);
+        }
+        String presented = headers.get(API_KEY);
+        if (presented == null) {
+            call.close(Status.UNAUTHENTICATED.withDescription("missing x-api-key metadata"), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        if (!keys.accepts(presented)) {
+            call.close(Status.UNAUTHENTICATED.withDescription("the API key is not valid"), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        return next.startCall(call, headers);
+    }
+}

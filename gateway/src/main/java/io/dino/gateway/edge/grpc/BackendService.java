@@ -1,0 +1,191 @@
+package io.dino.gateway.edge.grpc;
+
+import io.dino.api.v1.BackendGrpc;
+import io.dino.api.v1.BroadcastRequest;
+import io.dino.api.v1.BroadcastResponse;
+import io.dino.api.v1.DisconnectUserRequest;
+import io.dino.api.v1.DisconnectUserResponse;
+import io.dino.api.v1.GetPresenceRequest;
+import io.dino.api.v1.GetPresenceResponse;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.ListOnlineUsersResponse;
+import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.ListRoomMembersResponse;
+import io.dino.api.v1.MintTokenRequest;
+import io.dino.api.v1.MintTokenResponse;
+import io.dino.api.v1.Position;
+import io.dino.api.v1.PublishResponse;
+import io.dino.api.v1.PublishToRoomRequest;
+import io.dino.api.v1.PublishToUsersRequest;
+import io.dino.api.v1.PublishToUsersResponse;
+import io.dino.api.v1.UserPresence;
+import io.dino.api.v1.UserPublishResult;
+import io.dino.gateway.auth.TokenMinter;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.Names;
+import io.dino.gateway.core.Operations;
+import io.dino.gateway.edge.json.JsonBodies;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.ops.GatewayMetrics;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The {@code dino.v1.Backend} service: each call validates its request and runs one core operation. */
+public final class BackendService extends BackendGrpc.BackendImplBase {
+
+    private static final Logger LOG = System.getLogger(BackendService.class.getName());
+    private static final int MAX_USERS_PER_CALL = 1000;
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    private static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
+
+    private final Operations operations;
+    private final JsonBodies bodies;
+    private final TokenMinter minter;
+    private final GatewayMetrics metrics;
+
+    public BackendService(Operations operations, JsonBodies bodies, TokenMinter minter, GatewayMetrics metrics) {
+        this.operations = operations;
+        this.bodies = bodies;
+        this.minter = minter;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void publishToRoom(PublishToRoomRequest request, StreamObserver<PublishResponse> response) {
+        respond(response, () -> {
+            Publication publication = operations.publishToRoom(request.getRoom(), request.getSender(),
+                    bodies.fromJsonText(request.getBodyJson()), idempotencyKey(request.getIdempotencyKey()));
+            return PublishResponse.newBuilder()
+                    .setMessageId(publication.id())
+                    .setPosition(position(publication))
+                    .setTimestampMs(publication.timestamp())
+                    .build();
+        });
+    }
+
+    @Override
+    public void publishToUsers(PublishToUsersRequest request, StreamObserver<PublishToUsersResponse> response) {
+        respond(response, () -> {
+            List<String> users = request.getUsersList();
+            if (users.isEmpty() || users.size() > MAX_USERS_PER_CALL) {
+                throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_USERS_PER_CALL + " users");
+            }
+            List<Publication> publications = operations.publishToUsers(users, request.getSender(),
+                    bodies.fromJsonText(request.getBodyJson()), idempotencyKey(request.getIdempotencyKey()));
+            PublishToUsersResponse.Builder result = PublishToUsersResponse.newBuilder();
+            for (Publication publication : publications) {
+                result.addResults(UserPublishResult.newBuilder()
+                        .setUser(publication.log().name())
+                        .setMessageId(publication.id())
+                        .setPosition(position(publication)));
+                result.setTimestampMs(publication.timestamp());
+            }
+            return result.build();
+        });
+    }
+
+    @Override
+    public void broadcast(BroadcastRequest request, StreamObserver<BroadcastResponse> response) {
+        respond(response, () -> {
+            Publication publication = operations.broadcast(request.getSender(), bodies.fromJsonText(request.getBodyJson()));
+            return BroadcastResponse.newBuilder().setMessageId(publication.id()).setTimestampMs(publication.timestamp()).build();
+        });
+    }
+
+    @Override
+    public void disconnectUser(DisconnectUserRequest request, StreamObserver<DisconnectUserResponse> response) {
+        respond(response, () -> DisconnectUserResponse.newBuilder()
+                .setSessionsClosed(operations.disconnectUser(request.getUser(), request.getReason(), request.getReconnect()))
+                .build());
+    }
+
+    @Override
+    public void listOnlineUsers(ListOnlineUsersRequest request, StreamObserver<ListOnlineUsersResponse> response) {
+        respond(response, () -> ListOnlineUsersResponse.newBuilder().addAllUsers(operations.onlineUsers()).build());
+    }
+
+    @Override
+    public void getPresence(GetPresenceRequest request, StreamObserver<GetPresenceResponse> response) {
+        respond(response, () -> {
+            List<String> users = List.copyOf(new LinkedHashSet<>(request.getUsersList()));
+            if (users.isEmpty() || users.size() > MAX_USERS_PER_CALL) {
+                throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_USERS_PER_CALL + " users");
+            }
+            HashSet<String> online = new HashSet<>(operations.online(users));
+            GetPresenceResponse.Builder result = GetPresenceResponse.newBuilder();
+            users.forEach(user -> result.addUsers(UserPresence.newBuilder().setUser(user).setOnline(online.contains(user))));
+            return result.build();
+        });
+    }
+
+    @Override
+    public void listRoomMembers(ListRoomMembersRequest request, StreamObserver<ListRoomMembersResponse> response) {
+        respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.members(request.getRoom())).build());
+    }
+
+    @Override
+    public void mintToken(MintTokenRequest request, StreamObserver<MintTokenResponse> response) {
+        respond(response, () -> {
+            Names.user(request.getUser());
+            Duration ttl = Duration.ofSeconds(request.getTtlSeconds());
+            if (ttl.compareTo(MAX_TOKEN_TTL) > 0) {
+                throw new DinoException(ErrorCode.INVALID_VALUE, "ttl_seconds may be at most " + MAX_TOKEN_TTL.toSeconds());
+            }
+            if (!minter.canMint()) {
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("this node has no HMAC secret to sign tokens with (dino.auth.hmac-secrets)")
+                        .asRuntimeException();
+            }
+            TokenMinter.MintedToken token = minter.mint(request.getUser(), new LinkedHashSet<>(request.getRolesList()),
+                    request.getAttributesMap(), ttl);
+            return MintTokenResponse.newBuilder()
+                    .setToken(token.token())
+                    .setExpiresAtMs(token.expiresAt().toEpochMilli())
+                    .build();
+        });
+    }
+
+    private static String idempotencyKey(String key) {
+        if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "idempotency_key may be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        return key;
+    }
+
+    private static Position position(Publication publication) {
+        return Position.newBuilder()
+                .setEpoch(publication.position().epoch())
+                .setOffset(publication.position().offset())
+                .build();
+    }
+
+    private <T> void respond(StreamObserver<T> response, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (DinoException e) {
+            metrics.error(e.code());
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        } catch (io.grpc.StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "backend call failed", e);
+            metrics.error(ErrorCode.INTERNAL);
+            response.onError(GrpcErrors.toStatus(new DinoException(ErrorCode.INTERNAL, "internal error")));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}

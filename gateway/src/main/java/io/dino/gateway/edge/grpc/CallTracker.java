@@ -1,0 +1,114 @@
+package io.dino.gateway.edge.grpc;
+
+import io.dino.gateway.ops.GatewayMetrics;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Counts calls by method and status, and knows how many are in flight, so a draining node refuses
+ * new calls with UNAVAILABLE and waits for the running ones to finish.
+ */
+public final class CallTracker implements ServerInterceptor {
+
+    private final GatewayMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    // guarded by lock
+    private int inFlight;
+    private boolean draining;
+
+    public CallTracker(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        lock.lock();
+        try {
+            if (draining) {
+                metrics.grpcCall(method, Status.Code.UNAVAILABLE.name());
+                call.close(Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"),
+                        new Metadata());
+                return new ServerCall.Listener<>() {
+                };
+            }
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
+        AtomicBoolean finished = new AtomicBoolean();
+        ServerCall.Listener<Q> listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                metrics.grpcCall(method, status.getCode().name());
+                try {
+                    super.close(status, trailers);
+                } finally {
+                    finish(finished);
+                }
+            }
+        }, headers);
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    if (!finished.get()) {
+                        metrics.grpcCall(method, Status.Code.CANCELLED.name());
+                    }
+                    finish(finished);
+                }
+            }
+        };
+    }
+
+    /** From now on, new calls get UNAVAILABLE (a draining node must not take new work). */
+    public void refuseNewCalls() {
+        lock.lock();
+        try {
+            draining = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code grace} for running calls to finish; true if they all did. */
+    public boolean awaitIdle(Duration grace) throws InterruptedException {
+        long remaining = grace.toNanos();
+        lock.lock();
+        try {
+            while (inFlight > 0 && remaining > 0) {
+                remaining = idle.awaitNanos(remaining);
+            }
+            return inFlight == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finish(AtomicBoolean finished) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (--inFlight == 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.dino.gateway.edge.grpc;
+
+import io.dino.gateway.core.DinoException;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Dino errors as gRPC statuses. The status description carries the message; the trailer
+ * {@code dino-error} carries the error name so clients can branch on it without parsing text.
+ */
+final class GrpcErrors {
+
+    static final Metadata.Key<String> ERROR_NAME = Metadata.Key.of("dino-error", Metadata.ASCII_STRING_MARSHALLER);
+
+    private GrpcErrors() {
+    }
+
+    static StatusRuntimeException toStatus(DinoException error) {
+        Status status = switch (error.code()) {
+            case NOT_ALLOWED -> Status.PERMISSION_DENIED;
+            case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
+            case INTERNAL -> Status.INTERNAL;
+            case NOT_AUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED -> Status.UNAUTHENTICATED;
+            default -> Status.INVALID_ARGUMENT;
+        };
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_NAME, error.code().name());
+        return status.withDescription(error.getMessage()).asRuntimeException(trailers);
+    }
+}

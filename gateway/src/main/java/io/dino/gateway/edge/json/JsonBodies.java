@@ -1,0 +1,49 @@
+package io.dino.gateway.edge.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.ErrorCode;
+
+/**
+ * Message bodies as both edges accept them: any JSON value except null, a blank string, or an empty
+ * object or array (those are "empty messages").
+ */
+public final class JsonBodies {
+
+    private final ObjectMapper mapper;
+
+    public JsonBodies(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Checks a parsed body and returns its JSON text. */
+    public String toJson(JsonNode body) {
+        if (body == null || body.isMissingNode()) {
+            throw new DinoException(ErrorCode.MISSING_FIELD, "body is required");
+        }
+        if (body.isNull() || (body.isTextual() && body.asText().isBlank()) || (body.isContainerNode() && body.isEmpty())) {
+            throw new DinoException(ErrorCode.EMPTY_MESSAGE, "body must not be empty");
+        }
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "body is not serializable");
+        }
+    }
+
+    /** Checks a body given as JSON text (the backend API) and returns it in compact form. */
+    public String fromJsonText(String bodyJson) {
+        if (bodyJson == null || bodyJson.isBlank()) {
+            throw new DinoException(ErrorCode.MISSING_FIELD, "body_json is required");
+        }
+        JsonNode parsed;
+        try {
+            parsed = mapper.readTree(bodyJson);
+        } catch (JsonProcessingException e) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "body_json is not valid JSON: " + e.getOriginalMessage());
+        }
+        return toJson(parsed);
+    }
+}

@@ -1,0 +1,91 @@
+package io.dino.gateway.edge.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.Operations;
+import io.dino.gateway.core.Session;
+import io.dino.gateway.edge.json.JsonBodies;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.Publication;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The commands of an authenticated session (docs/protocol.md): each reads its fields, calls one core
+ * operation and shapes the result.
+ */
+final class Commands {
+
+    private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping");
+
+    private final Operations operations;
+    private final Frames frames;
+    private final JsonBodies bodies;
+
+    Commands(Operations operations, Frames frames, JsonBodies bodies) {
+        this.operations = operations;
+        this.frames = frames;
+        this.bodies = bodies;
+    }
+
+    static boolean isKnown(String command) {
+        return KNOWN.contains(command);
+    }
+
+    JsonNode execute(Session session, String command, JsonNode frame) {
+        return switch (command) {
+            case "join" -> {
+                Operations.JoinResult joined = operations.join(session, Fields.text(frame, "room"));
+                ObjectNode result = roomAt(joined.room(), joined.position());
+                users(result.putArray("members"), joined.members());
+                yield result;
+            }
+            case "leave" -> {
+                String room = Fields.text(frame, "room");
+                operations.leave(session, room);
+                yield frames.object().put("room", room);
+            }
+            case "send" -> accepted(operations.sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body"))));
+            case "private" -> accepted(operations.sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
+            case "members" -> {
+                String room = Fields.text(frame, "room");
+                ObjectNode result = frames.object().put("room", room);
+                users(result.putArray("members"), operations.members(room));
+                yield result;
+            }
+            case "history" -> {
+                Operations.HistoryResult history = operations.history(Fields.text(frame, "room"),
+                        Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit()));
+                ObjectNode result = roomAt(history.room(), history.position());
+                ArrayNode messages = result.putArray("messages");
+                for (Publication publication : history.messages()) {
+                    messages.add(frames.message(publication));
+                }
+                yield result;
+            }
+            case "ping" -> frames.object().put("ts", System.currentTimeMillis());
+            case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
+            default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
+        };
+    }
+
+    private ObjectNode accepted(Publication publication) {
+        return frames.object()
+                .put("id", publication.id())
+                .put("epoch", publication.position().epoch())
+                .put("offset", publication.position().offset())
+                .put("ts", publication.timestamp());
+    }
+
+    private ObjectNode roomAt(String room, Position position) {
+        return frames.object().put("room", room).put("epoch", position.epoch()).put("offset", position.offset());
+    }
+
+    private static void users(ArrayNode array, List<String> users) {
+        users.forEach(array::add);
+    }
+}

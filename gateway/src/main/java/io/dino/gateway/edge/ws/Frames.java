@@ -1,0 +1,127 @@
+package io.dino.gateway.edge.ws;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.Event;
+import io.dino.gateway.core.EventEncoder;
+import io.dino.gateway.engine.Publication;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Encodes what the server writes on the WebSocket (protocol v1, docs/protocol.md): replies
+ * {@code {"id":..,"result":..}}, errors {@code {"id":..,"error":{code,name,message}}} and events
+ * {@code {"event":..}}. Message bodies are written as the stored JSON text, never re-parsed.
+ */
+final class Frames implements EventEncoder {
+
+    private final ObjectMapper mapper;
+
+    Frames(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    String result(JsonNode id, JsonNode result) {
+        ObjectNode reply = mapper.createObjectNode();
+        reply.set("id", id);
+        reply.set("result", result);
+        return write(reply);
+    }
+
+    String error(JsonNode id, ErrorCode code, String message) {
+        ObjectNode reply = mapper.createObjectNode();
+        reply.set("id", id);
+        ObjectNode error = reply.putObject("error");
+        error.put("code", code.code());
+        error.put("name", code.name());
+        error.put("message", message);
+        return write(reply);
+    }
+
+    @Override
+    public String encode(Event event) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            switch (event) {
+                case Event.RoomMessage(Publication publication) -> {
+                    json.writeStringField("event", "message");
+                    writeMessage(json, publication, "room", publication.log().name());
+                }
+                case Event.PrivateMessage(Publication publication) -> {
+                    json.writeStringField("event", "private");
+                    writeMessage(json, publication, "to", publication.log().name());
+                }
+                case Event.BroadcastMessage(Publication publication) -> {
+                    json.writeStringField("event", "broadcast");
+                    writeMessage(json, publication, null, null);
+                }
+                case Event.Membership(String room, String user, boolean joined) -> {
+                    json.writeStringField("event", joined ? "joined" : "left");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
+                }
+                case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
+                    json.writeStringField("event", "disconnect");
+                    json.writeNumberField("code", code.code());
+                    json.writeStringField("name", code.name());
+                    json.writeStringField("reason", reason);
+                    json.writeBooleanField("reconnect", reconnect);
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** A stored message as it appears in history results; the body stays raw JSON text. */
+    ObjectNode message(Publication publication) {
+        ObjectNode message = mapper.createObjectNode();
+        message.put("id", publication.id());
+        message.put("room", publication.log().name());
+        message.put("from", publication.sender());
+        message.put("ts", publication.timestamp());
+        message.put("epoch", publication.position().epoch());
+        message.put("offset", publication.position().offset());
+        message.putRawValue("body", new RawValue(publication.bodyJson()));
+        return message;
+    }
+
+    private static void writeMessage(JsonGenerator json, Publication publication, String target, String targetName)
+            throws IOException {
+        json.writeObjectFieldStart("msg");
+        json.writeStringField("id", publication.id());
+        if (target != null) {
+            json.writeStringField(target, targetName);
+        }
+        json.writeStringField("from", publication.sender());
+        json.writeNumberField("ts", publication.timestamp());
+        if (publication.position() != null) {
+            json.writeStringField("epoch", publication.position().epoch());
+            json.writeNumberField("offset", publication.position().offset());
+        }
+        json.writeFieldName("body");
+        json.writeRawValue(publication.bodyJson());
+        json.writeEndObject();
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

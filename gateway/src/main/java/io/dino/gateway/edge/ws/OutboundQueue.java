@@ -1,0 +1,123 @@
+package io.dino.gateway.edge.ws;
+
+import io.helidon.websocket.WsSession;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * The one write path of a connection: frames are queued by any thread and written in order by a
+ * single writer at a time. No thread waits while a session is idle: a writer task starts when frames
+ * arrive and ends when the queue is empty. The queue is bounded; {@link #offer} reports overflow so
+ * the connection can drop a slow consumer instead of buffering without end.
+ */
+final class OutboundQueue {
+
+    private static final Logger LOG = System.getLogger(OutboundQueue.class.getName());
+
+    /** A close frame to write after everything queued before it. */
+    private record Close(int code, String reason) {
+    }
+
+    private final WsSession socket;
+    private final Executor writers;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile boolean closed;
+
+    OutboundQueue(WsSession socket, Executor writers, int capacity) {
+        this.socket = socket;
+        this.writers = writers;
+        this.capacity = capacity;
+    }
+
+    /** Queues a frame; false when the queue is full or closed (the frame is dropped). */
+    boolean offer(String frame) {
+        if (closed) {
+            return false;
+        }
+        if (queuedFrames.incrementAndGet() > capacity) {
+            queuedFrames.decrementAndGet();
+            return false;
+        }
+        items.add(frame);
+        startWriting();
+        return true;
+    }
+
+    /**
+     * Queues a last frame and the close; nothing queued after this is written. With {@code discardQueued},
+     * frames still waiting are dropped first (a slow consumer must not delay its own disconnect).
+     */
+    void closeAfter(String lastFrame, int code, String reason, boolean discardQueued) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (discardQueued) {
+            items.clear();
+            queuedFrames.set(0);
+        }
+        if (lastFrame != null) {
+            items.add(lastFrame);
+        }
+        items.add(new Close(code, reason));
+        startWriting();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void startWriting() {
+        if (writing.compareAndSet(false, true)) {
+            writers.execute(this::writeAll);
+        }
+    }
+
+    private void writeAll() {
+        while (true) {
+            Object item;
+            while ((item = items.poll()) != null) {
+                if (!write(item)) {
+                    items.clear();
+                    closed = true;
+                    writing.set(false);
+                    return;
+                }
+            }
+            writing.set(false);
+            // a frame may have been queued after the last poll but before the flag was cleared
+            if (items.isEmpty() || !writing.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private boolean write(Object item) {
+        try {
+            switch (item) {
+                case String frame -> {
+                    queuedFrames.decrementAndGet();
+                    socket.send(frame, true);
+                }
+                case Close close -> {
+                    socket.close(close.code(), close.reason());
+                    return false;
+                }
+                default -> throw new IllegalStateException("unexpected " + item);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            // the peer is gone; the connection's close handler cleans up
+            LOG.log(Level.DEBUG, "write failed, dropping the rest of the queue", e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.dino.gateway.edge.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.dino.gateway.auth.Principal;
+import io.dino.gateway.auth.TokenRejectedException;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.Event;
+import io.dino.gateway.core.Outbound;
+import io.dino.gateway.core.Session;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection: reads command frames, answers them, and is the session's
+ * {@link Outbound}. Helidon calls the listener methods from the connection's own (virtual) thread,
+ * one at a time; fields written there are read by other threads only through volatile fields.
+ */
+final class WsConnection implements WsListener, Outbound {
+
+    private static final Logger LOG = System.getLogger(WsConnection.class.getName());
+    static final int PROTOCOL_VERSION = 1;
+
+    private final WsContext context;
+    // reader thread only
+    private final StringBuilder partialFrame = new StringBuilder();
+    private boolean discardingOversizedFrame;
+    // written by the reader thread, read by writers, the auth timer and the drain
+    private volatile OutboundQueue queue;
+    private volatile Session session;
+    private volatile ScheduledFuture<?> authTimeout;
+
+    WsConnection(WsContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void onOpen(WsSession socket) {
+        queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames());
+        context.metrics().connectionOpened();
+        context.connections().add(this);
+        authTimeout = context.timers().schedule(this::authTimedOut, context.limits().authTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onMessage(WsSession socket, String text, boolean last) {
+        int maxBytes = context.limits().maxFrameBytes();
+        if (discardingOversizedFrame || partialFrame.length() + text.length() > maxBytes) {
+            discardingOversizedFrame = !last;
+            partialFrame.setLength(0);
+            if (last) {
+                fail(NullNode.getInstance(), ErrorCode.FRAME_TOO_LARGE, "frames may be at most " + maxBytes + " bytes");
+            }
+            return;
+        }
+        if (!last) {
+            partialFrame.append(text);
+            return;
+        }
+        String frame = partialFrame.isEmpty() ? text : partialFrame.append(text).toString();
+        partialFrame.setLength(0);
+        handle(frame);
+    }
+
+    @Override
+    public void onClose(WsSession socket, int status, String reason) {
+        cleanUp();
+    }
+
+    @Override
+    public void onError(WsSession socket, Throwable error) {
+        LOG.log(Level.DEBUG, "WebSocket error", error);
+        cleanUp();
+    }
+
+    // ---- Outbound
+
+    @Override
+    public void send(String frame) {
+        OutboundQueue current = queue;
+        if (!current.offer(frame) && !current.isClosed()) {
+            context.metrics().error(ErrorCode.SLOW_CONSUMER);
+            Event.Disconnect slow = new Event.Disconnect(ErrorCode.SLOW_CONSUMER,
+                    "more than " + context.limits().outboundQueueFrames() + " frames waiting; read faster", true);
+            current.closeAfter(context.frames().encode(slow), ErrorCode.SLOW_CONSUMER.code(), "slow consumer", true);
+        }
+    }
+
+    @Override
+    public void disconnect(Event.Disconnect disconnect, String encodedEvent) {
+        queue.closeAfter(encodedEvent, closeCode(disconnect.code()), truncate(disconnect.reason()), false);
+    }
+
+    /** Closes the connection with the shutdown notice (used by the drain, also before authentication). */
+    void shutDown() {
+        Event.Disconnect notice = new Event.Disconnect(ErrorCode.SHUTTING_DOWN, "the node is shutting down; reconnect", true);
+        disconnect(notice, context.frames().encode(notice));
+    }
+
+    // ---- commands
+
+    private void handle(String text) {
+        JsonNode frame;
+        try {
+            frame = context.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            context.metrics().commandReceived("invalid");
+            fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, "the frame is not valid JSON");
+            return;
+        }
+        if (frame == null || !frame.isObject()) {
+            context.metrics().commandReceived("invalid");
+            fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, "the frame must be a JSON object");
+            return;
+        }
+        JsonNode id = frame.get("id");
+        if (id == null || !(id.isIntegralNumber() || (id.isTextual() && id.asText().length() <= 64))) {
+            context.metrics().commandReceived("invalid");
+            fail(NullNode.getInstance(), id == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_VALUE,
+                    "'id' must be present: a whole number or a string of at most 64 characters");
+            return;
+        }
+        JsonNode command = frame.get("cmd");
+        if (command == null || !command.isTextual()) {
+            context.metrics().commandReceived("invalid");
+            fail(id, command == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_VALUE, "'cmd' must be a string");
+            return;
+        }
+        String name = command.asText();
+        context.metrics().commandReceived(Commands.isKnown(name) ? name : "unknown");
+        Session current = session;
+        try {
+            if (current == null) {
+                authenticate(id, name, frame);
+            } else {
+                reply(context.frames().result(id, context.commands().execute(current, name, frame)));
+            }
+        } catch (DinoException e) {
+            fail(id, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "command '" + name + "' failed", e);
+            fail(id, ErrorCode.INTERNAL, "internal error");
+        }
+    }
+
+    private void authenticate(JsonNode id, String command, JsonNode frame) {
+        if (!command.equals("connect")) {
+            throw new DinoException(ErrorCode.NOT_AUTHENTICATED, "send connect with a token first");
+        }
+        int protocol = Fields.optionalInt(frame, "protocol", PROTOCOL_VERSION);
+        if (protocol != PROTOCOL_VERSION) {
+            refuse(id, ErrorCode.UNSUPPORTED_PROTOCOL, "this server speaks protocol " + PROTOCOL_VERSION);
+            return;
+        }
+        String token = Fields.text(frame, "token");
+        Principal principal;
+        try {
+            principal = context.tokens().verify(token);
+        } catch (TokenRejectedException e) {
+            refuse(id, e.reason() == TokenRejectedException.Reason.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.INVALID_TOKEN,
+                    e.getMessage());
+            return;
+        }
+        if (queue.isClosed()) {
+            return;
+        }
+        cancelAuthTimeout();
+        Session opened = context.operations().open(principal, this);
+        session = opened;
+        reply(context.frames().result(id, context.frames().object()
+                .put("user", opened.user())
+                .put("session", opened.id())
+                .put("node", opened.ref().node())
+                .put("protocol", PROTOCOL_VERSION)
+                .put("expiresAt", principal.expiresAt().toEpochMilli())));
+    }
+
+    /** Answers with the error, then closes: the connection cannot become a session. */
+    private void refuse(JsonNode id, ErrorCode code, String message) {
+        context.metrics().error(code);
+        context.metrics().framesSent("error", 1);
+        queue.closeAfter(context.frames().error(id, code, message), code.code(), truncate(message), false);
+    }
+
+    private void fail(JsonNode id, ErrorCode code, String message) {
+        context.metrics().error(code);
+        context.metrics().framesSent("error", 1);
+        send(context.frames().error(id, code, message));
+    }
+
+    private void reply(String frame) {
+        context.metrics().framesSent("reply", 1);
+        send(frame);
+    }
+
+    private void authTimedOut() {
+        if (session == null) {
+            context.metrics().error(ErrorCode.NOT_AUTHENTICATED);
+            Event.Disconnect timeout = new Event.Disconnect(ErrorCode.NOT_AUTHENTICATED,
+                    "no connect within " + context.limits().authTimeout().toSeconds() + "s", false);
+            disconnect(timeout, context.frames().encode(timeout));
+        }
+    }
+
+    private void cancelAuthTimeout() {
+        ScheduledFuture<?> timeout = authTimeout;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    private void cleanUp() {
+        if (!context.connections().remove(this)) {
+            return;
+        }
+        cancelAuthTimeout();
+        context.metrics().connectionClosed();
+        Session closed = session;
+        if (closed != null) {
+            context.operations().close(closed);
+        }
+    }
+
+    private static int closeCode(ErrorCode code) {
+        return switch (code) {
+            case SHUTTING_DOWN -> WsCloseCodes.SERVICE_RESTART;
+            case UNAVAILABLE -> WsCloseCodes.TRY_AGAIN_LATER;
+            case INTERNAL -> WsCloseCodes.UNEXPECTED_CONDITION;
+            default -> code.code();
+        };
+    }
+
+    /** WebSocket close reasons are limited to 123 bytes. */
+    private static String truncate(String reason) {
+        return reason.length() <= 60 ? reason : reason.substring(0, 60);
+    }
+}

@@ -1,0 +1,51 @@
+package io.dino.gateway.engine;
+
+import java.util.List;
+
+/**
+ * Cross-node delivery and the logs behind it.
+ *
+ * <p>Contract (the engine contract tests check each point, for every engine):
+ * <ul>
+ *   <li>{@link #publish} appends to the log atomically: offsets within an epoch are contiguous and
+ *       assigned in one total order, also with concurrent publishers on different nodes.</li>
+ *   <li>A publish returns only once the publication is stored; if it could not be stored it throws
+ *       {@link EngineUnavailableException} and nothing was delivered.</li>
+ *   <li>Every node that {@link #subscribe subscribed} to the log receives the publication through its
+ *       {@link DeliveryListener}, in offset order, at least once. Nodes not subscribed receive nothing.</li>
+ *   <li>A publish with an idempotency key already used for the same log within the idempotency window
+ *       stores nothing and returns the first publication.</li>
+ *   <li>History returns stored publications in offset order; the log keeps at least the configured
+ *       number of recent publications.</li>
+ * </ul>
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Starts delivering to the listener. Called once, before any other method. */
+    void start(DeliveryListener listener);
+
+    /** Appends to the log and routes to every subscribed node. */
+    Publication publish(LogId log, Draft draft);
+
+    /** Delivers to every node's listener; nothing is stored. */
+    void broadcast(Publication publication);
+
+    /** Tells the room's subscribers that a user's first session joined or last session left. */
+    void announceMembership(String room, String user, boolean joined);
+
+    /** This node now delivers the log to local sessions. Idempotent. */
+    void subscribe(LogId log);
+
+    /** This node no longer has local sessions for the log. Idempotent. */
+    void unsubscribe(LogId log);
+
+    /** The log's current epoch and last offset (0 when empty). */
+    Position top(LogId log);
+
+    /** The latest {@code limit} publications of the log, oldest first. */
+    List<Publication> latest(LogId log, int limit);
+
+    /** Stops delivering and releases resources. */
+    @Override
+    void close();
+}

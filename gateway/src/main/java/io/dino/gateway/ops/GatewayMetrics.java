@@ -1,0 +1,119 @@
+package io.dino.gateway.ops;
+
+import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.Event;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's own meters (docs/operations.md lists them). Counters are looked up once and cached, so
+ * the hot path increments a counter and does no registry look-up.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    private static final String SCOPE = "application";
+
+    private final MeterRegistry registry;
+    private final List<Meter> registered = new ArrayList<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Map<String, Counter> commandsIn = new ConcurrentHashMap<>();
+    private final Map<String, Counter> framesOut = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<String, Counter> grpcCalls = new ConcurrentHashMap<>();
+    private final Timer publishLatency;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        register(Gauge.builder("dino.connections", openConnections::get)
+                .description("Open WebSocket connections, authenticated or not")
+                .scope(SCOPE));
+        this.publishLatency = register(Timer.builder("dino.publish.latency")
+                .description("Time to store a publication in the engine and route it")
+                .buckets(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
+                .scope(SCOPE));
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, register(Counter.builder("dino.errors")
+                    .description("Errors returned to clients and backends, by error name")
+                    .tags(List.of(Tag.create("code", code.name())))
+                    .scope(SCOPE)));
+        }
+    }
+
+    public void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    /** A command frame arrived; {@code command} is its name, or "invalid" when it had none. */
+    public void commandReceived(String command) {
+        commandsIn.computeIfAbsent(command, kind -> counter("dino.messages.in", "Frames received from clients, by command", kind))
+                .increment();
+    }
+
+    /** Frames written to clients, by kind: a reply, an error, or an event type. */
+    public void framesSent(String kind, int count) {
+        framesOut.computeIfAbsent(kind, k -> counter("dino.messages.out", "Frames queued to clients, by kind", k))
+                .increment(count);
+    }
+
+    public void delivered(Event event, int sessions) {
+        framesSent(switch (event) {
+            case Event.RoomMessage ignored -> "message";
+            case Event.PrivateMessage ignored -> "private";
+            case Event.BroadcastMessage ignored -> "broadcast";
+            case Event.Membership membership -> membership.joined() ? "joined" : "left";
+            case Event.Disconnect ignored -> "disconnect";
+        }, sessions);
+    }
+
+    public void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    public void published(long nanos) {
+        publishLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void grpcCall(String method, String status) {
+        grpcCalls.computeIfAbsent(method + ' ' + status, key -> register(Counter.builder("dino.grpc.calls")
+                        .description("Backend API calls, by method and status")
+                        .tags(List.of(Tag.create("method", method), Tag.create("status", status)))
+                        .scope(SCOPE)))
+                .increment();
+    }
+
+    private Counter counter(String name, String description, String kind) {
+        return register(Counter.builder(name).description(description).tags(List.of(Tag.create("kind", kind))).scope(SCOPE));
+    }
+
+    private synchronized <M extends Meter, B extends Meter.Builder<B, M>> M register(B builder) {
+        M meter = registry.getOrCreate(builder);
+        registered.add(meter);
+        return meter;
+    }
+
+    /** Removes this node's meters, so another node in the same JVM (tests) starts from its own. */
+    @Override
+    public synchronized void close() {
+        registered.forEach(registry::remove);
+        registered.clear();
+    }
+}

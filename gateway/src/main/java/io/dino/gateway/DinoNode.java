@@ -125,7 +125,7 @@ public final class DinoNode implements AutoCloseable {
         node.server.start();
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, "node {0} started on port {1} with the {2} engine",
-                node.config.nodeId(), node.port(), node.engine.name());
+                node.config.nodeId(), String.valueOf(node.port()), node.engine.name());
         return node;
     }
 

@@ -105,7 +105,7 @@ public final class DinoNode implements AutoCloseable {
                         .intercept(calls, new ApiKeyInterceptor(apiKeys))
                         .service(backend)
                         .service(grpcHealth.getHealthService()))
-                .addFeature(GrpcReflectionFeature.create())
+                .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder()
                                 .details(true)

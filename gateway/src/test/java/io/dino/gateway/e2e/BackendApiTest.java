@@ -1,0 +1,254 @@
+package io.dino.gateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dino.api.v1.BackendGrpc;
+import io.dino.api.v1.BroadcastRequest;
+import io.dino.api.v1.DisconnectUserRequest;
+import io.dino.api.v1.GetPresenceRequest;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.MintTokenRequest;
+import io.dino.api.v1.MintTokenResponse;
+import io.dino.api.v1.PublishResponse;
+import io.dino.api.v1.PublishToRoomRequest;
+import io.dino.api.v1.PublishToUsersRequest;
+import io.dino.api.v1.PublishToUsersResponse;
+import io.dino.api.v1.UserPresence;
+import io.dino.client.CloseStatus;
+import io.dino.client.DinoClient;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.dino.gateway.TestNode.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Backend services through the gRPC API, observed by real WebSocket clients. */
+class BackendApiTest {
+
+    private static TestNode node;
+    private static BackendGrpc.BackendBlockingStub backend;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        backend = node.backend();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void publishToAUserReachesAllOfThatUsersSessions() throws Exception {
+        EventRecorder phone = new EventRecorder();
+        EventRecorder laptop = new EventRecorder();
+        node.client("uma", phone);
+        node.client("uma", laptop);
+
+        PublishToUsersResponse response = backend.publishToUsers(PublishToUsersRequest.newBuilder()
+                .addUsers("uma").setBodyJson("{\"kind\":\"invoice\",\"amount\":12}").setSender("billing").build());
+
+        assertThat(response.getResultsList()).hasSize(1);
+        assertThat(response.getResults(0).getPosition().getOffset()).isEqualTo(1);
+        for (EventRecorder session : List.of(phone, laptop)) {
+            JsonNode message = session.await("private", TIMEOUT).get("msg");
+            assertThat(message.get("from").asText()).isEqualTo("billing");
+            assertThat(message.at("/body/amount").asInt()).isEqualTo(12);
+            assertThat(message.get("id").asText()).isEqualTo(response.getResults(0).getMessageId());
+        }
+    }
+
+    @Test
+    void publishToRoomReachesMembersOnly() throws Exception {
+        EventRecorder member = new EventRecorder();
+        EventRecorder outsider = new EventRecorder();
+        node.client("victor", member).join("news").join();
+        DinoClient outsiderClient = node.client("wendy", outsider);
+        outsiderClient.join("other-room").join();
+
+        PublishResponse published = backend.publishToRoom(PublishToRoomRequest.newBuilder()
+                .setRoom("news").setBodyJson("\"extra!\"").build());
+
+        JsonNode message = member.await("message", TIMEOUT).get("msg");
+        assertThat(message.get("body").asText()).isEqualTo("extra!");
+        assertThat(message.get("from").asText()).isEqualTo("system");
+        assertThat(message.get("offset").asLong()).isEqualTo(published.getPosition().getOffset());
+        assertThat(message.get("epoch").asText()).isEqualTo(published.getPosition().getEpoch());
+        outsiderClient.ping().join();
+        assertThat(outsider.events("message")).isEmpty();
+    }
+
+    @Test
+    void aRetriedPublishWithTheSameIdempotencyKeyIsStoredOnce() {
+        PublishToRoomRequest request = PublishToRoomRequest.newBuilder()
+                .setRoom("idempotent").setBodyJson("1").setIdempotencyKey("order-42").build();
+
+        PublishResponse first = backend.publishToRoom(request);
+        PublishResponse retry = backend.publishToRoom(request);
+        PublishResponse other = backend.publishToRoom(request.toBuilder().setIdempotencyKey("order-43").build());
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(other.getPosition().getOffset()).isEqualTo(first.getPosition().getOffset() + 1);
+        DinoClient reader = node.client("reader", new EventRecorder());
+        assertThat(reader.history("idempotent", 10).join().get("messages")).hasSize(2);
+    }
+
+    @Test
+    void broadcastReachesEverySession() throws Exception {
+        EventRecorder first = new EventRecorder();
+        EventRecorder second = new EventRecorder();
+        node.client("xavier", first);
+        node.client("yvonne", second);
+
+        backend.broadcast(BroadcastRequest.newBuilder().setBodyJson("{\"maintenance\":\"tonight\"}").build());
+
+        for (EventRecorder session : List.of(first, second)) {
+            assertThat(session.await("broadcast", TIMEOUT).at("/msg/body/maintenance").asText()).isEqualTo("tonight");
+        }
+    }
+
+    @Test
+    void presenceQueriesCountUsersNotSessions() {
+        node.client("zoe", new EventRecorder()).join("lounge").join();
+        node.client("zoe", new EventRecorder()).join("lounge").join();
+
+        assertThat(backend.listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance()).getUsersList())
+                .containsOnlyOnce("zoe");
+        assertThat(backend.listRoomMembers(ListRoomMembersRequest.newBuilder().setRoom("lounge").build()).getUsersList())
+                .containsExactly("zoe");
+        assertThat(backend.getPresence(GetPresenceRequest.newBuilder().addUsers("zoe").addUsers("nobody").build())
+                .getUsersList())
+                .containsExactly(UserPresence.newBuilder().setUser("zoe").setOnline(true).build(),
+                        UserPresence.newBuilder().setUser("nobody").setOnline(false).build());
+    }
+
+    @Test
+    void disconnectUserClosesEverySessionWithTheReason() throws Exception {
+        EventRecorder first = new EventRecorder();
+        EventRecorder second = new EventRecorder();
+        DinoClient one = node.client("mallory", first);
+        DinoClient two = node.client("mallory", second);
+
+        int closed = backend.disconnectUser(DisconnectUserRequest.newBuilder()
+                .setUser("mallory").setReason("account suspended").setReconnect(false).build()).getSessionsClosed();
+
+        assertThat(closed).isEqualTo(2);
+        for (EventRecorder session : List.of(first, second)) {
+            JsonNode event = session.await("disconnect", TIMEOUT);
+            assertThat(event.get("name").asText()).isEqualTo("DISCONNECTED");
+            assertThat(event.get("reason").asText()).isEqualTo("account suspended");
+            assertThat(event.get("reconnect").asBoolean()).isFalse();
+        }
+        for (DinoClient client : List.of(one, two)) {
+            CloseStatus status = client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(status.code()).isEqualTo(4090);
+        }
+    }
+
+    @Test
+    void mintedTokensOpenSessionsWithTheirClaims() throws Exception {
+        MintTokenResponse minted = backend.mintToken(MintTokenRequest.newBuilder()
+                .setUser("olivia").addRoles("moderator").putAttributes("country", "de").setTtlSeconds(600).build());
+
+        assertThat(Instant.ofEpochMilli(minted.getExpiresAtMs())).isBetween(Instant.now().plusSeconds(590),
+                Instant.now().plusSeconds(601));
+        DinoClient client = DinoClient.connect(node.wsUri(), minted.getToken()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            assertThat(client.connectResult().get("user").asText()).isEqualTo("olivia");
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void callsWithoutAValidApiKeyAreUnauthenticated() {
+        ListOnlineUsersRequest request = ListOnlineUsersRequest.getDefaultInstance();
+        assertThatThrownBy(() -> node.backend(null).listOnlineUsers(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                    assertThat(e.getStatus().getDescription()).contains("x-api-key");
+                });
+        assertThatThrownBy(() -> node.backend("wrong-key").listOnlineUsers(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    @Test
+    void invalidArgumentsGetInvalidArgumentWithAUsefulMessage() {
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("bad room!").setBodyJson("1").build()),
+                "room may contain only", "INVALID_VALUE");
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok").setBodyJson("{oops").build()),
+                "body_json is not valid JSON", "INVALID_VALUE");
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok").setBodyJson("\"  \"").build()),
+                "body must not be empty", "EMPTY_MESSAGE");
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok").build()),
+                "body_json is required", "MISSING_FIELD");
+        assertInvalid(() -> backend.publishToUsers(PublishToUsersRequest.newBuilder().setBodyJson("1").build()),
+                "users must name 1-1000 users", "INVALID_VALUE");
+        assertInvalid(() -> backend.mintToken(MintTokenRequest.newBuilder().setUser("").build()),
+                "user id must be", "INVALID_VALUE");
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok")
+                        .setBodyJson("\"" + "x".repeat(20_000) + "\"").build()),
+                "larger than 16384 bytes", "MESSAGE_TOO_LARGE");
+    }
+
+    @Test
+    void standardHealthServiceAndReflectionAnswerWithoutAnApiKey() throws Exception {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(node.channel())
+                .check(HealthCheckRequest.newBuilder().setService("").build());
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        CompletableFuture<ServerReflectionResponse> reply = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node.channel())
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        reply.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        reply.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        ServerReflectionResponse services = reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertThat(services.getListServicesResponse().getServiceList())
+                .extracting(service -> service.getName())
+                .contains("dino.v1.Backend", "grpc.health.v1.Health");
+    }
+
+    private static void assertInvalid(Runnable call, String messagePart, String errorName) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains(messagePart);
+            assertThat(e.getTrailers().get(Metadata.Key.of("dino-error", Metadata.ASCII_STRING_MARSHALLER)))
+                    .isEqualTo(errorName);
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package io.dino.gateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.client.DinoClient;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health and metrics endpoints, as an orchestrator and Prometheus see them. */
+class OpsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void liveAndReadyAnswerUpWithTheEngineNamed() throws Exception {
+        HttpResponse<String> live = get("/observe/health/live");
+        HttpResponse<String> ready = get("/observe/health/ready");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode readiness = new ObjectMapper().readTree(ready.body());
+        assertThat(readiness.get("status").asText()).isEqualTo("UP");
+        assertThat(readiness.findValues("name")).extracting(JsonNode::asText).contains("dino");
+        assertThat(readiness.findValue("engine").asText()).isEqualTo("memory");
+    }
+
+    @Test
+    void metricsExposeConnectionsTrafficLatencyErrorsAndGrpcCalls() throws Exception {
+        EventRecorder events = new EventRecorder();
+        DinoClient client = node.client("metered", events);
+        client.join("metrics-room").join();
+        client.send("metrics-room", "counted").join();
+        events.await("message", TestNode.TIMEOUT);
+        client.sendRaw("{\"id\":9,\"cmd\":\"bogus\"}").join();
+        client.awaitUnmatchedReply(TestNode.TIMEOUT);
+        node.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance());
+
+        String metrics = get("/observe/metrics").body();
+
+        assertThat(metrics).containsPattern("dino_connections\\{[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_messages_in_total\\{[^}]*kind=\"send\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_messages_out_total\\{[^}]*kind=\"message\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_publish_latency_seconds_count\\{[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_errors_total\\{[^}]*code=\"UNKNOWN_COMMAND\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern(
+                "dino_grpc_calls_total\\{[^}]*method=\"dino.v1.Backend/ListOnlineUsers\"[^}]*status=\"OK\"[^}]*} 1\\.0");
+        assertThat(metrics).contains("memory_usedHeap_bytes");
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(node.httpUri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

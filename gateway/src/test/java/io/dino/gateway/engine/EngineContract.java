@@ -1,0 +1,226 @@
+package io.dino.gateway.engine;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every engine must have, whatever stores its state. An engine's test extends this
+ * class and supplies {@link #newEngine}; nothing else may differ between engines.
+ */
+public abstract class EngineContract {
+
+    /** A fresh engine with empty state, for a node named {@code node}. */
+    protected abstract Engine newEngine(String node);
+
+    private Engine engine;
+    private RecordingListener listener;
+
+    @BeforeEach
+    void startEngine() {
+        engine = newEngine("node-a");
+        listener = new RecordingListener();
+        engine.broker().start(listener);
+    }
+
+    @AfterEach
+    void closeEngine() {
+        engine.close();
+    }
+
+    @Test
+    void offsetsStartAtOneAndAreContiguousPerLog() {
+        LogId room = LogId.room("contiguous");
+        LogId other = LogId.room("other");
+        assertThat(engine.broker().top(room).offset()).isZero();
+
+        Publication first = engine.broker().publish(room, draft("1"));
+        Publication second = engine.broker().publish(room, draft("2"));
+        Publication elsewhere = engine.broker().publish(other, draft("x"));
+
+        assertThat(first.position().offset()).isEqualTo(1);
+        assertThat(second.position().offset()).isEqualTo(2);
+        assertThat(second.position().epoch()).isEqualTo(first.position().epoch());
+        assertThat(elsewhere.position().offset()).isEqualTo(1);
+        assertThat(engine.broker().top(room)).isEqualTo(second.position());
+    }
+
+    @Test
+    void subscribedLogsAreDeliveredInOffsetOrderAndOthersNotAtAll() {
+        LogId room = LogId.room("delivered");
+        LogId inbox = LogId.user("someone");
+        LogId unwatched = LogId.room("unwatched");
+        engine.broker().subscribe(room);
+        engine.broker().subscribe(inbox);
+
+        for (int i = 0; i < 50; i++) {
+            engine.broker().publish(room, draft(Integer.toString(i)));
+        }
+        engine.broker().publish(inbox, draft("\"private\""));
+        engine.broker().publish(unwatched, draft("\"nobody listens\""));
+
+        await().until(() -> listener.publications.size() == 51);
+        assertThat(listener.offsetsOf(room)).isEqualTo(range(1, 50));
+        assertThat(listener.offsetsOf(inbox)).containsExactly(1L);
+        assertThat(listener.offsetsOf(unwatched)).isEmpty();
+    }
+
+    @Test
+    void unsubscribedLogsStopBeingDelivered() {
+        LogId room = LogId.room("left");
+        engine.broker().subscribe(room);
+        engine.broker().publish(room, draft("1"));
+        await().until(() -> listener.publications.size() == 1);
+
+        engine.broker().unsubscribe(room);
+        engine.broker().publish(room, draft("2"));
+        engine.broker().subscribe(room);
+        engine.broker().publish(room, draft("3"));
+
+        await().until(() -> listener.offsetsOf(room).contains(3L));
+        assertThat(listener.offsetsOf(room)).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void concurrentPublishersGetDistinctContiguousOffsetsDeliveredInOrder() throws Exception {
+        LogId room = LogId.room("concurrent");
+        engine.broker().subscribe(room);
+        int publishers = 8;
+        int each = 100;
+        List<Future<List<Long>>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(publishers)) {
+            for (int p = 0; p < publishers; p++) {
+                results.add(pool.submit(() -> {
+                    List<Long> offsets = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        offsets.add(engine.broker().publish(room, draft("0")).position().offset());
+                    }
+                    return offsets;
+                }));
+            }
+        }
+        List<Long> assigned = new ArrayList<>();
+        for (Future<List<Long>> result : results) {
+            assigned.addAll(result.get());
+        }
+        Collections.sort(assigned);
+        assertThat(assigned).isEqualTo(range(1, publishers * each));
+        await().until(() -> listener.offsetsOf(room).size() == publishers * each);
+        assertThat(listener.offsetsOf(room)).isEqualTo(range(1, publishers * each));
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyStoresOnceAndReturnsTheFirstPublication() {
+        LogId room = LogId.room("idempotent");
+        engine.broker().subscribe(room);
+        Publication first = engine.broker().publish(room, new Draft("id-1", "backend", 1, "1", "key-1"));
+        Publication repeated = engine.broker().publish(room, new Draft("id-2", "backend", 2, "2", "key-1"));
+        Publication sameKeyOtherLog = engine.broker().publish(LogId.room("elsewhere"), new Draft("id-3", "b", 3, "3", "key-1"));
+
+        assertThat(repeated).isEqualTo(first);
+        assertThat(sameKeyOtherLog.position().offset()).isEqualTo(1);
+        assertThat(engine.broker().latest(room, 10)).containsExactly(first);
+        await().until(() -> listener.offsetsOf(room).size() == 1);
+    }
+
+    @Test
+    void latestReturnsTheNewestPublicationsOldestFirst() {
+        LogId room = LogId.room("history");
+        for (int i = 1; i <= 5; i++) {
+            engine.broker().publish(room, draft(Integer.toString(i)));
+        }
+        assertThat(engine.broker().latest(room, 3)).extracting(Publication::bodyJson).containsExactly("3", "4", "5");
+        assertThat(engine.broker().latest(room, 10)).hasSize(5);
+        assertThat(engine.broker().latest(LogId.room("empty"), 10)).isEmpty();
+    }
+
+    @Test
+    void broadcastsReachTheListenerWithoutSubscription() {
+        Publication broadcast = new Publication("b-1", null, "system", 1, null, "\"all\"");
+        engine.broker().broadcast(broadcast);
+        await().until(() -> listener.broadcasts.contains(broadcast));
+    }
+
+    @Test
+    void membershipAnnouncementsReachSubscribersOfTheRoom() {
+        engine.broker().subscribe(LogId.room("watched"));
+        engine.broker().announceMembership("watched", "ann", true);
+        engine.broker().announceMembership("unwatched", "bob", true);
+        engine.broker().announceMembership("watched", "ann", false);
+        await().until(() -> listener.memberships.size() == 2);
+        assertThat(listener.memberships).containsExactly("watched ann joined", "watched ann left");
+    }
+
+    @Test
+    void presenceCountsUsersOnceAcrossTheirSessions() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "s1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "s2", "ann");
+        SessionRef bob = new SessionRef("node-a", "s3", "bob");
+
+        assertThat(presence.connect(tab1)).isTrue();
+        assertThat(presence.connect(tab2)).isFalse();
+        assertThat(presence.connect(bob)).isTrue();
+        assertThat(presence.onlineUsers()).containsExactly("ann", "bob");
+        assertThat(presence.online(List.of("bob", "carl"))).containsExactly("bob");
+
+        assertThat(presence.join("room", tab1)).isTrue();
+        assertThat(presence.join("room", tab2)).isFalse();
+        assertThat(presence.join("room", bob)).isTrue();
+        assertThat(presence.members("room")).containsExactly("ann", "bob");
+        assertThat(presence.leave("room", tab1)).isFalse();
+        assertThat(presence.members("room")).containsExactly("ann", "bob");
+        assertThat(presence.leave("room", tab2)).isTrue();
+        assertThat(presence.leave("room", tab2)).isFalse();
+        assertThat(presence.members("room")).containsExactly("bob");
+
+        assertThat(presence.disconnect(tab1)).isFalse();
+        assertThat(presence.disconnect(tab2)).isTrue();
+        assertThat(presence.onlineUsers()).containsExactly("bob");
+    }
+
+    private static Draft draft(String body) {
+        return new Draft("id-" + System.nanoTime(), "tester", System.currentTimeMillis(), body, "");
+    }
+
+    private static List<Long> range(long first, long last) {
+        return java.util.stream.LongStream.rangeClosed(first, last).boxed().toList();
+    }
+
+    /** Records what the engine delivers; called from engine threads. */
+    static final class RecordingListener implements DeliveryListener {
+        final List<Publication> publications = new CopyOnWriteArrayList<>();
+        final List<Publication> broadcasts = new CopyOnWriteArrayList<>();
+        final List<String> memberships = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onPublication(Publication publication) {
+            publications.add(publication);
+        }
+
+        @Override
+        public void onBroadcast(Publication publication) {
+            broadcasts.add(publication);
+        }
+
+        @Override
+        public void onMembership(String room, String user, boolean joined) {
+            memberships.add(room + " " + user + (joined ? " joined" : " left"));
+        }
+
+        List<Long> offsetsOf(LogId log) {
+            return publications.stream().filter(p -> p.log().equals(log)).map(p -> p.position().offset()).toList();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.dino.gateway.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsApplyWhenNothingIsConfigured() {
+        GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
+
+        assertThat(config.nodeId()).startsWith("n-");
+        assertThat(config.engine()).isEqualTo(GatewayConfig.EngineKind.MEMORY);
+        assertThat(config.wsPath()).isEqualTo("/ws");
+        assertThat(config.allowedOrigins()).isEmpty();
+        assertThat(config.limits()).isEqualTo(new GatewayConfig.Limits(65_536, 16_384, 100, 1_024, Duration.ofSeconds(10)));
+        assertThat(config.history()).isEqualTo(new GatewayConfig.History(1_000, 50, 500, Duration.ofMinutes(5)));
+        assertThat(config.shutdown()).isEqualTo(new GatewayConfig.Shutdown(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        assertThat(config.auth().tokenTtl()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void yamlFileValuesAreReadAndSystemPropertiesOverrideThem(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dino.yaml");
+        Files.writeString(file, """
+                dino:
+                  node-id: edge-7
+                  api-keys: ["k1", "k2"]
+                  allowed-origins: ["https://chat.example.com"]
+                  limits:
+                    max-rooms-per-session: 7
+                    outbound-queue-frames: 64
+                  history:
+                    retained-per-log: 20
+                """);
+        System.setProperty("dino.limits.outbound-queue-frames", "128");
+        try {
+            GatewayConfig config = ConfigLoader.gateway(ConfigLoader.load(Optional.of(file)));
+
+            assertThat(config.nodeId()).isEqualTo("edge-7");
+            assertThat(config.apiKeys()).containsExactly("k1", "k2");
+            assertThat(config.allowedOrigins()).containsExactly("https://chat.example.com");
+            assertThat(config.limits().maxRoomsPerSession()).isEqualTo(7);
+            assertThat(config.limits().outboundQueueFrames()).isEqualTo(128);
+            assertThat(config.history().retainedPerLog()).isEqualTo(20);
+        } finally {
+            System.clearProperty("dino.limits.outbound-queue-frames");
+        }
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertInvalid(Map.of("dino.limits.max-frame-bytes", "0"), "dino.limits.max-frame-bytes must be greater than 0");
+        assertInvalid(Map.of("dino.limits.max-frame-bytes", "lots"), "dino.limits.max-frame-bytes must be a whole number");
+        assertInvalid(Map.of("dino.history.idempotency-window", "5 minutes"), "dino.history.idempotency-window must be an ISO-8601");
+        assertInvalid(Map.of("dino.engine", "cassandra"), "dino.engine must be one of");
+    }
+
+    @Test
+    void aMissingConfigFileIsAClearError() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(Path.of("/nonexistent/dino.yaml"))))
+                .hasMessageContaining("/nonexistent/dino.yaml does not exist");
+    }
+
+    private static void assertInvalid(Map<String, String> values, String message) {
+        assertThatThrownBy(() -> ConfigLoader.gateway(Config.just(ConfigSources.create(values))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+}

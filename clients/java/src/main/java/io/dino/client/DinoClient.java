@@ -1,0 +1,505 @@
+package io.dino.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A connection to a Dino node speaking the browser protocol v1 (JSON text frames over WebSocket).
+ *
+ * <p>Typical use:
+ * {@snippet :
+ * EventRecorder events = new EventRecorder();
+ * DinoClient client = DinoClient.builder(URI.create("ws://127.0.0.1:8080/ws"))
+ *         .onEvent(events)
+ *         .connect(token)
+ *         .get(5, TimeUnit.SECONDS);
+ * client.join("lobby").get(5, TimeUnit.SECONDS);
+ * client.send("lobby", "hello").get(5, TimeUnit.SECONDS);
+ * JsonNode message = events.await("message", Duration.ofSeconds(5));
+ * client.close();
+ * }
+ *
+ * <h2>Threads</h2>
+ * All methods are thread-safe. Frames are sent in the order the calls were made. Received frames are handled
+ * one at a time, in arrival order, on a thread of the {@link HttpClient}'s executor: event handlers run there,
+ * and the futures returned by commands complete there. Because replies and events share that one ordered path,
+ * every event the server sent before a reply has been handed to the event handler when the reply's future
+ * completes. Do not block in event handlers or in non-async dependents of these futures; that stalls the
+ * connection (use the {@code *Async} variants, or block on the future from your own thread).
+ *
+ * <h2>Failures</h2>
+ * A command's future completes exceptionally with a {@link DinoException} when the server returns an error,
+ * with a {@link ConnectionClosedException} when the connection ends before the reply, and with a
+ * {@link TimeoutException} when no reply came within the request timeout.
+ */
+public final class DinoClient implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(DinoClient.class.getName());
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // How long close() waits for the server's Close frame before dropping the connection.
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    // Unmatched replies are only kept for tests to inspect; a misbehaving server must not grow this without bound.
+    private static final int UNMATCHED_CAPACITY = 256;
+
+    private final URI uri;
+    private final Duration requestTimeout;
+    private final Consumer<JsonNode> onEvent;
+    private final Consumer<JsonNode> onUnmatchedReply;
+    private final CloseListener onClose;
+
+    private final PendingRequests pending = new PendingRequests();
+    private final SerialSender sender = new SerialSender();
+    private final FrameRouter router;
+    private final BlockingQueue<JsonNode> unmatched = new LinkedBlockingQueue<>(UNMATCHED_CAPACITY);
+    private final AtomicBoolean closeSent = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final CompletableFuture<CloseStatus> closeFuture = new CompletableFuture<>();
+
+    // Set in onOpen, before any frame is received or any send can be made.
+    private volatile WebSocket webSocket;
+    private volatile JsonNode connectResult;
+
+    private DinoClient(Builder builder) {
+        this.uri = builder.uri;
+        this.requestTimeout = builder.requestTimeout;
+        this.onEvent = builder.onEvent;
+        this.onUnmatchedReply = builder.onUnmatchedReply;
+        this.onClose = builder.onClose;
+        this.router = new FrameRouter(MAPPER, pending, this::deliverEvent, this::deliverUnmatched);
+    }
+
+    /** Starts configuring a client for the given WebSocket URL, e.g. {@code ws://127.0.0.1:8080/ws}. */
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /**
+     * Opens a connection and authenticates it with {@code token}, with default settings and no event handler.
+     * Same as {@code builder(uri).connect(token)}.
+     */
+    public static CompletableFuture<DinoClient> connect(URI uri, String token) {
+        return builder(uri).connect(token);
+    }
+
+    /** The URL this client connected to. */
+    public URI uri() {
+        return uri;
+    }
+
+    /**
+     * The result of the successful {@code connect} command ({@code user, session, node, protocol, expiresAt}),
+     * or null before authentication.
+     */
+    public JsonNode connectResult() {
+        return connectResult;
+    }
+
+    // ---- commands ------------------------------------------------------------------------------------------
+
+    /**
+     * Sends command {@code cmd} with the next id and the given fields.
+     *
+     * @param fields the command's fields besides {@code id} and {@code cmd} (which are ignored if present); may be null
+     * @return completes with the reply's {@code result} node; see the class comment for how it fails
+     */
+    public CompletableFuture<JsonNode> request(String cmd, ObjectNode fields) {
+        Objects.requireNonNull(cmd, "cmd");
+        PendingRequests.Pending request = pending.register(requestTimeout, cmd);
+        if (request.reply().isDone()) { // the connection has ended
+            return request.reply();
+        }
+        String text;
+        try {
+            text = MAPPER.writeValueAsString(command(request.id(), cmd, fields));
+        } catch (JsonProcessingException e) {
+            pending.fail(request.id(), e);
+            return request.reply();
+        }
+        sender.submit(() -> webSocket.sendText(text, true)).whenComplete((ignored, error) -> {
+            if (error != null) {
+                pending.fail(request.id(), error);
+            }
+        });
+        return request.reply();
+    }
+
+    /**
+     * Authenticates the connection ({@code connect} command); must be the first command.
+     *
+     * @return completes with {@code {"user","session","node","protocol","expiresAt"}}
+     */
+    public CompletableFuture<JsonNode> authenticate(String token) {
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        // Record the result before completing, so connectResult() is set for whoever the future wakes up.
+        request("connect", fields().put("token", token)).whenComplete((result, error) -> {
+            if (error != null) {
+                done.completeExceptionally(unwrap(error));
+            } else {
+                connectResult = result;
+                done.complete(result);
+            }
+        });
+        return done;
+    }
+
+    /** Joins a room. Completes with {@code {"room","epoch","offset","members":[...]}}. */
+    public CompletableFuture<JsonNode> join(String room) {
+        return request("join", fields().put("room", room));
+    }
+
+    /** Leaves a room. */
+    public CompletableFuture<JsonNode> leave(String room) {
+        return request("leave", fields().put("room", room));
+    }
+
+    /**
+     * Sends a message to a room.
+     *
+     * @param body any JSON value: a String, Number, Boolean, Map, List, {@link JsonNode}, or a bean Jackson can
+     *             convert
+     * @return completes with {@code {"id","epoch","offset","ts"}}
+     */
+    public CompletableFuture<JsonNode> send(String room, Object body) {
+        ObjectNode fields = fields().put("room", room);
+        fields.set("body", toJson(body));
+        return request("send", fields);
+    }
+
+    /** Sends a private message to a user ({@code private} command). Same body and result as {@link #send}. */
+    public CompletableFuture<JsonNode> sendPrivate(String user, Object body) {
+        ObjectNode fields = fields().put("to", user);
+        fields.set("body", toJson(body));
+        return request("private", fields);
+    }
+
+    /** Lists a room's members. Completes with {@code {"room","members":[...]}}. */
+    public CompletableFuture<JsonNode> members(String room) {
+        return request("members", fields().put("room", room));
+    }
+
+    /** Reads a room's latest messages. Completes with {@code {"room","epoch","offset","messages":[...]}}. */
+    public CompletableFuture<JsonNode> history(String room, int limit) {
+        return request("history", fields().put("room", room).put("limit", limit));
+    }
+
+    /** Round trip to the server. Completes with {@code {"ts"}}. */
+    public CompletableFuture<JsonNode> ping() {
+        return request("ping", null);
+    }
+
+    /**
+     * Sends {@code text} as one text frame, as is: for testing how the server treats malformed or unexpected
+     * frames. The server's answers to such frames usually carry an id no request waits for (or
+     * {@code "id": null}); they go to {@link Builder#onUnmatchedReply} and {@link #awaitUnmatchedReply}.
+     *
+     * @return completes when the frame has been handed to the network
+     */
+    public CompletableFuture<Void> sendRaw(String text) {
+        Objects.requireNonNull(text, "text");
+        return sender.submit(() -> webSocket.sendText(text, true));
+    }
+
+    /**
+     * Takes the oldest received frame that was neither an event nor a reply to a waiting request (such as an
+     * error with {@code "id": null}), waiting up to {@code timeout}. Frames that were not JSON are returned as a
+     * text node holding the raw text. The most recent 256 are kept.
+     *
+     * @throws TimeoutException if none arrived in time
+     */
+    public JsonNode awaitUnmatchedReply(Duration timeout) throws InterruptedException, TimeoutException {
+        JsonNode reply = unmatched.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (reply == null) {
+            throw new TimeoutException("no unmatched reply within " + timeout);
+        }
+        return reply;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    /** Whether the connection is open: not ended, and this client has not started closing it. */
+    public boolean isOpen() {
+        WebSocket ws = webSocket;
+        return ws != null && !ended.get() && !closeSent.get() && !ws.isOutputClosed();
+    }
+
+    /**
+     * Completes with the close code and reason once the connection has ended, whoever ended it. By then every
+     * waiting request has failed and the close listener has run. Never completes exceptionally.
+     */
+    public CompletableFuture<CloseStatus> closeFuture() {
+        return closeFuture.copy();
+    }
+
+    /** Starts a normal close (code 1000); see {@link #close(int, String)}. Does not wait. */
+    @Override
+    public void close() {
+        close(WebSocket.NORMAL_CLOSURE, "");
+    }
+
+    /**
+     * Sends a Close frame after the frames already queued, then waits (without blocking the caller) for the
+     * server's Close frame. If none arrives within 5 seconds, or the Close frame cannot be sent, the connection
+     * is aborted. Does nothing if closing already started. Use {@link #closeFuture()} to wait for the end.
+     */
+    public void close(int code, String reason) {
+        if (ended.get() || !closeSent.compareAndSet(false, true)) {
+            return;
+        }
+        sender.submit(() -> webSocket.sendClose(code, reason)).whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.log(System.Logger.Level.DEBUG, "sending Close to " + uri + " failed, aborting", error);
+                abort();
+            }
+        });
+        CompletableFuture.delayedExecutor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!ended.get()) {
+                abort();
+            }
+        });
+    }
+
+    /**
+     * Drops the TCP connection at once, without a close handshake (a client that vanished). The close status is
+     * {@link CloseStatus#ABNORMAL} unless the connection had already ended.
+     */
+    public void abort() {
+        WebSocket ws = webSocket;
+        if (ws != null) {
+            ws.abort();
+        }
+        ended(new CloseStatus(CloseStatus.ABNORMAL, "aborted by client"), null);
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------------------
+
+    private void deliverEvent(JsonNode event) {
+        try {
+            onEvent.accept(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event handler failed for " + event, e);
+        }
+    }
+
+    private void deliverUnmatched(JsonNode frame) {
+        // Keep the newest frames: drop the oldest when full.
+        while (!unmatched.offer(frame)) {
+            unmatched.poll();
+        }
+        try {
+            onUnmatchedReply.accept(frame);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "unmatched-reply handler failed for " + frame, e);
+        }
+    }
+
+    private void ended(CloseStatus status, Throwable cause) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        pending.failAll(new ConnectionClosedException(status, cause));
+        try {
+            onClose.onClose(status.code(), status.reason());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "close listener failed", e);
+        }
+        closeFuture.complete(status);
+    }
+
+    /** Receives from the WebSocket. The WebSocket calls it one method at a time, so its state needs no locking. */
+    private final class Listener implements WebSocket.Listener {
+
+        private final FrameAssembler assembler = new FrameAssembler();
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            webSocket = ws;
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            String text = assembler.add(data, last);
+            if (text != null) {
+                try {
+                    router.route(text);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "failed to handle frame from " + uri + ": " + text, e);
+                }
+            }
+            // One frame (part) at a time: ask for the next only when this one has been handled.
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            // The protocol has no binary frames; ignore them rather than fail the connection.
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            // Returning null lets the WebSocket answer with its own Close frame right away.
+            ended(new CloseStatus(statusCode, reason), null);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            ended(new CloseStatus(CloseStatus.ABNORMAL, String.valueOf(error)), error);
+        }
+    }
+
+    // ---- JSON helpers --------------------------------------------------------------------------------------
+
+    private static ObjectNode fields() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Builds a command frame: {@code id} and {@code cmd} first, then the fields. */
+    static ObjectNode command(int id, String cmd, ObjectNode fields) {
+        ObjectNode frame = MAPPER.createObjectNode().put("id", id).put("cmd", cmd);
+        if (fields != null) {
+            fields.properties().forEach(field -> {
+                if (!field.getKey().equals("id") && !field.getKey().equals("cmd")) {
+                    frame.set(field.getKey(), field.getValue());
+                }
+            });
+        }
+        return frame;
+    }
+
+    /** Converts a message body to a JSON value: a String becomes a JSON string, a Map an object, and so on. */
+    static JsonNode toJson(Object body) {
+        return body instanceof JsonNode node ? node : MAPPER.valueToTree(body);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    // ---- builder -------------------------------------------------------------------------------------------
+
+    /** Configures and opens a {@link DinoClient}. A builder can open any number of clients. */
+    public static final class Builder {
+
+        private final URI uri;
+        private HttpClient httpClient;
+        private Consumer<JsonNode> onEvent = event -> { };
+        private Consumer<JsonNode> onUnmatchedReply = frame -> { };
+        private CloseListener onClose = (code, reason) -> { };
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Builder(URI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+        }
+
+        /**
+         * The HttpClient to connect with. Share one among many clients: each HttpClient has its own selector
+         * thread. Without this, all clients share one default HttpClient.
+         */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /** Called for every event frame, in arrival order, on the connection's receiving thread. */
+        public Builder onEvent(Consumer<JsonNode> onEvent) {
+            this.onEvent = Objects.requireNonNull(onEvent, "onEvent");
+            return this;
+        }
+
+        /**
+         * Called for every received frame that is neither an event nor a reply to a waiting request (errors with
+         * {@code "id": null}, replies to ids sent with {@link DinoClient#sendRaw}, late replies to timed-out
+         * requests, non-JSON text as a text node).
+         */
+        public Builder onUnmatchedReply(Consumer<JsonNode> onUnmatchedReply) {
+            this.onUnmatchedReply = Objects.requireNonNull(onUnmatchedReply, "onUnmatchedReply");
+            return this;
+        }
+
+        /** Called once when the connection ends. */
+        public Builder onClose(CloseListener onClose) {
+            this.onClose = Objects.requireNonNull(onClose, "onClose");
+            return this;
+        }
+
+        /** Limit for the TCP connect and WebSocket handshake. Default 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long a command waits for its reply; null waits until the connection ends. Default 30 seconds. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** Adds a header to the handshake request (e.g. {@code Origin}). */
+        public Builder header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * Opens the WebSocket without authenticating, so a test can send other frames first (or instead).
+         * Completes exceptionally if the handshake fails.
+         */
+        public CompletableFuture<DinoClient> open() {
+            DinoClient client = new DinoClient(this);
+            WebSocket.Builder ws = (httpClient != null ? httpClient : DefaultHttpClient.INSTANCE).newWebSocketBuilder()
+                    .connectTimeout(connectTimeout);
+            headers.forEach(ws::header);
+            return ws.buildAsync(uri, client.new Listener()).thenApply(socket -> {
+                client.webSocket = socket;
+                return client;
+            });
+        }
+
+        /**
+         * Opens the WebSocket and authenticates with {@code token}. Completes with the client once the server
+         * accepted the token; otherwise completes exceptionally (with a {@link DinoException} such as 4011
+         * INVALID_TOKEN if the server refused it) and closes the connection.
+         */
+        public CompletableFuture<DinoClient> connect(String token) {
+            return open().thenCompose(client -> client.authenticate(token).handle((result, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(client);
+                }
+                client.close();
+                return CompletableFuture.<DinoClient>failedFuture(unwrap(error));
+            }).thenCompose(future -> future));
+        }
+    }
+
+    // One HttpClient, created on first use, for clients built without one: an HttpClient per connection would
+    // cost a selector thread per connection.
+    private static final class DefaultHttpClient {
+        static final HttpClient INSTANCE = HttpClient.newHttpClient();
+    }
+}

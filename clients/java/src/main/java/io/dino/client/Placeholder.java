@@ -1,1 +1,0 @@
-package io.dino.client; class Placeholder {}

@@ -1,0 +1,209 @@
+package io.dino.api.client;
+
+import io.dino.api.v1.BackendGrpc;
+import io.dino.api.v1.BroadcastRequest;
+import io.dino.api.v1.BroadcastResponse;
+import io.dino.api.v1.DisconnectUserRequest;
+import io.dino.api.v1.GetPresenceRequest;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.MintTokenRequest;
+import io.dino.api.v1.MintTokenResponse;
+import io.dino.api.v1.PublishResponse;
+import io.dino.api.v1.PublishToRoomRequest;
+import io.dino.api.v1.PublishToUsersRequest;
+import io.dino.api.v1.PublishToUsersResponse;
+import io.dino.api.v1.UserPresence;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A small client for backend services: sends the API key with every call, puts a deadline on every
+ * call, and retries publishes that failed with UNAVAILABLE. Retries are safe because every publish
+ * carries an idempotency key (a random one when the caller gives none), so a retried publish is
+ * stored once. Broadcasts have no idempotency key and are never retried.
+ *
+ * <pre>{@code
+ * try (DinoBackendClient dino = DinoBackendClient.builder("127.0.0.1", 8080).apiKey("dev-api-key").build()) {
+ *     PublishResponse stored = dino.publishToRoom("lobby", "\"hello\"");
+ * }
+ * }</pre>
+ */
+public final class DinoBackendClient implements AutoCloseable {
+
+    private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ManagedChannel channel;
+    private final BackendGrpc.BackendBlockingStub stub;
+    private final Duration deadline;
+
+    private DinoBackendClient(Builder builder) {
+        ManagedChannelBuilder<?> channelBuilder = ManagedChannelBuilder.forAddress(builder.host, builder.port)
+                .defaultServiceConfig(retryPolicy(builder.maxAttempts))
+                .enableRetry();
+        if (builder.plaintext) {
+            channelBuilder.usePlaintext();
+        } else {
+            channelBuilder.useTransportSecurity();
+        }
+        this.channel = channelBuilder.build();
+        Metadata headers = new Metadata();
+        headers.put(API_KEY, builder.apiKey);
+        this.stub = BackendGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.deadline = builder.deadline;
+    }
+
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** Stores a message in a room's log and delivers it to the room's members; {@code bodyJson} is JSON text. */
+    public PublishResponse publishToRoom(String room, String bodyJson) {
+        return publishToRoom(PublishToRoomRequest.newBuilder().setRoom(room).setBodyJson(bodyJson).build());
+    }
+
+    /** As above, with every field of the request; an empty idempotency key is replaced by a random one. */
+    public PublishResponse publishToRoom(PublishToRoomRequest request) {
+        PublishToRoomRequest keyed = request.getIdempotencyKey().isEmpty()
+                ? request.toBuilder().setIdempotencyKey(UUID.randomUUID().toString()).build()
+                : request;
+        return stub().publishToRoom(keyed);
+    }
+
+    /** Stores a message in each user's inbox and delivers it to all their sessions. */
+    public PublishToUsersResponse publishToUsers(List<String> users, String bodyJson) {
+        return publishToUsers(PublishToUsersRequest.newBuilder().addAllUsers(users).setBodyJson(bodyJson).build());
+    }
+
+    public PublishToUsersResponse publishToUsers(PublishToUsersRequest request) {
+        PublishToUsersRequest keyed = request.getIdempotencyKey().isEmpty()
+                ? request.toBuilder().setIdempotencyKey(UUID.randomUUID().toString()).build()
+                : request;
+        return stub().publishToUsers(keyed);
+    }
+
+    /** Delivers to every connected session; not stored, not retried. */
+    public BroadcastResponse broadcast(String bodyJson) {
+        return stub().broadcast(BroadcastRequest.newBuilder().setBodyJson(bodyJson).build());
+    }
+
+    /** Closes every session of the user; returns how many were closed. */
+    public int disconnectUser(String user, String reason, boolean reconnect) {
+        return stub().disconnectUser(DisconnectUserRequest.newBuilder()
+                .setUser(user).setReason(reason).setReconnect(reconnect).build()).getSessionsClosed();
+    }
+
+    public List<String> onlineUsers() {
+        return stub().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance()).getUsersList();
+    }
+
+    /** Whether each user is online, by user id. */
+    public Map<String, Boolean> presence(List<String> users) {
+        return stub().getPresence(GetPresenceRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
+                .collect(Collectors.toMap(UserPresence::getUser, UserPresence::getOnline, (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    public List<String> roomMembers(String room) {
+        return stub().listRoomMembers(ListRoomMembersRequest.newBuilder().setRoom(room).build()).getUsersList();
+    }
+
+    /** A client token for the user, to hand to a browser; a zero {@code ttl} means the node's default. */
+    public MintTokenResponse mintToken(String user, List<String> roles, Map<String, String> attributes, Duration ttl) {
+        return stub().mintToken(MintTokenRequest.newBuilder()
+                .setUser(user).addAllRoles(roles).putAllAttributes(attributes).setTtlSeconds((int) ttl.toSeconds()).build());
+    }
+
+    /** The generated stub with the API key attached and a fresh deadline, for calls this class does not wrap. */
+    public BackendGrpc.BackendBlockingStub stub() {
+        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** gRPC's own retry: only idempotent-by-key methods, only on UNAVAILABLE, with backoff. */
+    private static Map<String, Object> retryPolicy(int maxAttempts) {
+        Map<String, Object> retry = Map.of(
+                "maxAttempts", (double) maxAttempts,
+                "initialBackoff", "0.1s",
+                "maxBackoff", "2s",
+                "backoffMultiplier", 2.0,
+                "retryableStatusCodes", List.of("UNAVAILABLE"));
+        List<Map<String, Object>> names = List.of(
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "PublishToRoom"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "PublishToUsers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListOnlineUsers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "GetPresence"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomMembers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "MintToken"));
+        return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
+    }
+
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private String apiKey;
+        private Duration deadline = Duration.ofSeconds(5);
+        private int maxAttempts = 3;
+        private boolean plaintext = true;
+
+        private Builder(String host, int port) {
+            this.host = Objects.requireNonNull(host);
+            this.port = port;
+        }
+
+        /** The key sent as {@code x-api-key}; required. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = Objects.requireNonNull(apiKey);
+            return this;
+        }
+
+        /** Deadline of each call (default 5 s). */
+        public Builder deadline(Duration deadline) {
+            this.deadline = Objects.requireNonNull(deadline);
+            return this;
+        }
+
+        /** Attempts per retryable call, including the first (default 3; gRPC caps it at 5). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** Use TLS instead of plaintext (for a node behind a TLS-terminating endpoint). */
+        public Builder useTls() {
+            this.plaintext = false;
+            return this;
+        }
+
+        public DinoBackendClient build() {
+            if (apiKey == null) {
+                throw new IllegalStateException("an API key is required (apiKey(...))");
+            }
+            return new DinoBackendClient(this);
+        }
+    }
+}

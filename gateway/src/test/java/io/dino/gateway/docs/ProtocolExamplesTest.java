@@ -1,0 +1,146 @@
+package io.dino.gateway.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.dino.client.DinoClient;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.dino.gateway.TestNode.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Runs every {@code exchange} block of docs/protocol.md against a fresh node: {@code user> frame} is
+ * sent by that user, {@code user< frame} must be the user's next reply (if it has an {@code id}) or
+ * next event. Values that differ per run (times, ids, epochs) must only have the same type.
+ */
+class ProtocolExamplesTest {
+
+    private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
+    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged):)?([a-z0-9_-]+)>");
+    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestFactory
+    List<DynamicTest> everyDocumentedExchangeHappensAsWritten() throws Exception {
+        String protocol = Files.readString(DocsTest.DOCS.resolve("protocol.md"));
+        Matcher blocks = BLOCK.matcher(protocol);
+        List<DynamicTest> tests = new ArrayList<>();
+        while (blocks.find()) {
+            String block = blocks.group(1);
+            int line = protocol.substring(0, blocks.start()).split("\n", -1).length;
+            tests.add(DynamicTest.dynamicTest("protocol.md line " + line, () -> run(block)));
+        }
+        assertThat(tests).as("exchange blocks in docs/protocol.md").hasSizeGreaterThanOrEqualTo(8);
+        return tests;
+    }
+
+    private static void run(String block) throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Map<String, Peer> peers = new LinkedHashMap<>();
+            for (String raw : block.split("\n")) {
+                String text = raw.strip();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                Matcher line = LINE.matcher(text);
+                if (!line.matches()) {
+                    fail("not an exchange line: " + text);
+                }
+                Peer peer = peers.computeIfAbsent(line.group(1), user -> {
+                    EventRecorder events = new EventRecorder();
+                    return new Peer(node.rawClient(events), events);
+                });
+                String frame = line.group(3);
+                if (line.group(2).equals(">")) {
+                    peer.client.sendRaw(withTokens(frame)).join();
+                } else {
+                    JsonNode expected = JSON.readTree(frame);
+                    JsonNode actual = expected.has("event") ? peer.nextEvent() : peer.client.awaitUnmatchedReply(TIMEOUT);
+                    assertMatches(expected, actual, "", text);
+                }
+            }
+        }
+    }
+
+    private static String withTokens(String frame) throws Exception {
+        Matcher tokens = TOKEN.matcher(frame);
+        StringBuilder result = new StringBuilder();
+        while (tokens.find()) {
+            String kind = tokens.group(1);
+            Instant expires = "expired".equals(kind) ? Instant.now().minusSeconds(60) : Instant.now().plusSeconds(3600);
+            String secret = "forged".equals(kind) ? "not-the-secret-not-the-secret-not-the-secret" : TestNode.SECRET;
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+                    new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires)).build());
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            tokens.appendReplacement(result, jwt.serialize());
+        }
+        tokens.appendTail(result);
+        return result.toString();
+    }
+
+    private static void assertMatches(JsonNode expected, JsonNode actual, String path, String line) {
+        String where = "'" + line + "' at " + (path.isEmpty() ? "/" : path) + ", got " + actual;
+        assertThat(actual.getNodeType()).as(where).isEqualTo(expected.getNodeType());
+        String key = path.substring(path.lastIndexOf('/') + 1);
+        boolean varying = VARYING.contains(key) || (key.equals("id") && path.lastIndexOf('/') > 0);
+        if (expected.isObject()) {
+            assertThat(names(actual)).as(where).containsExactlyInAnyOrderElementsOf(names(expected));
+            expected.fields().forEachRemaining(field ->
+                    assertMatches(field.getValue(), actual.get(field.getKey()), path + "/" + field.getKey(), line));
+        } else if (expected.isArray()) {
+            assertThat(actual.size()).as(where).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertMatches(expected.get(i), actual.get(i), path + "/" + i, line);
+            }
+        } else if (!varying) {
+            assertThat(actual).as(where).isEqualTo(expected);
+        }
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        Iterator<String> iterator = node.fieldNames();
+        iterator.forEachRemaining(names::add);
+        return names;
+    }
+
+    /** One user's socket and how many of its events the block has already matched. */
+    private static final class Peer {
+        private final DinoClient client;
+        private final EventRecorder events;
+        private int matchedEvents;
+
+        private Peer(DinoClient client, EventRecorder events) {
+            this.client = client;
+            this.events = events;
+        }
+
+        JsonNode nextEvent() throws Exception {
+            int index = matchedEvents++;
+            return events.awaitCount(event -> true, index + 1, TIMEOUT).get(index);
+        }
+    }
+}

@@ -22,6 +22,7 @@ import io.dino.gateway.ops.Drain;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -94,6 +95,8 @@ public final class DinoNode implements AutoCloseable {
         BackendService backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.server = WebServer.builder()
+                // small frames (gRPC headers, trailers, chat messages) must not wait for delayed ACKs
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .config(root.get("server"))
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()

@@ -16,6 +16,7 @@ import io.helidon.websocket.WsSession;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,12 +29,14 @@ final class WsConnection implements WsListener, Outbound {
 
     private static final Logger LOG = System.getLogger(WsConnection.class.getName());
     static final int PROTOCOL_VERSION = 1;
+    private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(1);
 
     private final WsContext context;
     // reader thread only
     private final StringBuilder partialFrame = new StringBuilder();
     private boolean discardingOversizedFrame;
     // written by the reader thread, read by writers, the auth timer and the drain
+    private volatile WsSession socket;
     private volatile OutboundQueue queue;
     private volatile Session session;
     private volatile ScheduledFuture<?> authTimeout;
@@ -44,6 +47,7 @@ final class WsConnection implements WsListener, Outbound {
 
     @Override
     public void onOpen(WsSession socket) {
+        this.socket = socket;
         queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames());
         context.metrics().connectionOpened();
         context.connections().add(this);
@@ -92,6 +96,8 @@ final class WsConnection implements WsListener, Outbound {
             Event.Disconnect slow = new Event.Disconnect(ErrorCode.SLOW_CONSUMER,
                     "more than " + context.limits().outboundQueueFrames() + " frames waiting; read faster", true);
             current.closeAfter(context.frames().encode(slow), ErrorCode.SLOW_CONSUMER.code(), "slow consumer", true);
+            // a client that does not read may never take the close frame either: cut it off after a grace period
+            context.timers().schedule(this::terminate, SLOW_CONSUMER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -215,6 +221,20 @@ final class WsConnection implements WsListener, Outbound {
         ScheduledFuture<?> timeout = authTimeout;
         if (timeout != null) {
             timeout.cancel(false);
+        }
+    }
+
+    /** Drops the connection without a close handshake; the socket is closed off the timer thread, as it may block. */
+    private void terminate() {
+        if (context.connections().contains(this)) {
+            cleanUp();
+            context.writers().execute(() -> {
+                try {
+                    socket.terminate();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "terminating a dropped connection failed", e);
+                }
+            });
         }
     }
 

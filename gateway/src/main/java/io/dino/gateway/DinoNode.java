@@ -68,9 +68,12 @@ public final class DinoNode implements AutoCloseable {
     private final WebServer server;
     private final Hub hub;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final String advertisedHost;
 
     private DinoNode(Config root) {
         this.config = ConfigLoader.gateway(root);
+        String host = root.get("server.host").asString().orElse("0.0.0.0");
+        this.advertisedHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = new ObjectMapper();
         MeterRegistry registry = Metrics.globalRegistry();
@@ -130,6 +133,11 @@ public final class DinoNode implements AutoCloseable {
         LOG.log(Level.INFO, "node {0} started on port {1} with the {2} engine",
                 node.config.nodeId(), String.valueOf(node.port()), node.engine.name());
         return node;
+    }
+
+    /** The address clients use: the configured host, or loopback when listening on every interface. */
+    public String host() {
+        return advertisedHost;
     }
 
     public int port() {

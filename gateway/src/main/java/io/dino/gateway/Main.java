@@ -62,7 +62,7 @@ public final class Main {
     private static void printBanner(DinoNode node, Optional<Path> configFile) {
         String host = node.config().wsPath();
         int port = node.port();
-        String base = "127.0.0.1:" + port;
+        String base = node.host() + ":" + port;
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)

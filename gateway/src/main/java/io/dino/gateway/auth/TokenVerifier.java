@@ -58,7 +58,7 @@ public final class TokenVerifier {
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.issuer().ifPresent(exact::issuer);
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                settings.audience().map(Set::of).orElse(null), exact.build(), Set.of("sub", "exp"), null);
+                settings.audience().<Set<String>>map(aud -> new HashSet<>(Set.of(aud))).orElse(null), exact.build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
     }

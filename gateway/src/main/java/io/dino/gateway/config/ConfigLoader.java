@@ -66,14 +66,23 @@ public final class ConfigLoader {
                         positive(limits.get("max-rooms-per-session"), 100),
                         positive(limits.get("outbound-queue-frames"), 1_024),
                         positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false)),
-                new GatewayConfig.History(
-                        positive(history.get("retained-per-log"), 1_000),
-                        positive(history.get("default-limit"), 50),
-                        positive(history.get("max-limit"), 500),
-                        positive(history.get("idempotency-window"), Duration.ofMinutes(5), false)),
+                history(history),
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
                         positive(shutdown.get("grpc-grace"), Duration.ofSeconds(10), true)));
+    }
+
+    private static GatewayConfig.History history(Config history) {
+        GatewayConfig.History settings = new GatewayConfig.History(
+                positive(history.get("retained-per-log"), 1_000),
+                positive(history.get("default-limit"), 50),
+                positive(history.get("max-limit"), 500),
+                positive(history.get("idempotency-window"), Duration.ofMinutes(5), false));
+        if (settings.defaultLimit() > settings.maxLimit()) {
+            throw invalid(history.get("default-limit").key().toString(),
+                    "must not exceed max-limit (" + settings.maxLimit() + "), got " + settings.defaultLimit());
+        }
+        return settings;
     }
 
     private static GatewayConfig.EngineKind engine(Config node) {

@@ -90,6 +90,7 @@ public final class Hub implements DeliveryListener {
     /** Sends the disconnect event to a session and closes it. */
     void disconnect(Session session, Event.Disconnect disconnect) {
         session.outbound().disconnect(disconnect, encoder.encode(disconnect));
+        metrics.delivered(disconnect, 1);
     }
 
     private void fanOut(Set<Session> recipients, Event event) {

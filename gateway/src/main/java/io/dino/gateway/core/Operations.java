@@ -225,7 +225,7 @@ public final class Operations {
     }
 
     private void checkBody(String bodyJson) {
-        if (utf8Length(bodyJson) > limits.maxMessageBytes()) {
+        if (Utf8.length(bodyJson) > limits.maxMessageBytes()) {
             throw new DinoException(ErrorCode.MESSAGE_TOO_LARGE,
                     "the body is larger than " + limits.maxMessageBytes() + " bytes");
         }
@@ -244,23 +244,5 @@ public final class Operations {
         } catch (EngineUnavailableException e) {
             throw new DinoException(ErrorCode.UNAVAILABLE, "the message store is unavailable; retry: " + e.getMessage());
         }
-    }
-
-    private static int utf8Length(String text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

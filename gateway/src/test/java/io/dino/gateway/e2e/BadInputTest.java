@@ -96,6 +96,13 @@ class BadInputTest {
     }
 
     @Test
+    void theFrameLimitCountsUtf8BytesNotCharacters() throws Exception {
+        client.sendRaw("{\"id\":1,\"cmd\":\"ping\",\"pad\":\"" + "é".repeat(1500) + "\"}").join();
+        assertThat(awaitReply().at("/error/name").asText()).isEqualTo("FRAME_TOO_LARGE");
+        assertSessionsStillWork();
+    }
+
+    @Test
     void aFrameBeyondTheHardLimitClosesOnlyThatSocket() throws Exception {
         DinoClient reckless = node.client("reckless", new EventRecorder());
         reckless.sendRaw("{\"id\":1,\"cmd\":\"ping\",\"pad\":\"" + "x".repeat(4 * 2048 + 100) + "\"}");

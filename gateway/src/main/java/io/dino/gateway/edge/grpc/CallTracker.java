@@ -20,6 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CallTracker implements ServerInterceptor {
 
+    /** Health checks keep working while draining, so probes see NOT_SERVING rather than an error. */
+    private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+
     private final GatewayMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
@@ -36,7 +39,7 @@ public final class CallTracker implements ServerInterceptor {
         String method = call.getMethodDescriptor().getFullMethodName();
         lock.lock();
         try {
-            if (draining) {
+            if (draining && !call.getMethodDescriptor().getServiceName().equals(HEALTH_SERVICE)) {
                 metrics.grpcCall(method, Status.Code.UNAVAILABLE.name());
                 call.close(Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"),
                         new Metadata());

@@ -21,7 +21,7 @@ public final class JsonBodies {
     /** Checks a parsed body and returns its JSON text. */
     public String toJson(JsonNode body) {
         if (body == null || body.isMissingNode()) {
-            throw new DinoException(ErrorCode.MISSING_FIELD, "body is required");
+            throw new DinoException(ErrorCode.MISSING_FIELD, "'body' is required");
         }
         if (body.isNull() || (body.isTextual() && body.asText().isBlank()) || (body.isContainerNode() && body.isEmpty())) {
             throw new DinoException(ErrorCode.EMPTY_MESSAGE, "body must not be empty");
@@ -42,7 +42,8 @@ public final class JsonBodies {
         try {
             parsed = mapper.readTree(bodyJson);
         } catch (JsonProcessingException e) {
-            throw new DinoException(ErrorCode.INVALID_VALUE, "body_json is not valid JSON: " + e.getOriginalMessage());
+            throw new DinoException(ErrorCode.INVALID_VALUE, "body_json is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")");
         }
         return toJson(parsed);
     }

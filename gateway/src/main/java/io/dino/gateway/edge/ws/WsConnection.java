@@ -10,6 +10,7 @@ import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.core.Event;
 import io.dino.gateway.core.Outbound;
 import io.dino.gateway.core.Session;
+import io.dino.gateway.core.Utf8;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -34,6 +35,7 @@ final class WsConnection implements WsListener, Outbound {
     private final WsContext context;
     // reader thread only
     private final StringBuilder partialFrame = new StringBuilder();
+    private int partialFrameBytes;
     private boolean discardingOversizedFrame;
     // written by the reader thread, read by writers, the auth timer and the drain
     private volatile WsSession socket;
@@ -51,6 +53,10 @@ final class WsConnection implements WsListener, Outbound {
         queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames());
         context.metrics().connectionOpened();
         context.connections().add(this);
+        if (context.draining().get()) {
+            shutDown();
+            return;
+        }
         authTimeout = context.timers().schedule(this::authTimedOut, context.limits().authTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -58,9 +64,12 @@ final class WsConnection implements WsListener, Outbound {
     @Override
     public void onMessage(WsSession socket, String text, boolean last) {
         int maxBytes = context.limits().maxFrameBytes();
-        if (discardingOversizedFrame || partialFrame.length() + text.length() > maxBytes) {
+        // chars never outnumber UTF-8 bytes, so the exact count is only needed near the limit
+        int textBytes = text.length() > maxBytes ? maxBytes + 1 : Utf8.length(text);
+        if (discardingOversizedFrame || partialFrameBytes + textBytes > maxBytes) {
             discardingOversizedFrame = !last;
             partialFrame.setLength(0);
+            partialFrameBytes = 0;
             if (last) {
                 fail(NullNode.getInstance(), ErrorCode.FRAME_TOO_LARGE, "frames may be at most " + maxBytes + " bytes");
             }
@@ -68,10 +77,12 @@ final class WsConnection implements WsListener, Outbound {
         }
         if (!last) {
             partialFrame.append(text);
+            partialFrameBytes += textBytes;
             return;
         }
         String frame = partialFrame.isEmpty() ? text : partialFrame.append(text).toString();
         partialFrame.setLength(0);
+        partialFrameBytes = 0;
         handle(frame);
     }
 

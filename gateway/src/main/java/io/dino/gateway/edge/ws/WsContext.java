@@ -7,11 +7,13 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** What every connection of the endpoint shares. */
 record WsContext(Operations operations, Commands commands, Frames frames, ObjectMapper mapper, TokenVerifier tokens,
                  GatewayConfig.Limits limits, GatewayMetrics metrics, Executor writers,
-                 ScheduledExecutorService timers, Set<WsConnection> connections) {
+                 ScheduledExecutorService timers, Set<WsConnection> connections,
+                 AtomicBoolean draining) {
 }

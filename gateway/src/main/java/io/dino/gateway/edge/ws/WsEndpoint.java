@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +24,14 @@ import java.util.function.Supplier;
 public final class WsEndpoint implements Supplier<WsListener> {
 
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final WsContext context;
 
     public WsEndpoint(Operations operations, ObjectMapper mapper, TokenVerifier tokens, GatewayConfig.Limits limits,
                       GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers) {
         Frames frames = new Frames(mapper);
         this.context = new WsContext(operations, new Commands(operations, frames, new JsonBodies(mapper)), frames, mapper,
-                tokens, limits, metrics, writers, timers, connections);
+                tokens, limits, metrics, writers, timers, connections, draining);
     }
 
     /** The protocol's encoding of events, for the hub's fan-out. */
@@ -46,8 +48,12 @@ public final class WsEndpoint implements Supplier<WsListener> {
         return connections.size();
     }
 
-    /** One task per open connection: send the shutdown notice and close it. */
+    /**
+     * From now on new sockets get the shutdown notice at once; returns one task per open connection
+     * that sends the notice and closes it.
+     */
     public List<Runnable> shutdownTasks() {
+        draining.set(true);
         return connections.stream().<Runnable>map(connection -> connection::shutDown).toList();
     }
 }

@@ -77,7 +77,7 @@ public final class DinoNode implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = new ObjectMapper();
         MeterRegistry registry = Metrics.globalRegistry();
-        this.metrics = new GatewayMetrics(registry);
+        this.metrics = new GatewayMetrics(registry, config.nodeId());
         this.engine = memoryEngine(config, clock);
         this.hub = new Hub(engine.broker(), WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
@@ -129,6 +129,8 @@ public final class DinoNode implements AutoCloseable {
     public static DinoNode start(Config root) {
         DinoNode node = new DinoNode(root);
         node.server.start();
+        long pingMillis = node.config.limits().pingInterval().toMillis();
+        node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, "node {0} started on port {1} with the {2} engine",
                 node.config.nodeId(), String.valueOf(node.port()), node.engine.name());

@@ -37,9 +37,11 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxRoomsPerSession  rooms one session may be in at once
      * @param outboundQueueFrames frames queued for one session before it counts as a slow consumer
      * @param authTimeout         time a new socket has to send {@code connect}
+     * @param pingInterval        how often the server pings each socket; the pongs keep idle sessions from
+     *                            being closed by {@code server.idle-connection-timeout}
      */
     public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
-                         Duration authTimeout) {
+                         Duration authTimeout, Duration pingInterval) {
     }
 
     /**

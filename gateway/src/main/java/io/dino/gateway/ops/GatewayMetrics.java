@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node's own meters (docs/operations.md lists them). Counters are looked up once and cached, so
- * the hot path increments a counter and does no registry look-up.
+ * the hot path increments a counter and does no registry look-up. Every meter carries the node id:
+ * the JVM's meters live in Helidon's global registry, and nodes sharing a JVM (tests) must not share
+ * or remove each other's meters.
  */
 public final class GatewayMetrics implements AutoCloseable {
 
     private static final String SCOPE = "application";
 
     private final MeterRegistry registry;
+    private final Tag node;
     private final List<Meter> registered = new ArrayList<>();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final Map<String, Counter> commandsIn = new ConcurrentHashMap<>();
@@ -35,21 +38,24 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<String, Counter> grpcCalls = new ConcurrentHashMap<>();
     private final Timer publishLatency;
 
-    public GatewayMetrics(MeterRegistry registry) {
+    public GatewayMetrics(MeterRegistry registry, String nodeId) {
         this.registry = registry;
+        this.node = Tag.create("node", nodeId);
         register(Gauge.builder("dino.connections", openConnections::get)
                 .description("Open WebSocket connections, authenticated or not")
+                .tags(List.of(node))
                 .scope(SCOPE));
         this.publishLatency = register(Timer.builder("dino.publish.latency")
                 .description("Time to store a publication in the engine and route it")
                 .buckets(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
                         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofSeconds(1))
+                .tags(List.of(node))
                 .scope(SCOPE));
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, register(Counter.builder("dino.errors")
                     .description("Errors returned to clients and backends, by error name")
-                    .tags(List.of(Tag.create("code", code.name())))
+                    .tags(List.of(node, Tag.create("code", code.name())))
                     .scope(SCOPE)));
         }
     }
@@ -95,13 +101,13 @@ public final class GatewayMetrics implements AutoCloseable {
     public void grpcCall(String method, String status) {
         grpcCalls.computeIfAbsent(method + ' ' + status, key -> register(Counter.builder("dino.grpc.calls")
                         .description("Backend API calls, by method and status")
-                        .tags(List.of(Tag.create("method", method), Tag.create("status", status)))
+                        .tags(List.of(node, Tag.create("method", method), Tag.create("status", status)))
                         .scope(SCOPE)))
                 .increment();
     }
 
     private Counter counter(String name, String description, String kind) {
-        return register(Counter.builder(name).description(description).tags(List.of(Tag.create("kind", kind))).scope(SCOPE));
+        return register(Counter.builder(name).description(description).tags(List.of(node, Tag.create("kind", kind))).scope(SCOPE));
     }
 
     private synchronized <M extends Meter, B extends Meter.Builder<B, M>> M register(B builder) {

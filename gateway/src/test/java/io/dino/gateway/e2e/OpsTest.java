@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Health and metrics endpoints, as an orchestrator and Prometheus see them. */
 class OpsTest {
@@ -58,15 +60,40 @@ class OpsTest {
         node.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance());
 
         String metrics = get("/observe/metrics").body();
+        String thisNode = "(?=[^}]*node=\"" + node.node().nodeId() + "\")";
 
-        assertThat(metrics).containsPattern("dino_connections\\{[^}]*} 1\\.0");
-        assertThat(metrics).containsPattern("dino_messages_in_total\\{[^}]*kind=\"send\"[^}]*} 1\\.0");
-        assertThat(metrics).containsPattern("dino_messages_out_total\\{[^}]*kind=\"message\"[^}]*} 1\\.0");
-        assertThat(metrics).containsPattern("dino_publish_latency_seconds_count\\{[^}]*} 1\\.0");
-        assertThat(metrics).containsPattern("dino_errors_total\\{[^}]*code=\"UNKNOWN_COMMAND\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_connections\\{" + thisNode + "[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_messages_in_total\\{" + thisNode + "[^}]*kind=\"send\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_messages_out_total\\{" + thisNode + "[^}]*kind=\"message\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_publish_latency_seconds_count\\{" + thisNode + "[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("dino_errors_total\\{" + thisNode + "[^}]*code=\"UNKNOWN_COMMAND\"[^}]*} 1\\.0");
         assertThat(metrics).containsPattern(
                 "dino_grpc_calls_total\\{[^}]*method=\"dino.v1.Backend/ListOnlineUsers\"[^}]*status=\"OK\"[^}]*} 1\\.0");
         assertThat(metrics).contains("memory_usedHeap_bytes");
+    }
+
+    @Test
+    void serverPingsKeepAnIdleSessionOpenPastTheIdleConnectionTimeout() {
+        // Helidon's activity timestamps have second granularity, hence a timeout of several seconds
+        try (TestNode pinging = TestNode.start(java.util.Map.of(
+                "server.idle-connection-timeout", "PT3S",
+                "server.idle-connection-period", "PT0.2S",
+                "dino.limits.ping-interval", "PT0.3S"))) {
+            DinoClient idle = pinging.client("quiet", new EventRecorder());
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(9)).until(idle::isOpen);
+            assertThat(idle.ping().join().has("ts")).isTrue();
+        }
+    }
+
+    @Test
+    void withoutPingsAnIdleSessionIsClosedByTheIdleConnectionTimeout() {
+        try (TestNode silent = TestNode.start(java.util.Map.of(
+                "server.idle-connection-timeout", "PT2S",
+                "server.idle-connection-period", "PT0.2S",
+                "dino.limits.ping-interval", "PT1H"))) {
+            DinoClient idle = silent.client("quiet", new EventRecorder());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !idle.isOpen());
+        }
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.dino.gateway.edge.ws;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,6 +23,9 @@ final class OutboundQueue {
     /** A close frame to write after everything queued before it. */
     private record Close(int code, String reason) {
     }
+
+    /** A WebSocket ping; the client's pong counts as activity, which keeps idle sessions open. */
+    private enum Ping { INSTANCE }
 
     private final WsSession socket;
     private final Executor writers;
@@ -49,6 +53,14 @@ final class OutboundQueue {
         items.add(frame);
         startWriting();
         return true;
+    }
+
+    /** Queues a ping unless the connection is closing. */
+    void ping() {
+        if (!closed) {
+            items.add(Ping.INSTANCE);
+            startWriting();
+        }
     }
 
     /**
@@ -107,6 +119,7 @@ final class OutboundQueue {
                     queuedFrames.decrementAndGet();
                     socket.send(frame, true);
                 }
+                case Ping ignored -> socket.ping(BufferData.empty());
                 case Close close -> {
                     socket.close(close.code(), close.reason());
                     return false;

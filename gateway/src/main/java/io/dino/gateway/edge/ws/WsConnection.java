@@ -117,6 +117,13 @@ final class WsConnection implements WsListener, Outbound {
         queue.closeAfter(encodedEvent, closeCode(disconnect.code()), truncate(disconnect.reason()), false);
     }
 
+    void ping() {
+        OutboundQueue current = queue;
+        if (current != null) {
+            current.ping();
+        }
+    }
+
     /** Closes the connection with the shutdown notice (used by the drain, also before authentication). */
     void shutDown() {
         Event.Disconnect notice = new Event.Disconnect(ErrorCode.SHUTTING_DOWN, "the node is shutting down; reconnect", true);

@@ -44,6 +44,11 @@ public final class WsEndpoint implements Supplier<WsListener> {
         return new WsConnection(context);
     }
 
+    /** Pings every connection, so that clients answer and idle sessions are not timed out as dead. */
+    public void pingAll() {
+        connections.forEach(WsConnection::ping);
+    }
+
     public int openConnections() {
         return connections.size();
     }

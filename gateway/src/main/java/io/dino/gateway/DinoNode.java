@@ -18,6 +18,8 @@ import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
 import io.dino.gateway.engine.memory.MemoryPresenceStore;
+import io.dino.gateway.engine.redis.RedisEngine;
+import io.dino.gateway.engine.redis.RedisSettings;
 import io.dino.gateway.ops.Drain;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -78,7 +80,10 @@ public final class DinoNode implements AutoCloseable {
         ObjectMapper mapper = new ObjectMapper();
         MeterRegistry registry = Metrics.globalRegistry();
         this.metrics = new GatewayMetrics(registry, config.nodeId());
-        this.engine = memoryEngine(config, clock);
+        this.engine = switch (config.engine()) {
+            case MEMORY -> memoryEngine(config, clock);
+            case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock);
+        };
         this.hub = new Hub(engine.broker(), WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), hub, config, metrics, clock);
@@ -192,6 +197,13 @@ public final class DinoNode implements AutoCloseable {
                 .detail("node", config.nodeId())
                 .detail("draining", drain.isDraining())
                 .build();
+    }
+
+    private static RedisSettings redisSettings(GatewayConfig config) {
+        return new RedisSettings(config.redis().uri(), config.redis().prefix(), config.redis().commandTimeout(),
+                config.history().retainedPerLog(), config.history().maxAge(), config.history().idempotencyWindow(),
+                config.redis().inboxMaxLength(), config.redis().broadcastMaxLength(),
+                config.cluster().heartbeatInterval(), config.cluster().nodeTimeout());
     }
 
     private static Engine memoryEngine(GatewayConfig config, InstantSource clock) {

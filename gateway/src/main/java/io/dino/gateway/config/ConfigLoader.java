@@ -70,7 +70,14 @@ public final class ConfigLoader {
                 history(history),
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
-                        positive(shutdown.get("grpc-grace"), Duration.ofSeconds(10), true)));
+                        positive(shutdown.get("grpc-grace"), Duration.ofSeconds(10), true)),
+                new GatewayConfig.Redis(
+                        dino.get("redis.uri").asString().orElse("redis://127.0.0.1:6379"),
+                        dino.get("redis.prefix").asString().orElse("dino"),
+                        positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
+                        positive(dino.get("redis.inbox-max-length"), 100_000),
+                        positive(dino.get("redis.broadcast-max-length"), 10_000)),
+                cluster(dino.get("cluster")));
     }
 
     private static GatewayConfig.History history(Config history) {
@@ -78,10 +85,23 @@ public final class ConfigLoader {
                 positive(history.get("retained-per-log"), 1_000),
                 positive(history.get("default-limit"), 50),
                 positive(history.get("max-limit"), 500),
-                positive(history.get("idempotency-window"), Duration.ofMinutes(5), false));
+                positive(history.get("idempotency-window"), Duration.ofMinutes(5), false),
+                positive(history.get("max-age"), Duration.ofDays(1), true),
+                positive(history.get("recovery-limit"), 1_000));
         if (settings.defaultLimit() > settings.maxLimit()) {
             throw invalid(history.get("default-limit").key().toString(),
                     "must not exceed max-limit (" + settings.maxLimit() + "), got " + settings.defaultLimit());
+        }
+        return settings;
+    }
+
+    private static GatewayConfig.Cluster cluster(Config cluster) {
+        GatewayConfig.Cluster settings = new GatewayConfig.Cluster(
+                positive(cluster.get("heartbeat-interval"), Duration.ofSeconds(5), false),
+                positive(cluster.get("node-timeout"), Duration.ofSeconds(30), false));
+        if (settings.nodeTimeout().compareTo(settings.heartbeatInterval().multipliedBy(2)) < 0) {
+            throw invalid(cluster.get("node-timeout").key().toString(),
+                    "must be at least twice dino.cluster.heartbeat-interval, got " + settings.nodeTimeout());
         }
         return settings;
     }
@@ -91,7 +111,7 @@ public final class ConfigLoader {
         try {
             return GatewayConfig.EngineKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw invalid(node.key().toString(), "must be one of memory; got '" + name + "'");
+            throw invalid(node.key().toString(), "must be memory or redis; got '" + name + "'");
         }
     }
 

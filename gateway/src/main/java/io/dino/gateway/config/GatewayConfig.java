@@ -19,17 +19,20 @@ import java.util.Set;
  * @param limits   per-session and per-message limits
  * @param history  log retention and history query bounds
  * @param shutdown graceful shutdown pacing
+ * @param redis    where the redis engine keeps shared state (used when engine is REDIS)
+ * @param cluster  node liveness (redis engine)
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
-                            Limits limits, History history, Shutdown shutdown) {
+                            Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
         allowedOrigins = Set.copyOf(allowedOrigins);
     }
 
-    public enum EngineKind { MEMORY }
+    /** MEMORY: one node, state in this process. REDIS: any number of nodes sharing one Redis. */
+    public enum EngineKind { MEMORY, REDIS }
 
     /**
      * @param maxFrameBytes       largest accepted WebSocket text frame (a bigger one gets FRAME_TOO_LARGE)
@@ -49,8 +52,28 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param defaultLimit      messages a history query returns when it names no limit
      * @param maxLimit          most messages one history query may return
      * @param idempotencyWindow how long an idempotency key is remembered
+     * @param maxAge            publications older than this leave the logs (redis engine); zero keeps them
+     * @param recoveryLimit     most messages one recovery replays; a bigger gap answers recovered: false
      */
-    public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow) {
+    public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow,
+                          Duration maxAge, int recoveryLimit) {
+    }
+
+    /**
+     * @param uri                redis:// or rediss:// URI (password and database included)
+     * @param prefix             first part of every key
+     * @param commandTimeout     longest wait for one Redis command
+     * @param inboxMaxLength     entries kept in a node's inbox stream
+     * @param broadcastMaxLength entries kept in the broadcast stream
+     */
+    public record Redis(String uri, String prefix, Duration commandTimeout, int inboxMaxLength, int broadcastMaxLength) {
+    }
+
+    /**
+     * @param heartbeatInterval how often a node reports that it is alive
+     * @param nodeTimeout       after this long without a heartbeat a node counts as dead and its sessions are removed
+     */
+    public record Cluster(Duration heartbeatInterval, Duration nodeTimeout) {
     }
 
     /**

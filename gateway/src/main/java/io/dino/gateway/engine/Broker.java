@@ -17,6 +17,7 @@ import java.util.List;
  *       stores nothing and returns the first publication.</li>
  *   <li>History returns stored publications in offset order; the log keeps at least the configured
  *       number of recent publications.</li>
+ *   <li>Recovery returns exactly the publications after a position, or says it cannot.</li>
  * </ul>
  */
 public interface Broker extends AutoCloseable {
@@ -44,6 +45,12 @@ public interface Broker extends AutoCloseable {
 
     /** The latest {@code limit} publications of the log, oldest first. */
     List<Publication> latest(LogId log, int limit);
+
+    /**
+     * Everything after {@code since}, if the log still holds all of it and it is at most {@code limit}
+     * publications; otherwise {@link Recovery#notRecovered}. Never a partial replay.
+     */
+    Recovery recover(LogId log, Position since, int limit);
 
     /** Stops delivering and releases resources. */
     @Override

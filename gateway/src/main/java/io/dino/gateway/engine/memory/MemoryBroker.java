@@ -6,6 +6,7 @@ import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Recovery;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -127,6 +128,31 @@ public final class MemoryBroker implements Broker {
                 }
             }
             return result;
+        } finally {
+            memoryLog.lock.unlock();
+        }
+    }
+
+    @Override
+    public Recovery recover(LogId log, Position since, int limit) {
+        MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(retainedPerLog));
+        memoryLog.lock.lock();
+        try {
+            Position top = new Position(epoch, memoryLog.lastOffset);
+            long missing = memoryLog.lastOffset - since.offset();
+            if (!since.epoch().equals(epoch) || missing < 0 || missing > limit) {
+                return Recovery.notRecovered(top);
+            }
+            List<Publication> missed = new ArrayList<>((int) missing);
+            for (Publication publication : memoryLog.retained) {
+                if (publication.position().offset() > since.offset()) {
+                    missed.add(publication);
+                }
+            }
+            if (missed.size() != missing) {
+                return Recovery.notRecovered(top);
+            }
+            return new Recovery(true, missed, top);
         } finally {
             memoryLog.lock.unlock();
         }

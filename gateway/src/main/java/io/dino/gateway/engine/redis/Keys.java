@@ -1,0 +1,93 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.LogId;
+
+/**
+ * Every Redis key Dino uses, built in one place (docs/architecture.md lists them). Keys of one log
+ * share a hash tag, so the scripts that touch them run atomically on Redis Cluster too.
+ */
+final class Keys {
+
+    private final String prefix;
+
+    Keys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** {@code {r:lobby}} or {@code {u:alice}}: the hash tag of everything about one log. */
+    private String tag(LogId log) {
+        return prefix + ":{" + (log.isRoom() ? "r:" : "u:") + log.name() + "}";
+    }
+
+    String meta(LogId log) {
+        return tag(log) + ":meta";
+    }
+
+    String log(LogId log) {
+        return tag(log) + ":log";
+    }
+
+    String interest(LogId log) {
+        return tag(log) + ":nodes";
+    }
+
+    String idempotency(LogId log, String key) {
+        return tag(log) + ":idem:" + key;
+    }
+
+    /** Sessions present in a room: field node/session, value user. */
+    String roomSessions(String room) {
+        return tag(LogId.room(room)) + ":sessions";
+    }
+
+    /** Users present in a room: field user, value number of sessions. */
+    String roomUsers(String room) {
+        return tag(LogId.room(room)) + ":users";
+    }
+
+    String onlineSessions() {
+        return prefix + ":{online}:sessions";
+    }
+
+    String onlineUsers() {
+        return prefix + ":{online}:users";
+    }
+
+    /** The stream a node reads everything it must deliver from. */
+    String inbox(String node) {
+        return prefix + ":{n:" + node + "}:inbox";
+    }
+
+    /** Logs a node subscribed to, so the cluster can remove a dead node's interest. */
+    String nodeInterest(String node) {
+        return prefix + ":{n:" + node + "}:interest";
+    }
+
+    /** Presence entries of a node's sessions ("online" or a room, then session and user), for cleanup. */
+    String nodePresence(String node) {
+        return prefix + ":{n:" + node + "}:presence";
+    }
+
+    String nodeReaperLock(String node) {
+        return prefix + ":{n:" + node + "}:reaper";
+    }
+
+    /** Heartbeats: node id scored by its last heartbeat time (ms). */
+    String nodes() {
+        return prefix + ":nodes";
+    }
+
+    String broadcast() {
+        return prefix + ":broadcast";
+    }
+
+    /** Turns an interest-set member back into a log: the inverse of {@link #logToken}. */
+    static LogId tokenToLog(String token) {
+        return new LogId(token.charAt(0) == 'r' ? LogId.Kind.ROOM : LogId.Kind.USER, token.substring(2));
+    }
+
+    /** A log as a compact string: {@code r:lobby}, {@code u:alice}. */
+    static String logToken(LogId log) {
+        return (log.isRoom() ? "r:" : "u:") + log.name();
+    }
+}

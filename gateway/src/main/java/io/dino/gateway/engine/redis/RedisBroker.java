@@ -1,0 +1,273 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.DeliveryListener;
+import io.dino.gateway.engine.Draft;
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Recovery;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The cluster broker. Each log is a Redis stream whose entry ids are the offsets ({@code 42-0}), with its
+ * epoch and last offset in a hash beside it; one Lua script appends atomically and returns the nodes
+ * that subscribed to the log. The publisher then appends the publication to each of those nodes' inbox
+ * streams, pipelined: one round trip for the script, one for all inboxes, none per recipient. Each node
+ * reads only its own inbox (and the broadcast stream) in {@link InboxReader}, which also fills gaps
+ * from the log, so every subscribed log is delivered in offset order.
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger LOG = System.getLogger(RedisBroker.class.getName());
+
+    private final String node;
+    private final Keys keys;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisSettings settings;
+    private final InstantSource clock;
+    private final Scripts publish = Scripts.load("publish.lua");
+    private final Scripts subscribe = Scripts.load("subscribe.lua");
+    /** Last offset delivered per subscribed log; written by subscribe and by the inbox reader. */
+    private final Map<LogId, Position> delivered = new ConcurrentHashMap<>();
+    private final InboxReader reader;
+    private NodeRegistry registry;
+    private io.lettuce.core.RedisClient client;
+
+    RedisBroker(String node, Keys keys, StatefulRedisConnection<String, String> connection,
+                StatefulRedisConnection<String, String> readerConnection, RedisSettings settings, InstantSource clock) {
+        this.node = node;
+        this.keys = keys;
+        this.connection = connection;
+        this.settings = settings;
+        this.clock = clock;
+        this.reader = new InboxReader(readerConnection, keys, node, this);
+    }
+
+    /** The heartbeat and the client live and die with the broker. */
+    void owns(NodeRegistry registry, io.lettuce.core.RedisClient client) {
+        this.registry = registry;
+        this.client = client;
+    }
+
+    @Override
+    public void start(DeliveryListener listener) {
+        reader.start(listener);
+        registry.start();
+    }
+
+    @Override
+    public Publication publish(LogId log, Draft draft) {
+        String encoded = PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson());
+        String idempotencyKey = draft.idempotencyKey().isEmpty() ? keys.meta(log) : keys.idempotency(log, draft.idempotencyKey());
+        long window = draft.idempotencyKey().isEmpty() ? 0 : settings.idempotencyWindow().toMillis();
+        long oldest = settings.maxAge().isZero() ? 0 : clock.millis() - settings.maxAge().toMillis();
+        List<Object> result = redis(() -> publish.run(sync(), ScriptOutputType.MULTI,
+                new String[] {keys.meta(log), keys.log(log), keys.interest(log), idempotencyKey},
+                newEpoch(), Integer.toString(settings.retainedPerLog()), Long.toString(window), Long.toString(oldest),
+                encoded, Long.toString(draft.timestamp())));
+        boolean created = ((Long) result.get(0)) == 1;
+        Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
+        Publication publication = PublicationCodec.decode((String) result.get(3), log, position);
+        if (created && result.size() > 4) {
+            route(log, position, encoded, result.subList(4, result.size()));
+        }
+        return publication;
+    }
+
+    /** Appends to each interested node's inbox in one pipelined batch; the log already holds the message. */
+    private void route(LogId log, Position position, String encoded, List<Object> nodes) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        Map<String, String> entry = Map.of("k", Keys.logToken(log), "e", position.epoch(),
+                "o", Long.toString(position.offset()), "p", encoded);
+        List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
+        for (Object target : nodes) {
+            sent.add(async.xadd(keys.inbox((String) target), inboxArgs(), entry));
+        }
+        try {
+            awaitAll(sent);
+        } catch (EngineUnavailableException e) {
+            // the message is stored, so the publish stands; a node that missed it fills the gap from the log
+            // on its next message for this log, and clients recover it on reconnect
+            LOG.log(Level.WARNING, "routing {0} offset {1} failed: {2}", Keys.logToken(log), position.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void broadcast(Publication publication) {
+        redis(() -> sync().xadd(keys.broadcast(), new XAddArgs().maxlen(settings.broadcastMaxLength()).approximateTrimming(),
+                Map.of("p", PublicationCodec.encode(publication))));
+    }
+
+    @Override
+    public void announceMembership(String room, String user, boolean joined) {
+        Set<String> nodes = redis(() -> sync().smembers(keys.interest(LogId.room(room))));
+        RedisAsyncCommands<String, String> async = connection.async();
+        Map<String, String> entry = Map.of("m", joined ? "j" : "l", "r", room, "u", user);
+        List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
+        for (String target : nodes) {
+            sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));
+        }
+        awaitAll(sent);
+    }
+
+    @Override
+    public void subscribe(LogId log) {
+        Position top = interest(log, "1");
+        delivered.put(log, top);
+        redis(() -> sync().sadd(keys.nodeInterest(node), Keys.logToken(log)));
+    }
+
+    @Override
+    public void unsubscribe(LogId log) {
+        delivered.remove(log);
+        interest(log, "0");
+        redis(() -> sync().srem(keys.nodeInterest(node), Keys.logToken(log)));
+    }
+
+    @Override
+    public Position top(LogId log) {
+        return interest(log, "2");
+    }
+
+    @Override
+    public List<Publication> latest(LogId log, int limit) {
+        Position top = top(log);
+        List<StreamMessage<String, String>> newestFirst = redis(() ->
+                sync().xrevrange(keys.log(log), Range.create("-", "+"), Limit.from(limit)));
+        List<Publication> result = new ArrayList<>(newestFirst.size());
+        for (StreamMessage<String, String> entry : newestFirst.reversed()) {
+            result.add(decode(log, top.epoch(), entry));
+        }
+        return result;
+    }
+
+    @Override
+    public Recovery recover(LogId log, Position since, int limit) {
+        Position top = top(log);
+        long missing = top.offset() - since.offset();
+        if (!top.epoch().equals(since.epoch()) || missing < 0 || missing > limit) {
+            return Recovery.notRecovered(top);
+        }
+        List<Publication> missed = range(log, top.epoch(), since.offset() + 1, top.offset());
+        if (missed.size() != missing) {
+            return Recovery.notRecovered(top);
+        }
+        return new Recovery(true, missed, top);
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        reader.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    // ---- used by the inbox reader
+
+    /** Publications of a log from offset {@code from} to {@code to}, both included, that the log still holds. */
+    List<Publication> range(LogId log, String epoch, long from, long to) {
+        if (from > to) {
+            return List.of();
+        }
+        List<StreamMessage<String, String>> entries = redis(() ->
+                sync().xrange(keys.log(log), Range.create(from + "-0", to + "-0")));
+        List<Publication> result = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            result.add(decode(log, epoch, entry));
+        }
+        return result;
+    }
+
+    Map<LogId, Position> delivered() {
+        return delivered;
+    }
+
+    /** Logs this node subscribed to, for the heartbeat to re-assert after Redis lost them. */
+    Set<LogId> subscribedLogs() {
+        return delivered.keySet();
+    }
+
+    /** Simulates a frozen node: it stops its heartbeat but keeps its state in Redis. */
+    void stopHeartbeatForTest() {
+        registry.stopBeating();
+    }
+
+    void reassertInterest() {
+        RedisAsyncCommands<String, String> async = connection.async();
+        List<io.lettuce.core.RedisFuture<Long>> sent = new ArrayList<>();
+        for (LogId log : delivered.keySet()) {
+            sent.add(async.sadd(keys.interest(log), node));
+            sent.add(async.sadd(keys.nodeInterest(node), Keys.logToken(log)));
+        }
+        awaitAll(sent);
+    }
+
+    // ----
+
+    private Position interest(LogId log, String operation) {
+        List<Object> result = redis(() -> subscribe.run(sync(), ScriptOutputType.MULTI,
+                new String[] {keys.meta(log), keys.interest(log), keys.log(log)}, node, newEpoch(), operation));
+        return new Position((String) result.get(0), Long.parseLong(String.valueOf(result.get(1))));
+    }
+
+    private static Publication decode(LogId log, String epoch, StreamMessage<String, String> entry) {
+        String id = entry.getId();
+        long offset = Long.parseLong(id, 0, id.indexOf('-'), 10);
+        return PublicationCodec.decode(entry.getBody().get("p"), log, new Position(epoch, offset));
+    }
+
+    private XAddArgs inboxArgs() {
+        return new XAddArgs().maxlen(settings.inboxMaxLength()).approximateTrimming();
+    }
+
+    private String newEpoch() {
+        return Long.toString(clock.millis(), 36) + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36), 36);
+    }
+
+    private RedisCommands<String, String> sync() {
+        return connection.sync();
+    }
+
+    private <T> void awaitAll(List<io.lettuce.core.RedisFuture<T>> futures) {
+        try {
+            for (io.lettuce.core.RedisFuture<T> future : futures) {
+                future.get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while writing to Redis", e);
+        } catch (Exception e) {
+            throw new EngineUnavailableException("Redis write failed: " + e.getMessage(), e);
+        }
+    }
+
+    static <T> T redis(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RedisException e) {
+            throw new EngineUnavailableException("Redis: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.Engine;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * Builds the Redis engine of one node: a lettuce client with three connections (commands, the blocking
+ * inbox reader, the heartbeat), the broker, the presence store and the node registry.
+ */
+public final class RedisEngine {
+
+    private RedisEngine() {
+    }
+
+    public static Engine start(String node, RedisSettings settings, InstantSource clock) {
+        RedisURI uri = RedisURI.create(settings.uri());
+        uri.setTimeout(settings.commandTimeout());
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                // fail commands at once while disconnected instead of queueing them: a publish must fail cleanly
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisConnection<String, String> commands;
+        StatefulRedisConnection<String, String> reader;
+        StatefulRedisConnection<String, String> heartbeat;
+        try {
+            commands = client.connect();
+            reader = client.connect();
+            reader.setTimeout(settings.commandTimeout().plus(Duration.ofSeconds(2)));
+            heartbeat = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+        Keys keys = new Keys(settings.prefix());
+        RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
+        RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands);
+        NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, settings, broker, presence, clock);
+        broker.owns(registry, client);
+        return new Engine("redis", broker, presence);
+    }
+}

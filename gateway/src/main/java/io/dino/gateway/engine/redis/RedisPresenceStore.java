@@ -1,0 +1,152 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.SessionRef;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Presence shared by the cluster. Per room (and once for "online"): a hash of sessions (node/session →
+ * user) and a hash of users (user → number of sessions); one script updates both, so "first session in"
+ * and "last session out" are decided once, whichever node asks. Each node also records its own entries
+ * in Redis, so that when it dies another node can remove them ({@link NodeRegistry}), and in memory, so
+ * it can put them back if the cluster wrongly took it for dead.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+
+    private static final String ONLINE = "o";
+    private static final String ROOM = "r";
+
+    private final String node;
+    private final Keys keys;
+    private final StatefulRedisConnection<String, String> connection;
+    private final Scripts presence = Scripts.load("presence.lua");
+    private final Set<String> ownEntries = ConcurrentHashMap.newKeySet();
+
+    RedisPresenceStore(String node, Keys keys, StatefulRedisConnection<String, String> connection) {
+        this.node = node;
+        this.keys = keys;
+        this.connection = connection;
+    }
+
+    @Override
+    public boolean connect(SessionRef session) {
+        return change(Entry.online(session), true);
+    }
+
+    @Override
+    public boolean disconnect(SessionRef session) {
+        return change(Entry.online(session), false);
+    }
+
+    @Override
+    public boolean join(String room, SessionRef session) {
+        return change(Entry.room(room, session), true);
+    }
+
+    @Override
+    public boolean leave(String room, SessionRef session) {
+        return change(Entry.room(room, session), false);
+    }
+
+    @Override
+    public List<String> members(String room) {
+        return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> onlineUsers() {
+        return RedisBroker.redis(() -> sync().hkeys(keys.onlineUsers())).stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> online(Collection<String> users) {
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        List<KeyValue<String, String>> counts = RedisBroker.redis(() ->
+                sync().hmget(keys.onlineUsers(), users.toArray(String[]::new)));
+        List<String> online = new ArrayList<>();
+        for (KeyValue<String, String> count : counts) {
+            if (count.hasValue()) {
+                online.add(count.getKey());
+            }
+        }
+        return online;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Puts this node's entries back (after it was taken for dead); changes nobody's first/last state. */
+    void reassert() {
+        for (String encoded : ownEntries) {
+            Entry entry = Entry.decode(node, encoded);
+            run(entry, true);
+            RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
+        }
+    }
+
+    /** Removes another (dead) node's entry; true when it was the user's last session there. */
+    boolean removeDeadEntry(String deadNode, String encoded) {
+        return run(Entry.decode(deadNode, encoded), false);
+    }
+
+    private boolean change(Entry entry, boolean add) {
+        boolean changed = run(entry, add);
+        String encoded = entry.encode();
+        if (add) {
+            ownEntries.add(encoded);
+            RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
+        } else {
+            ownEntries.remove(encoded);
+            RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
+        }
+        return changed;
+    }
+
+    private boolean run(Entry entry, boolean add) {
+        String[] presenceKeys = entry.room() == null
+                ? new String[] {keys.onlineSessions(), keys.onlineUsers()}
+                : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room())};
+        Long changed = RedisBroker.redis(() -> presence.run(sync(), ScriptOutputType.INTEGER, presenceKeys,
+                entry.node() + "/" + entry.session(), entry.user(), add ? "1" : "0"));
+        return changed == 1;
+    }
+
+    private RedisCommands<String, String> sync() {
+        return connection.sync();
+    }
+
+    /** One presence entry; encoded with newlines, which no room, session or user id contains. */
+    record Entry(String node, String room, String session, String user) {
+
+        static Entry online(SessionRef session) {
+            return new Entry(session.node(), null, session.session(), session.user());
+        }
+
+        static Entry room(String room, SessionRef session) {
+            return new Entry(session.node(), room, session.session(), session.user());
+        }
+
+        String encode() {
+            return room == null ? ONLINE + '\n' + session + '\n' + user : ROOM + '\n' + room + '\n' + session + '\n' + user;
+        }
+
+        static Entry decode(String node, String encoded) {
+            String[] parts = encoded.split("\n", -1);
+            return parts[0].equals(ONLINE)
+                    ? new Entry(node, null, parts[1], parts[2])
+                    : new Entry(node, parts[1], parts[2], parts[3]);
+        }
+    }
+}

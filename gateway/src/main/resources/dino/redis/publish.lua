@@ -1,0 +1,43 @@
+-- Appends one publication to a log and returns where it went and which nodes must deliver it.
+-- KEYS[1] meta hash (epoch, top)   KEYS[2] log stream   KEYS[3] interest set (node ids)
+-- KEYS[4] idempotency key (only read when ARGV[3] > 0)
+-- ARGV[1] epoch for a log that has none   ARGV[2] max entries kept   ARGV[3] idempotency window ms (0: none)
+-- ARGV[4] oldest timestamp (ms) kept, 0 for no age limit   ARGV[5] encoded publication   ARGV[6] its timestamp
+-- Returns {created(1)/repeated(0), epoch, offset, encoded publication, node ids...}
+-- All keys share one hash tag, so this is atomic on Redis Cluster too: offsets are contiguous and in one total order.
+local window = tonumber(ARGV[3])
+if window > 0 then
+  local earlier = redis.call('GET', KEYS[4])
+  if earlier then
+    local epoch = redis.call('HGET', KEYS[1], 'epoch')
+    local sep = string.find(earlier, ':', 1, true)
+    local offset = string.sub(earlier, 1, sep - 1)
+    return {0, epoch, offset, string.sub(earlier, sep + 1)}
+  end
+end
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if not epoch then
+  -- no metadata: the log is new or was lost; whatever stream is left cannot be trusted
+  redis.call('DEL', KEYS[2])
+  epoch = ARGV[1]
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'top', 0)
+end
+local offset = redis.call('HINCRBY', KEYS[1], 'top', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], offset .. '-0', 't', ARGV[6], 'p', ARGV[5])
+local oldest = tonumber(ARGV[4])
+if oldest > 0 then
+  -- age retention: drop expired entries from the head, a few per publish
+  for _ = 1, 16 do
+    local head = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+    if #head == 0 or tonumber(head[1][2][2]) >= oldest then break end
+    redis.call('XDEL', KEYS[2], head[1][1])
+  end
+end
+if window > 0 then
+  redis.call('SET', KEYS[4], offset .. ':' .. ARGV[5], 'PX', window)
+end
+local result = {1, epoch, offset, ARGV[5]}
+for _, node in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  result[#result + 1] = node
+end
+return result

@@ -9,6 +9,7 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Recovery;
 import io.dino.gateway.engine.SessionRef;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -16,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +27,15 @@ import java.util.function.Supplier;
  */
 public final class Operations {
 
-    /** Result of a join: where the room's log stands now and who is in the room. */
-    public record JoinResult(String room, Position position, List<String> members) {
+    /**
+     * Result of a join: where the room's log stands now, who is in the room, and, when the client said
+     * where it stopped, what it missed since.
+     */
+    public record JoinResult(String room, Position position, List<String> members, Optional<Recovery> recovery) {
+    }
+
+    /** Result of opening a session: the session, and its inbox position with what it missed, if asked. */
+    public record Opened(Session session, Position inbox, Optional<Recovery> recovery) {
     }
 
     /** The latest messages of a room, oldest first, and where its log stands. */
@@ -58,11 +67,23 @@ public final class Operations {
 
     // ---- sessions
 
-    public Session open(Principal principal, Outbound outbound) {
+    /**
+     * Opens a session. The node subscribes to the user's inbox before reading what was missed, so a message
+     * published meanwhile arrives live or in the recovery (perhaps both: clients drop repeats by offset).
+     */
+    public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
         engine(() -> presence.connect(session.ref()));
         hub.add(session);
-        return session;
+        LogId inbox = LogId.user(principal.user());
+        try {
+            Optional<Recovery> recovery = inboxSince.map(since -> engine(() -> broker.recover(inbox, since, history.recoveryLimit())));
+            Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(inbox)));
+            return new Opened(session, top, recovery);
+        } catch (DinoException e) {
+            close(session);
+            throw e;
+        }
     }
 
     /** Removes a closed session everywhere: its rooms (with leave events), the hub, presence. */
@@ -88,7 +109,7 @@ public final class Operations {
 
     // ---- rooms
 
-    public JoinResult join(Session session, String room) {
+    public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
         if (!session.isIn(room)) {
             if (session.roomCount() >= limits.maxRoomsPerSession()) {
@@ -112,7 +133,10 @@ public final class Operations {
                 });
             }
         }
-        return new JoinResult(room, engine(() -> broker.top(LogId.room(room))), engine(() -> presence.members(room)));
+        LogId log = LogId.room(room);
+        Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
+        Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
+        return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
     }
 
     public void leave(Session session, String room) {

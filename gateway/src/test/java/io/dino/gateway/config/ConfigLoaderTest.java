@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         assertInvalid(Map.of("dino.limits.max-frame-bytes", "0"), "dino.limits.max-frame-bytes must be greater than 0");
         assertInvalid(Map.of("dino.limits.max-frame-bytes", "lots"), "dino.limits.max-frame-bytes must be a whole number");
         assertInvalid(Map.of("dino.history.idempotency-window", "5 minutes"), "dino.history.idempotency-window must be an ISO-8601");
-        assertInvalid(Map.of("dino.engine", "cassandra"), "dino.engine must be one of");
+        assertInvalid(Map.of("dino.engine", "cassandra"), "dino.engine must be memory or redis");
     }
 
     @Test

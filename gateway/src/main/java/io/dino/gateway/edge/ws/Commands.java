@@ -10,6 +10,7 @@ import io.dino.gateway.core.Session;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Recovery;
 
 import java.util.List;
 import java.util.Set;
@@ -39,9 +40,11 @@ final class Commands {
     JsonNode execute(Session session, String command, JsonNode frame) {
         return switch (command) {
             case "join" -> {
-                Operations.JoinResult joined = operations.join(session, Fields.text(frame, "room"));
+                Operations.JoinResult joined = operations.join(session, Fields.text(frame, "room"),
+                        Fields.optionalPosition(frame, "since"));
                 ObjectNode result = roomAt(joined.room(), joined.position());
                 users(result.putArray("members"), joined.members());
+                joined.recovery().ifPresent(recovery -> recovered(result, recovery));
                 yield result;
             }
             case "leave" -> {
@@ -71,6 +74,15 @@ final class Commands {
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
+    }
+
+    /** Adds {@code recovered} and the missed {@code messages} to a join or connect result. */
+    void recovered(ObjectNode result, Recovery recovery) {
+        result.put("recovered", recovery.recovered());
+        ArrayNode messages = result.putArray("messages");
+        for (Publication publication : recovery.missed()) {
+            messages.add(frames.message(publication));
+        }
     }
 
     private ObjectNode accepted(Publication publication) {

@@ -3,6 +3,9 @@ package io.dino.gateway.edge.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.engine.Position;
+
+import java.util.Optional;
 
 /** Reads typed fields from a command frame, with the protocol's errors for missing or mistyped ones. */
 final class Fields {
@@ -19,6 +22,22 @@ final class Fields {
             throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be a string");
         }
         return value.asText();
+    }
+
+    /** An optional {@code {"epoch": "...", "offset": N}} object: where a client stopped reading a log. */
+    static Optional<Position> optionalPosition(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode epoch = value.get("epoch");
+        JsonNode offset = value.get("offset");
+        if (!value.isObject() || epoch == null || !epoch.isTextual() || offset == null || !offset.canConvertToLong()
+                || !offset.isIntegralNumber() || offset.longValue() < 0) {
+            throw new DinoException(ErrorCode.INVALID_VALUE,
+                    "'" + field + "' must be {\"epoch\": string, \"offset\": whole number >= 0}");
+        }
+        return Optional.of(new Position(epoch.asText(), offset.longValue()));
     }
 
     static int optionalInt(JsonNode frame, String field, int defaultValue) {

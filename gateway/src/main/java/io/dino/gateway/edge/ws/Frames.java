@@ -86,11 +86,11 @@ final class Frames implements EventEncoder {
         return out.toString();
     }
 
-    /** A stored message as it appears in history results; the body stays raw JSON text. */
+    /** A stored message as it appears in history and recovery results; the body stays raw JSON text. */
     ObjectNode message(Publication publication) {
         ObjectNode message = mapper.createObjectNode();
         message.put("id", publication.id());
-        message.put("room", publication.log().name());
+        message.put(publication.log().isRoom() ? "room" : "to", publication.log().name());
         message.put("from", publication.sender());
         message.put("ts", publication.timestamp());
         message.put("epoch", publication.position().epoch());

@@ -9,6 +9,7 @@ import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.core.Event;
 import io.dino.gateway.core.Outbound;
+import io.dino.gateway.core.Operations;
 import io.dino.gateway.core.Session;
 import io.dino.gateway.core.Utf8;
 import io.helidon.websocket.WsCloseCodes;
@@ -17,7 +18,11 @@ import io.helidon.websocket.WsSession;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dino.gateway.engine.Position;
+
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -198,14 +203,20 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         cancelAuthTimeout();
-        Session opened = context.operations().open(principal, this);
-        session = opened;
-        reply(context.frames().result(id, context.frames().object()
-                .put("user", opened.user())
-                .put("session", opened.id())
-                .put("node", opened.ref().node())
+        Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
+        Operations.Opened opened = context.operations().open(principal, this, inboxSince);
+        session = opened.session();
+        ObjectNode result = context.frames().object()
+                .put("user", opened.session().user())
+                .put("session", opened.session().id())
+                .put("node", opened.session().ref().node())
                 .put("protocol", PROTOCOL_VERSION)
-                .put("expiresAt", principal.expiresAt().toEpochMilli())));
+                .put("expiresAt", principal.expiresAt().toEpochMilli());
+        ObjectNode inbox = result.putObject("inbox")
+                .put("epoch", opened.inbox().epoch())
+                .put("offset", opened.inbox().offset());
+        opened.recovery().ifPresent(recovery -> context.commands().recovered(inbox, recovery));
+        reply(context.frames().result(id, result));
     }
 
     /** Answers with the error, then closes: the connection cannot become a session. */

@@ -1,0 +1,267 @@
+package io.dino.gateway.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dino.api.v1.BroadcastRequest;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.PublishResponse;
+import io.dino.api.v1.PublishToRoomRequest;
+import io.dino.api.v1.PublishToUsersRequest;
+import io.dino.client.DinoClient;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static io.dino.gateway.TestNode.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Three nodes sharing one real Redis: every delivery path crosses nodes, in order, once per user. */
+class ClusterDeliveryTest {
+
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+    private static RedisServer redis;
+    private static TestNode a;
+    private static TestNode b;
+    private static TestNode c;
+
+    @BeforeAll
+    static void startCluster() {
+        redis = RedisServer.start();
+        a = node("a");
+        b = node("b");
+        c = node("c");
+    }
+
+    static TestNode node(String id) {
+        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
+                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (TestNode node : new TestNode[] {a, b, c}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        redis.close();
+    }
+
+    @Test
+    void roomMessagesFromOneNodeReachMembersOnEveryNodeInOrder() throws Exception {
+        String room = room();
+        EventRecorder onB = new EventRecorder();
+        EventRecorder onC = new EventRecorder();
+        EventRecorder outsider = new EventRecorder();
+        DinoClient sender = a.client("ann", new EventRecorder());
+        b.client("bob", onB).join(room).join();
+        c.client("cid", onC).join(room).join();
+        c.client("out", outsider).join(room()).join();
+        sender.join(room).join();
+
+        for (int i = 1; i <= 20; i++) {
+            sender.send(room, i).join();
+        }
+
+        for (EventRecorder member : List.of(onB, onC)) {
+            List<JsonNode> messages = member.awaitCount(e -> isMessageIn(e, room), 20, TIMEOUT);
+            assertThat(messages).extracting(e -> e.at("/msg/offset").asLong()).isEqualTo(LongStream.rangeClosed(1, 20).boxed().toList());
+            assertThat(messages).extracting(e -> e.at("/msg/body").asInt()).isEqualTo(LongStream.rangeClosed(1, 20).mapToObj(i -> (int) i).toList());
+            assertThat(messages.getFirst().at("/msg/from").asText()).isEqualTo("ann");
+        }
+        c.client("ping", new EventRecorder()).ping().join();
+        assertThat(outsider.events("message")).isEmpty();
+    }
+
+    @Test
+    void privateMessagesReachEverySessionOfTheUserOnEveryNode() throws Exception {
+        EventRecorder phone = new EventRecorder();
+        EventRecorder laptop = new EventRecorder();
+        b.client("dora", phone);
+        c.client("dora", laptop);
+
+        JsonNode accepted = a.client("eve", new EventRecorder()).sendPrivate("dora", "hi dora").join();
+        var backendResult = a.backend().publishToUsers(PublishToUsersRequest.newBuilder()
+                .addUsers("dora").setBodyJson("{\"n\":2}").build());
+
+        for (EventRecorder session : List.of(phone, laptop)) {
+            List<JsonNode> inbox = session.awaitCount(e -> e.path("event").asText().equals("private"), 2, TIMEOUT);
+            assertThat(inbox.get(0).at("/msg/body").asText()).isEqualTo("hi dora");
+            assertThat(inbox.get(0).at("/msg/offset").asLong()).isEqualTo(accepted.get("offset").asLong());
+            assertThat(inbox.get(1).at("/msg/offset").asLong()).isEqualTo(backendResult.getResults(0).getPosition().getOffset());
+        }
+    }
+
+    @Test
+    void backendPublishesAndBroadcastsThroughAnyNodeReachEveryNode() throws Exception {
+        String room = room();
+        EventRecorder onA = new EventRecorder();
+        EventRecorder onC = new EventRecorder();
+        a.client("fay", onA).join(room).join();
+        c.client("gus", onC).join(room).join();
+
+        PublishResponse stored = b.backend().publishToRoom(PublishToRoomRequest.newBuilder().setRoom(room).setBodyJson("\"news\"").build());
+        b.backend().broadcast(BroadcastRequest.newBuilder().setBodyJson("\"all hands\"").build());
+
+        for (EventRecorder session : List.of(onA, onC)) {
+            assertThat(session.await(e -> isMessageIn(e, room), TIMEOUT).at("/msg/offset").asLong())
+                    .isEqualTo(stored.getPosition().getOffset());
+            assertThat(session.await("broadcast", TIMEOUT).at("/msg/body").asText()).isEqualTo("all hands");
+        }
+    }
+
+    @Test
+    void anIdempotencyKeyHoldsAcrossNodes() {
+        PublishToRoomRequest request = PublishToRoomRequest.newBuilder().setRoom(room()).setBodyJson("1").setIdempotencyKey("k-1").build();
+        PublishResponse first = a.backend().publishToRoom(request);
+        PublishResponse retriedElsewhere = c.backend().publishToRoom(request);
+        assertThat(retriedElsewhere).isEqualTo(first);
+    }
+
+    @Test
+    void presenceIsClusterWideAndJoinLeaveAreAnnouncedOncePerUser() throws Exception {
+        String room = room();
+        EventRecorder watcher = new EventRecorder();
+        a.client("watch", watcher).join(room).join();
+        DinoClient tabOnB = b.client("hank", new EventRecorder());
+        DinoClient tabOnC = c.client("hank", new EventRecorder());
+        tabOnB.join(room).join();
+        tabOnC.join(room).join();
+
+        assertThat(c.backend().listRoomMembers(ListRoomMembersRequest.newBuilder().setRoom(room).build()).getUsersList())
+                .containsExactly("hank", "watch");
+        assertThat(a.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance()).getUsersList()).containsOnlyOnce("hank");
+        tabOnB.leave(room).join();
+        tabOnC.leave(room).join();
+
+        watcher.await(e -> e.path("event").asText().equals("left") && e.path("user").asText().equals("hank"), TIMEOUT);
+        assertThat(watcher.events("joined")).filteredOn(e -> e.get("user").asText().equals("hank")).hasSize(1);
+        assertThat(watcher.events("left")).filteredOn(e -> e.get("user").asText().equals("hank")).hasSize(1);
+    }
+
+    @Test
+    void eightConcurrentPublishersOnThreeNodesAreSeenInOneOrderByEverySubscriber() throws Exception {
+        String room = room();
+        TestNode[] nodes = {a, b, c};
+        List<EventRecorder> subscribers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            EventRecorder events = new EventRecorder();
+            nodes[i].client("sub" + i, events).join(room).join();
+            subscribers.add(events);
+        }
+        List<DinoClient> publishers = new ArrayList<>();
+        for (int p = 0; p < 8; p++) {
+            DinoClient publisher = nodes[p % 3].client("pub" + p, new EventRecorder());
+            publisher.join(room).join();
+            publishers.add(publisher);
+        }
+        int each = 25;
+        List<CompletableFuture<JsonNode>> sent = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            for (int p = 0; p < 8; p++) {
+                sent.add(publishers.get(p).send(room, Map.of("p", p, "i", i)));
+            }
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+
+        List<String> reference = null;
+        for (EventRecorder subscriber : subscribers) {
+            List<JsonNode> seen = subscriber.awaitCount(e -> isMessageIn(e, room), 8 * each, TIMEOUT);
+            assertThat(seen).extracting(e -> e.at("/msg/offset").asLong())
+                    .isEqualTo(LongStream.rangeClosed(1, 8L * each).boxed().toList());
+            List<String> order = seen.stream().map(e -> e.at("/msg/id").asText()).toList();
+            if (reference == null) {
+                reference = order;
+            }
+            assertThat(order).isEqualTo(reference);
+        }
+    }
+
+    @Test
+    void aClientReconnectingToAnotherNodeGetsExactlyWhatItMissed() throws Exception {
+        String room = room();
+        DinoClient publisher = a.client("ida", new EventRecorder());
+        publisher.join(room).join();
+        publisher.send(room, "before").join();
+        EventRecorder firstEvents = new EventRecorder();
+        DinoClient reader = b.client("jon", firstEvents);
+        JsonNode joined = reader.join(room).join();
+        publisher.send(room, "seen").join();
+        JsonNode seen = firstEvents.await(e -> isMessageIn(e, room), TIMEOUT).get("msg");
+        reader.close();
+        for (int i = 1; i <= 3; i++) {
+            publisher.send(room, "missed " + i).join();
+        }
+
+        DinoClient back = c.client("jon", new EventRecorder());
+        JsonNode rejoined = back.request("join", sinceFields(room, seen)).join();
+
+        assertThat(joined.get("epoch").asText()).isEqualTo(seen.get("epoch").asText());
+        assertThat(rejoined.get("recovered").asBoolean()).isTrue();
+        assertThat(rejoined.get("messages")).extracting(m -> m.get("body").asText()).containsExactly("missed 1", "missed 2", "missed 3");
+        assertThat(rejoined.get("messages")).extracting(m -> m.get("offset").asLong()).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void aGapBeyondRetentionIsReportedNotPartlyReplayed() throws Exception {
+        try (TestNode small = TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(),
+                "dino.redis.prefix", "small", "dino.history.retained-per-log", "3"))) {
+            String room = room();
+            DinoClient publisher = small.client("kim", new EventRecorder());
+            publisher.join(room).join();
+            JsonNode first = publisher.send(room, "m1").join();
+            for (int i = 2; i <= 400; i++) {
+                publisher.send(room, "m" + i).join();
+            }
+            DinoClient late = small.client("lou", new EventRecorder());
+            JsonNode rejoined = late.request("join", sinceFields(room, first)).join();
+
+            assertThat(rejoined.get("recovered").asBoolean()).isFalse();
+            assertThat(rejoined.get("messages")).isEmpty();
+            assertThat(rejoined.get("offset").asLong()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aUserWhoWasOfflineGetsTheInboxMessagesOnConnect() throws Exception {
+        JsonNode connected = a.client("mia", new EventRecorder()).connectResult();
+        JsonNode inbox = connected.get("inbox");
+        b.backend().publishToUsers(PublishToUsersRequest.newBuilder().addUsers("mia").setBodyJson("\"while away 1\"").build());
+        b.backend().publishToUsers(PublishToUsersRequest.newBuilder().addUsers("mia").setBodyJson("\"while away 2\"").build());
+
+        DinoClient back = DinoClient.builder(c.wsUri()).open().join();
+        com.fasterxml.jackson.databind.node.ObjectNode fields = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        fields.put("token", c.token("mia"));
+        fields.putObject("inbox").put("epoch", inbox.get("epoch").asText()).put("offset", inbox.get("offset").asLong());
+        JsonNode result = back.request("connect", fields).join();
+        back.close();
+
+        assertThat(result.at("/inbox/recovered").asBoolean()).isTrue();
+        assertThat(result.at("/inbox/messages")).extracting(m -> m.get("body").asText()).containsExactly("while away 1", "while away 2");
+        assertThat(result.at("/inbox/messages/0/to").asText()).isEqualTo("mia");
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode sinceFields(String room, JsonNode position) {
+        com.fasterxml.jackson.databind.node.ObjectNode fields = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        fields.put("room", room);
+        fields.putObject("since").put("epoch", position.get("epoch").asText()).put("offset", position.get("offset").asLong());
+        return fields;
+    }
+
+    private static String room() {
+        return "room-" + ROOMS.incrementAndGet();
+    }
+
+    private static boolean isMessageIn(JsonNode event, String room) {
+        return event.path("event").asText().equals("message") && event.at("/msg/room").asText().equals(room);
+    }
+}

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * This node's sessions, by user and by room, and the fan-out of what the engine delivers.
  *
  * <p>The hub subscribes the node to a log when the first local session needs it and unsubscribes when
- * the last one goes. That change happens inside the map's per-key update, so a join and a leave
- * racing on the same room cannot leave the node subscribed without sessions or the reverse.
+ * the last one goes. Changes for one key are serialized by a lock stripe (not the map's own bin lock,
+ * as subscribing may be a network round trip), so a join and a leave racing on the same room cannot
+ * leave the node subscribed without sessions or the reverse. Fan-out reads the maps without locks.
  */
 public final class Hub implements DeliveryListener {
 
@@ -27,11 +28,15 @@ public final class Hub implements DeliveryListener {
     private final Map<String, Set<Session>> sessionsByRoom = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Object[] stripes = new Object[256];
 
     public Hub(Broker broker, EventEncoder encoder, GatewayMetrics metrics) {
         this.broker = broker;
         this.encoder = encoder;
         this.metrics = metrics;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     void add(Session session) {
@@ -107,24 +112,28 @@ public final class Hub implements DeliveryListener {
     }
 
     private void addTo(Map<String, Set<Session>> index, String key, Session session, LogId log) {
-        index.compute(key, (k, members) -> {
-            Set<Session> updated = members == null ? ConcurrentHashMap.newKeySet() : members;
-            if (updated.isEmpty()) {
-                broker.subscribe(log);
+        synchronized (stripe(key)) {
+            Set<Session> members = index.get(key);
+            if (members == null) {
+                broker.subscribe(log);  // may fail (engine down): then nothing changed here either
+                members = ConcurrentHashMap.newKeySet();
+                index.put(key, members);
             }
-            updated.add(session);
-            return updated;
-        });
+            members.add(session);
+        }
     }
 
     private void removeFrom(Map<String, Set<Session>> index, String key, Session session, LogId log) {
-        index.computeIfPresent(key, (k, members) -> {
-            members.remove(session);
-            if (members.isEmpty()) {
+        synchronized (stripe(key)) {
+            Set<Session> members = index.get(key);
+            if (members != null && members.remove(session) && members.isEmpty()) {
+                index.remove(key);
                 broker.unsubscribe(log);
-                return null;
             }
-            return members;
-        });
+        }
+    }
+
+    private Object stripe(String key) {
+        return stripes[(key.hashCode() & 0x7fffffff) % stripes.length];
     }
 }

@@ -50,8 +50,12 @@ final class Connector implements AutoCloseable {
     private final HttpClient http;
 
     Connector(URI url) {
+        this(url, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** A connector whose HttpClient runs on {@code threads} executor threads (plus its own selector thread). */
+    Connector(URI url, int threads) {
         this.url = url;
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.executor = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("loadgen-io-", 0).factory());
         this.http = HttpClient.newBuilder().executor(executor).connectTimeout(CONNECT_TIMEOUT).build();
     }

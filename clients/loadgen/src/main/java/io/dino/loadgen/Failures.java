@@ -19,7 +19,16 @@ final class Failures {
     private final ConcurrentHashMap<String, LongAdder> byReason = new ConcurrentHashMap<>();
 
     void add(String stage, Throwable error) {
-        byReason.computeIfAbsent(stage + ": " + reason(error), key -> new LongAdder()).increment();
+        add(stage, reason(error));
+    }
+
+    /** Counts a failure described by a short reason, e.g. a {@code disconnect} event's code and name. */
+    void add(String stage, String reason) {
+        add(stage, reason, 1);
+    }
+
+    void add(String stage, String reason, long count) {
+        byReason.computeIfAbsent(stage + ": " + reason, key -> new LongAdder()).add(count);
     }
 
     long total() {

@@ -16,12 +16,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class LoadGen {
 
     /** A workload LoadGen can run: its name, help, accepted options and how to build it from them. */
-    record WorkloadType(String name, String summary, String usage, Set<String> options, Function<Options, Workload> create) {
+    record WorkloadType(String name, String summary, String usage, Set<String> options, Set<String> flags,
+                        Set<String> repeatable, Function<Options, Workload> create) {
     }
 
     static final List<WorkloadType> WORKLOADS = List.of(
-            new WorkloadType(IdleWorkload.NAME, IdleWorkload.SUMMARY, IdleWorkload.USAGE, IdleWorkload.OPTIONS,
-                    options -> new IdleWorkload(IdleWorkload.Config.from(options))));
+            new WorkloadType(IdleWorkload.NAME, IdleWorkload.SUMMARY, IdleWorkload.USAGE, IdleWorkload.OPTIONS, Set.of(), Set.of(),
+                    options -> new IdleWorkload(IdleWorkload.Config.from(options))),
+            new WorkloadType(FanoutWorkload.NAME, FanoutWorkload.SUMMARY, FanoutWorkload.USAGE, FanoutWorkload.OPTIONS,
+                    FanoutWorkload.FLAGS, FanoutWorkload.REPEATABLE, options -> new FanoutWorkload(FanoutWorkload.Config.from(options))),
+            new WorkloadType(PublishWorkload.NAME, PublishWorkload.SUMMARY, PublishWorkload.USAGE, PublishWorkload.OPTIONS,
+                    PublishWorkload.FLAGS, PublishWorkload.REPEATABLE, options -> new PublishWorkload(PublishWorkload.Config.from(options))));
 
     private LoadGen() {
     }
@@ -49,7 +54,7 @@ public final class LoadGen {
         }
         Workload workload;
         try {
-            workload = type.create().apply(Options.parse(rest, type.options()));
+            workload = type.create().apply(Options.parse(rest, type.options(), type.flags(), type.repeatable()));
         } catch (UsageException e) {
             err.println(e.getMessage());
             err.println();

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,26 +16,41 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A workload's command-line options: {@code --name value} or {@code --name=value}, every option taking a value.
- * Parsing checks names against the options the workload knows, so a typo fails instead of being ignored; the
- * typed getters check values. All failures are {@link UsageException}s.
+ * A workload's command-line options: {@code --name value} or {@code --name=value}. Most options take a value;
+ * flags ({@code --ramp}) take none, or an explicit {@code --ramp=true|false}; repeatable options
+ * ({@code --url A --url B}) may be given several times. Parsing checks names against the options the workload
+ * knows, so a typo fails instead of being ignored; the typed getters check values. All failures are
+ * {@link UsageException}s.
  */
 final class Options {
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
 
-    private final Map<String, String> values;
+    private final Map<String, List<String>> values;
 
-    private Options(Map<String, String> values) {
+    private Options(Map<String, List<String>> values) {
         this.values = values;
     }
 
     /**
+     * Options that all take a value and may each be given once.
+     *
      * @param args  the arguments after the workload name
      * @param known option names without the leading dashes
      */
     static Options parse(List<String> args, Set<String> known) {
-        Map<String, String> values = new LinkedHashMap<>();
+        return parse(args, known, Set.of(), Set.of());
+    }
+
+    /**
+     * @param args       the arguments after the workload name
+     * @param known      option names without the leading dashes (including the flags and repeatable ones)
+     * @param flags      options that take no value: present means true
+     * @param repeatable options that may be given more than once; read them with {@link #strings}
+     */
+    static Options parse(List<String> args, Set<String> known, Set<String> flags, Set<String> repeatable) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -45,30 +62,55 @@ final class Options {
             if (equals >= 0) {
                 name = arg.substring(2, equals);
                 value = arg.substring(equals + 1);
+                if (flags.contains(name) && !value.equals("true") && !value.equals("false")) {
+                    throw new UsageException("flag --" + name + " takes no value (or =true / =false): " + arg);
+                }
             } else {
                 name = arg.substring(2);
-                if (i + 1 >= args.size()) {
-                    throw new UsageException("option --" + name + " needs a value");
+                if (flags.contains(name)) {
+                    value = "true";
+                } else {
+                    if (i + 1 >= args.size()) {
+                        throw new UsageException("option --" + name + " needs a value");
+                    }
+                    value = args.get(++i);
                 }
-                value = args.get(++i);
             }
             if (!known.contains(name)) {
                 throw new UsageException("unknown option: --" + name);
             }
-            if (values.put(name, value) != null) {
+            List<String> given = values.computeIfAbsent(name, n -> new ArrayList<>());
+            if (!given.isEmpty() && !repeatable.contains(name)) {
                 throw new UsageException("option --" + name + " given twice");
             }
+            given.add(value);
         }
         return new Options(values);
     }
 
+    private String value(String name) {
+        List<String> given = values.get(name);
+        return given == null ? null : given.getFirst();
+    }
+
     String string(String name, String defaultValue) {
-        return values.getOrDefault(name, defaultValue);
+        String value = value(name);
+        return value == null ? defaultValue : value;
+    }
+
+    /** Every value of a repeatable option, in order; empty if not given. */
+    List<String> strings(String name) {
+        return List.copyOf(values.getOrDefault(name, List.of()));
+    }
+
+    /** Whether a flag was given (and not as {@code =false}). */
+    boolean flag(String name) {
+        return "true".equals(value(name));
     }
 
     /** A value that must be given, or else come from the environment variable {@code fallbackEnv} if not null. */
     String required(String name, String fallbackEnv) {
-        String value = values.get(name);
+        String value = value(name);
         if (value == null && fallbackEnv != null) {
             value = System.getenv(fallbackEnv);
         }
@@ -80,7 +122,7 @@ final class Options {
 
     /** A positive int. */
     int positiveInt(String name, int defaultValue) {
-        String value = values.get(name);
+        String value = value(name);
         if (value == null) {
             return defaultValue;
         }
@@ -95,8 +137,46 @@ final class Options {
         throw new UsageException("option --" + name + " must be a positive integer: " + value);
     }
 
+    /** An int of zero or more. */
+    int nonNegativeInt(String name, int defaultValue) {
+        String value = value(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("option --" + name + " must be a whole number of 0 or more: " + value);
+    }
+
+    /** A positive, finite number such as {@code 100} or {@code 1.5}. */
+    double positiveDouble(String name, double defaultValue) {
+        String value = value(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed > 0 && Double.isFinite(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("option --" + name + " must be a positive number: " + value);
+    }
+
+    OptionalDouble optionalPositiveDouble(String name) {
+        return value(name) == null ? OptionalDouble.empty() : OptionalDouble.of(positiveDouble(name, 1));
+    }
+
     OptionalLong optionalPositiveLong(String name) {
-        String value = values.get(name);
+        String value = value(name);
         if (value == null) {
             return OptionalLong.empty();
         }
@@ -112,12 +192,36 @@ final class Options {
     }
 
     Duration duration(String name, Duration defaultValue) {
-        String value = values.get(name);
+        String value = value(name);
         return value == null ? defaultValue : parseDuration(name, value);
     }
 
+    /**
+     * A duration where a plain number means milliseconds ({@code 50} = {@code 50ms}), for latency limits; units
+     * as in {@link #parseDuration} otherwise ({@code 50ms}, {@code 1s}).
+     */
+    Duration millis(String name, Duration defaultValue) {
+        String value = value(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (PLAIN_NUMBER.matcher(value).matches()) {
+            return Duration.ofNanos(Math.round(Double.parseDouble(value) * 1_000_000));
+        }
+        return parseDuration(name, value);
+    }
+
     URI uri(String name, String defaultValue, Set<String> schemes) {
-        String value = values.getOrDefault(name, defaultValue);
+        return toUri(name, string(name, defaultValue), schemes);
+    }
+
+    /** Every value of a repeatable URL option, or the default alone if none was given. */
+    List<URI> uris(String name, String defaultValue, Set<String> schemes) {
+        List<String> given = strings(name);
+        return (given.isEmpty() ? List.of(defaultValue) : given).stream().map(value -> toUri(name, value, schemes)).toList();
+    }
+
+    private static URI toUri(String name, String value, Set<String> schemes) {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null || !schemes.contains(uri.getScheme()) || uri.getHost() == null) {

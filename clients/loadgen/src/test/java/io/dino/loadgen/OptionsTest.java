@@ -77,4 +77,51 @@ class OptionsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("--api-key is required");
         assertThat(Options.parse(List.of("--api-key", "k"), Set.of("api-key")).required("api-key", null)).isEqualTo("k");
     }
+
+    @Test
+    void flagsTakeNoValueUnlessExplicitlyTrueOrFalse() {
+        Set<String> known = Set.of("ramp", "rate");
+        Set<String> flags = Set.of("ramp");
+
+        assertThat(Options.parse(List.of("--ramp", "--rate", "5"), known, flags, Set.of()).flag("ramp")).isTrue();
+        assertThat(Options.parse(List.of("--rate", "5"), known, flags, Set.of()).flag("ramp")).isFalse();
+        assertThat(Options.parse(List.of("--ramp=false"), known, flags, Set.of()).flag("ramp")).isFalse();
+        assertThat(Options.parse(List.of("--ramp=true"), known, flags, Set.of()).flag("ramp")).isTrue();
+        assertThatThrownBy(() -> Options.parse(List.of("--ramp=yes"), known, flags, Set.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("takes no value");
+        // A flag does not swallow the next argument.
+        assertThat(Options.parse(List.of("--ramp", "--rate=7"), known, flags, Set.of()).string("rate", "")).isEqualTo("7");
+    }
+
+    @Test
+    void repeatableOptionsKeepEveryValueInOrder() {
+        Options options = Options.parse(List.of("--url", "ws://a:1/ws", "--url=ws://b:2/ws"), Set.of("url", "grpc"), Set.of(), Set.of("url"));
+
+        assertThat(options.strings("url")).containsExactly("ws://a:1/ws", "ws://b:2/ws");
+        assertThat(options.uris("url", "ws://x/ws", Set.of("ws")).stream().map(u -> u.getHost()).toList()).containsExactly("a", "b");
+        assertThat(Options.parse(List.of(), Set.of("url"), Set.of(), Set.of("url")).uris("url", "ws://x:9/ws", Set.of("ws")))
+                .singleElement().hasToString("ws://x:9/ws");
+        assertThatThrownBy(() -> Options.parse(List.of("--grpc", "a", "--grpc", "b"), Set.of("url", "grpc"), Set.of(), Set.of("url")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> Options.parse(List.of("--url", "ws://a/ws", "--url", "http://b/ws"), Set.of("url"), Set.of(), Set.of("url"))
+                .uris("url", "ws://x/ws", Set.of("ws"))).isInstanceOf(UsageException.class).hasMessageContaining("http://b/ws");
+    }
+
+    @Test
+    void numbersAndMillis() {
+        Set<String> known = Set.of("rate", "subscribers", "limit");
+        Options options = Options.parse(List.of("--rate", "1.5", "--subscribers", "0", "--limit", "50"), known);
+
+        assertThat(options.positiveDouble("rate", 1)).isEqualTo(1.5);
+        assertThat(options.optionalPositiveDouble("rate")).hasValue(1.5);
+        assertThat(Options.parse(List.of(), known).optionalPositiveDouble("rate")).isEmpty();
+        assertThat(options.nonNegativeInt("subscribers", 7)).isZero();
+        assertThat(options.millis("limit", Duration.ZERO)).isEqualTo(Duration.ofMillis(50));
+        assertThat(Options.parse(List.of("--limit", "2.5"), known).millis("limit", Duration.ZERO)).isEqualTo(Duration.ofNanos(2_500_000));
+        assertThat(Options.parse(List.of("--limit", "1s"), known).millis("limit", Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> Options.parse(List.of("--rate", "0"), known).positiveDouble("rate", 1)).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> Options.parse(List.of("--rate", "Infinity"), known).positiveDouble("rate", 1)).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> Options.parse(List.of("--subscribers", "-1"), known).nonNegativeInt("subscribers", 1))
+                .isInstanceOf(UsageException.class);
+    }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -158,14 +159,23 @@ public final class Operations {
         return engine(() -> presence.members(room));
     }
 
-    public HistoryResult history(String room, int limit) {
+    /**
+     * A page of a room's log: the latest messages, or those before or after an offset (for paging back
+     * and forth); oldest first. The position is the log's latest.
+     */
+    public HistoryResult history(String room, int limit, OptionalLong before, OptionalLong after) {
         Names.room(room);
         if (limit < 1 || limit > history.maxLimit()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "limit must be 1-" + history.maxLimit());
         }
+        if (before.isPresent() && after.isPresent()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "give before or after, not both");
+        }
         LogId log = LogId.room(room);
-        List<Publication> messages = engine(() -> broker.latest(log, limit));
-        Position top = messages.isEmpty() ? engine(() -> broker.top(log)) : messages.getLast().position();
+        Position top = engine(() -> broker.top(log));
+        List<Publication> messages = engine(() -> after.isPresent()
+                ? broker.after(log, after.getAsLong(), limit)
+                : broker.before(log, before.orElse(Long.MAX_VALUE), limit));
         return new HistoryResult(room, top, messages);
     }
 

@@ -44,7 +44,15 @@ public interface Broker extends AutoCloseable {
     Position top(LogId log);
 
     /** The latest {@code limit} publications of the log, oldest first. */
-    List<Publication> latest(LogId log, int limit);
+    default List<Publication> latest(LogId log, int limit) {
+        return before(log, Long.MAX_VALUE, limit);
+    }
+
+    /** Up to {@code limit} publications with offsets below {@code offset}, the newest of them, oldest first. */
+    List<Publication> before(LogId log, long offset, int limit);
+
+    /** Up to {@code limit} publications with offsets above {@code offset}, the oldest of them, oldest first. */
+    List<Publication> after(LogId log, long offset, int limit);
 
     /**
      * Everything after {@code since}, if the log still holds all of it and it is at most {@code limit}

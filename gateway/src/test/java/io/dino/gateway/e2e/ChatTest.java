@@ -148,6 +148,25 @@ class ChatTest {
     }
 
     @Test
+    void historyPagesBackwardsAndForwardsWithBeforeAndAfter() {
+        DinoClient kai = node.client("kai", new EventRecorder());
+        kai.join("pages").join();
+        for (int i = 1; i <= 9; i++) {
+            kai.send("pages", "p" + i).join();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        JsonNode older = kai.request("history", json.createObjectNode().put("room", "pages").put("limit", 3).put("before", 4)).join();
+        JsonNode newer = kai.request("history", json.createObjectNode().put("room", "pages").put("limit", 3).put("after", 7)).join();
+
+        assertThat(older.get("messages")).extracting(m -> m.get("body").asText()).containsExactly("p1", "p2", "p3");
+        assertThat(newer.get("messages")).extracting(m -> m.get("body").asText()).containsExactly("p8", "p9");
+        assertThat(older.get("offset").asLong()).isEqualTo(9);
+        assertThat(kai.request("history", json.createObjectNode().put("room", "pages").put("before", 4).put("after", 1))
+                .handle((result, error) -> error.getMessage()).join()).contains("before or after, not both");
+    }
+
+    @Test
     void pingAnswersWithTheServerTime() {
         DinoClient judy = node.client("judy", new EventRecorder());
         long before = System.currentTimeMillis();

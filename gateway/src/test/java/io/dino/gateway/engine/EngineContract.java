@@ -146,6 +146,37 @@ public abstract class EngineContract {
     }
 
     @Test
+    void historyPagesBackAndForthByOffset() {
+        LogId room = LogId.room("paging");
+        for (int i = 1; i <= 10; i++) {
+            engine.broker().publish(room, draft(Integer.toString(i)));
+        }
+        assertThat(engine.broker().before(room, 8, 3)).extracting(p -> p.position().offset()).containsExactly(5L, 6L, 7L);
+        assertThat(engine.broker().before(room, 2, 3)).extracting(p -> p.position().offset()).containsExactly(1L);
+        assertThat(engine.broker().after(room, 6, 3)).extracting(p -> p.position().offset()).containsExactly(7L, 8L, 9L);
+        assertThat(engine.broker().after(room, 9, 3)).extracting(p -> p.position().offset()).containsExactly(10L);
+        assertThat(engine.broker().after(room, 10, 3)).isEmpty();
+    }
+
+    @Test
+    void recoveryReturnsExactlyWhatFollowsAPositionOrSaysItCannot() {
+        LogId room = LogId.room("recovery");
+        Position start = engine.broker().top(room);
+        for (int i = 1; i <= 5; i++) {
+            engine.broker().publish(room, draft(Integer.toString(i)));
+        }
+        Recovery twoMissed = engine.broker().recover(room, new Position(start.epoch(), 3), 100);
+        assertThat(twoMissed.recovered()).isTrue();
+        assertThat(twoMissed.missed()).extracting(p -> p.position().offset()).containsExactly(4L, 5L);
+        assertThat(twoMissed.top().offset()).isEqualTo(5);
+        assertThat(engine.broker().recover(room, new Position(start.epoch(), 5), 100).missed()).isEmpty();
+        assertThat(engine.broker().recover(room, new Position("another-epoch", 3), 100).recovered()).isFalse();
+        Recovery tooMany = engine.broker().recover(room, new Position(start.epoch(), 0), 4);
+        assertThat(tooMany.recovered()).isFalse();
+        assertThat(tooMany.missed()).isEmpty();
+    }
+
+    @Test
     void broadcastsReachTheListenerWithoutSubscription() {
         Publication broadcast = new Publication("b-1", null, "system", 1, null, "\"all\"");
         engine.broker().broadcast(broadcast);

@@ -62,7 +62,8 @@ final class Commands {
             }
             case "history" -> {
                 Operations.HistoryResult history = operations.history(Fields.text(frame, "room"),
-                        Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit()));
+                        Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit()),
+                        Fields.optionalOffset(frame, "before"), Fields.optionalOffset(frame, "after"));
                 ObjectNode result = roomAt(history.room(), history.position());
                 ArrayNode messages = result.putArray("messages");
                 for (Publication publication : history.messages()) {

@@ -6,6 +6,7 @@ import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.engine.Position;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Reads typed fields from a command frame, with the protocol's errors for missing or mistyped ones. */
 final class Fields {
@@ -38,6 +39,17 @@ final class Fields {
                     "'" + field + "' must be {\"epoch\": string, \"offset\": whole number >= 0}");
         }
         return Optional.of(new Position(epoch.asText(), offset.longValue()));
+    }
+
+    static OptionalLong optionalOffset(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be an offset (a whole number >= 0)");
+        }
+        return OptionalLong.of(value.longValue());
     }
 
     static int optionalInt(JsonNode frame, String field, int defaultValue) {

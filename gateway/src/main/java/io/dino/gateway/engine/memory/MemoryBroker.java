@@ -112,18 +112,38 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public List<Publication> latest(LogId log, int limit) {
+    public List<Publication> before(LogId log, long offset, int limit) {
         MemoryLog memoryLog = logs.get(log);
         if (memoryLog == null || limit <= 0) {
             return List.of();
         }
         memoryLog.lock.lock();
         try {
-            int skip = Math.max(0, memoryLog.retained.size() - limit);
-            List<Publication> result = new ArrayList<>(memoryLog.retained.size() - skip);
-            int index = 0;
+            ArrayDeque<Publication> newest = new ArrayDeque<>();
+            var descending = memoryLog.retained.descendingIterator();
+            while (descending.hasNext() && newest.size() < limit) {
+                Publication publication = descending.next();
+                if (publication.position().offset() < offset) {
+                    newest.addFirst(publication);
+                }
+            }
+            return new ArrayList<>(newest);
+        } finally {
+            memoryLog.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Publication> after(LogId log, long offset, int limit) {
+        MemoryLog memoryLog = logs.get(log);
+        if (memoryLog == null || limit <= 0) {
+            return List.of();
+        }
+        memoryLog.lock.lock();
+        try {
+            List<Publication> result = new ArrayList<>();
             for (Publication publication : memoryLog.retained) {
-                if (index++ >= skip) {
+                if (publication.position().offset() > offset && result.size() < limit) {
                     result.add(publication);
                 }
             }

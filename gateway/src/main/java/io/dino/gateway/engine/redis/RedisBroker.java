@@ -152,12 +152,31 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public List<Publication> latest(LogId log, int limit) {
+    public List<Publication> before(LogId log, long offset, int limit) {
+        if (offset <= 1 || limit <= 0) {
+            return List.of();
+        }
         Position top = top(log);
+        String upper = offset == Long.MAX_VALUE ? "+" : (offset - 1) + "-0";
         List<StreamMessage<String, String>> newestFirst = redis(() ->
-                sync().xrevrange(keys.log(log), Range.create("-", "+"), Limit.from(limit)));
+                sync().xrevrange(keys.log(log), Range.create("-", upper), Limit.from(limit)));
         List<Publication> result = new ArrayList<>(newestFirst.size());
         for (StreamMessage<String, String> entry : newestFirst.reversed()) {
+            result.add(decode(log, top.epoch(), entry));
+        }
+        return result;
+    }
+
+    @Override
+    public List<Publication> after(LogId log, long offset, int limit) {
+        if (limit <= 0 || offset == Long.MAX_VALUE) {
+            return List.of();
+        }
+        Position top = top(log);
+        List<StreamMessage<String, String>> entries = redis(() ->
+                sync().xrange(keys.log(log), Range.create((offset + 1) + "-0", "+"), Limit.from(limit)));
+        List<Publication> result = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
             result.add(decode(log, top.epoch(), entry));
         }
         return result;

@@ -126,6 +126,23 @@ class RedisEngineTest extends EngineContract {
         }
     }
 
+    @Test
+    void publicationsOlderThanTheMaximumAgeLeaveTheLog() {
+        try (Engine aged = RedisEngine.start("aged", new RedisSettings(redis.uri(), "age" + PREFIXES.incrementAndGet(),
+                Duration.ofSeconds(2), 100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10_000, 1_000,
+                Duration.ofMillis(200), Duration.ofSeconds(30)), InstantSource.system())) {
+            aged.broker().start(new Recording());
+            LogId room = LogId.room("aging");
+            long now = System.currentTimeMillis();
+            aged.broker().publish(room, new Draft("old-1", "s", now - 120_000, "1", ""));
+            aged.broker().publish(room, new Draft("old-2", "s", now - 90_000, "2", ""));
+            aged.broker().publish(room, new Draft("new-3", "s", now, "3", ""));
+
+            assertThat(aged.broker().latest(room, 10)).extracting(Publication::id).containsExactly("new-3");
+            assertThat(aged.broker().top(room).offset()).isEqualTo(3);
+        }
+    }
+
     /** Records deliveries from the engine's reader thread. */
     static final class Recording implements DeliveryListener {
         final List<Publication> publications = new CopyOnWriteArrayList<>();

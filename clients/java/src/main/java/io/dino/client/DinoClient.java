@@ -39,6 +39,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * client.close();
  * }
  *
+ * <p>A {@code DinoClient} is one connection: when it ends, it stays ended. {@link DinoSession} builds on it
+ * to reconnect across nodes and recover missed messages.
+ *
  * <h2>Threads</h2>
  * All methods are thread-safe. Frames are sent in the order the calls were made. Received frames are handled
  * one at a time, in arrival order, on a thread of the {@link HttpClient}'s executor: event handlers run there,
@@ -146,12 +149,27 @@ public final class DinoClient implements AutoCloseable {
     /**
      * Authenticates the connection ({@code connect} command); must be the first command.
      *
-     * @return completes with {@code {"user","session","node","protocol","expiresAt"}}
+     * @return completes with {@code {"user","session","node","protocol","expiresAt","inbox":{"epoch","offset"}}}
      */
     public CompletableFuture<JsonNode> authenticate(String token) {
+        return authenticate(token, null);
+    }
+
+    /**
+     * Authenticates the connection and asks for the inbox messages after {@code inboxSince}.
+     *
+     * @param inboxSince the last inbox position the caller has seen, or null for none (same as
+     *                   {@link #authenticate(String)})
+     * @return completes with the connect result; its {@code inbox} object holds the inbox's current
+     *         {@code epoch} and {@code offset} and, when {@code inboxSince} was given, {@code recovered} and the
+     *         missed {@code messages}
+     */
+    public CompletableFuture<JsonNode> authenticate(String token, Position inboxSince) {
+        ObjectNode fields = fields().put("token", token);
+        putPosition(fields, "inbox", inboxSince);
         CompletableFuture<JsonNode> done = new CompletableFuture<>();
         // Record the result before completing, so connectResult() is set for whoever the future wakes up.
-        request("connect", fields().put("token", token)).whenComplete((result, error) -> {
+        request("connect", fields).whenComplete((result, error) -> {
             if (error != null) {
                 done.completeExceptionally(unwrap(error));
             } else {
@@ -164,7 +182,21 @@ public final class DinoClient implements AutoCloseable {
 
     /** Joins a room. Completes with {@code {"room","epoch","offset","members":[...]}}. */
     public CompletableFuture<JsonNode> join(String room) {
-        return request("join", fields().put("room", room));
+        return join(room, null);
+    }
+
+    /**
+     * Joins a room and asks for the messages after {@code since}. The result then also has {@code recovered}
+     * and {@code messages} (the missed messages, oldest first; empty when {@code recovered} is false). Live
+     * {@code message} events may repeat recovered messages, in either order: drop repeats by (epoch, offset),
+     * or use {@link DinoSession}, which does.
+     *
+     * @param since the last position of the room the caller has seen, or null (same as {@link #join(String)})
+     */
+    public CompletableFuture<JsonNode> join(String room, Position since) {
+        ObjectNode fields = fields().put("room", room);
+        putPosition(fields, "since", since);
+        return request("join", fields);
     }
 
     /** Leaves a room. */
@@ -375,6 +407,12 @@ public final class DinoClient implements AutoCloseable {
 
     private static ObjectNode fields() {
         return MAPPER.createObjectNode();
+    }
+
+    private static void putPosition(ObjectNode fields, String name, Position position) {
+        if (position != null) {
+            fields.putObject(name).put("epoch", position.epoch()).put("offset", position.offset());
+        }
     }
 
     /** Builds a command frame: {@code id} and {@code cmd} first, then the fields. */

@@ -73,6 +73,14 @@ final class CpuMeter {
      * {@code hostCpuBusy} (share of all cores busy, 0..1).
      */
     static void put(ObjectNode report, Reading from, Reading to) {
+        put(report, from, to, true);
+    }
+
+    /**
+     * As above; {@code threads} false leaves out the busiest thread (for spans over which the I/O threads ended,
+     * such as a whole run).
+     */
+    static void put(ObjectNode report, Reading from, Reading to, boolean threads) {
         double wall = (to.wallNanos() - from.wallNanos()) / 1e9;
         double generator = (to.generatorNanos() - from.generatorNanos()) / 1e9;
         report.put("generatorCpuSeconds", Json.round3(generator));
@@ -80,7 +88,7 @@ final class CpuMeter {
         if (from.nodeNanos() >= 0 && to.nodeNanos() >= 0 && wall > 0) {
             report.put("nodeCpuCores", Json.round3((to.nodeNanos() - from.nodeNanos()) / 1e9 / wall));
         }
-        busiestThread(from, to).ifPresent(busiest -> {
+        busiestThread(from, to).filter(busiest -> threads).ifPresent(busiest -> {
             report.put("generatorBusiestThread", busiest.name());
             report.put("generatorBusiestThreadCores", wall > 0 ? Json.round3(busiest.nanos() / 1e9 / wall) : 0);
         });

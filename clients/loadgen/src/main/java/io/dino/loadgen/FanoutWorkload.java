@@ -270,7 +270,7 @@ final class FanoutWorkload implements Workload {
             fleet.closeAll();
         }
         ObjectNode generator = Json.object();
-        CpuMeter.put(generator, runStart, cpu.read());
+        CpuMeter.put(generator, runStart, cpu.read(), false);
         report.set("generator", generator);
         return report;
     }

@@ -277,7 +277,7 @@ final class PublishWorkload implements Workload {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         }
         ObjectNode generator = Json.object();
-        CpuMeter.put(generator, runStart, cpu.read());
+        CpuMeter.put(generator, runStart, cpu.read(), false);
         report.set("generator", generator);
         return report;
     }

@@ -134,6 +134,11 @@ public final class DinoNode implements AutoCloseable {
     public static DinoNode start(Config root) {
         DinoNode node = new DinoNode(root);
         node.server.start();
+        if (!node.server.isRunning() || node.server.port() < 0) {
+            node.shutdown();
+            throw new IllegalStateException("the server could not listen (is port "
+                    + root.get("server.port").asString().orElse("8080") + " already in use?)");
+        }
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);

@@ -128,7 +128,7 @@ public final class Hub implements DeliveryListener {
             Set<Session> members = index.get(key);
             if (members != null && members.remove(session) && members.isEmpty()) {
                 index.remove(key);
-                broker.unsubscribe(log);
+                broker.unsubscribe(log);  // if this fails, the local state is still right; the engine reconciles
             }
         }
     }

@@ -75,9 +75,12 @@ public final class Operations {
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
         engine(() -> presence.connect(session.ref()));
-        hub.add(session);
         LogId inbox = LogId.user(principal.user());
         try {
+            engine(() -> {
+                hub.add(session);
+                return null;
+            });
             Optional<Recovery> recovery = inboxSince.map(since -> engine(() -> broker.recover(inbox, since, history.recoveryLimit())));
             Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(inbox)));
             return new Opened(session, top, recovery);
@@ -93,10 +96,14 @@ public final class Operations {
             try {
                 leave(session, room);
             } catch (DinoException e) {
-                // the engine is down; the session is gone regardless, and presence is reconciled by the engine
+                // the engine is down: the session is gone regardless; the engine reconciles presence later
             }
         }
-        hub.remove(session);
+        try {
+            hub.remove(session);
+        } catch (EngineUnavailableException e) {
+            // as above: the hub forgot the session, only the engine's interest remains to reconcile
+        }
         try {
             presence.disconnect(session.ref());
         } catch (EngineUnavailableException ignored) {
@@ -117,14 +124,17 @@ public final class Operations {
                 throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
                         "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
             }
+            engine(() -> {
+                hub.addToRoom(room, session);
+                return null;
+            });
             session.rooms().add(room);
-            hub.addToRoom(room, session);
             boolean firstSession;
             try {
                 firstSession = engine(() -> presence.join(room, session.ref()));
             } catch (DinoException e) {
                 session.rooms().remove(room);
-                hub.removeFromRoom(room, session);
+                removeFromHub(room, session);
                 throw e;
             }
             if (firstSession) {
@@ -145,7 +155,7 @@ public final class Operations {
         if (!session.rooms().remove(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
-        hub.removeFromRoom(room, session);
+        removeFromHub(room, session);
         if (engine(() -> presence.leave(room, session.ref()))) {
             engine(() -> {
                 broker.announceMembership(room, session.user(), false);
@@ -181,6 +191,15 @@ public final class Operations {
 
     public int defaultHistoryLimit() {
         return history.defaultLimit();
+    }
+
+    /** The hub always forgets the session; if the engine could not drop its interest, it reconciles later. */
+    private void removeFromHub(String room, Session session) {
+        try {
+            hub.removeFromRoom(room, session);
+        } catch (EngineUnavailableException e) {
+            // the local side is already updated; interest is re-checked by the engine
+        }
     }
 
     // ---- messages from sessions

@@ -33,6 +33,8 @@ class RedisOutageTest {
             EventRecorder events = new EventRecorder();
             DinoClient member = node.client("nia", events);
             member.join("ops").join();
+            DinoClient leaver = node.client("otto", new EventRecorder());
+            leaver.join("ops").join();
             var backend = node.backend();
             List<Long> acknowledged = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -45,6 +47,9 @@ class RedisOutageTest {
                     e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
             assertThatThrownBy(() -> member.send("ops", "during").join()).isInstanceOfSatisfying(CompletionException.class,
                     e -> assertThat(((DinoException) e.getCause()).name()).isEqualTo("UNAVAILABLE"));
+            assertThatThrownBy(() -> member.join("new-room").join()).isInstanceOfSatisfying(CompletionException.class,
+                    e -> assertThat(((DinoException) e.getCause()).name()).isEqualTo("UNAVAILABLE"));
+            leaver.close();  // its presence cannot be removed now; the node must clean it up later
 
             redis.restart();
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> publish(node.backend(), "after 0") > 0);
@@ -52,6 +57,10 @@ class RedisOutageTest {
                 acknowledged.add(publish(backend, "after " + i));
             }
 
+            assertThatThrownBy(() -> member.send("new-room", "x").join()).isInstanceOfSatisfying(CompletionException.class,
+                    e -> assertThat(((DinoException) e.getCause()).name()).isEqualTo("NOT_IN_ROOM"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.backend().listRoomMembers(
+                    io.dino.api.v1.ListRoomMembersRequest.newBuilder().setRoom("ops").build()).getUsersList().equals(List.of("nia")));
             JsonNode last = events.await(e -> e.at("/msg/body").asText().equals("after 4"), TIMEOUT);
             assertThat(last.at("/msg/offset").asLong()).isEqualTo(acknowledged.getLast());
             JsonNode history = member.history("ops", 100).join();

@@ -96,6 +96,14 @@ class OpsTest {
         }
     }
 
+    @Test
+    void aNodeThatCannotListenFailsToStartInsteadOfRunningWithoutAPort() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestNode.start(java.util.Map.of("server.port",
+                        Integer.toString(node.port()))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already in use");
+    }
+
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(node.httpUri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }

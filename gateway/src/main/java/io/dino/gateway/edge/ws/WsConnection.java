@@ -202,10 +202,10 @@ final class WsConnection implements WsListener, Outbound {
         if (queue.isClosed()) {
             return;
         }
-        cancelAuthTimeout();
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
         Operations.Opened opened = context.operations().open(principal, this, inboxSince);
-        session = opened.session();
+        session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
+        cancelAuthTimeout();
         ObjectNode result = context.frames().object()
                 .put("user", opened.session().user())
                 .put("session", opened.session().id())

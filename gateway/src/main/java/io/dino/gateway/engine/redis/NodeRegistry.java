@@ -10,6 +10,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,11 @@ final class NodeRegistry implements AutoCloseable {
     }
 
     void start() {
+        // state left by an earlier run of a node with this id (a crash, a restart within the node timeout)
+        RedisBroker.redis(() -> {
+            reap(node);
+            return null;
+        });
         RedisBroker.redis(() -> sync().zadd(keys.nodes(), clock.millis(), node));
         long interval = settings.heartbeatInterval().toMillis();
         timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
@@ -61,6 +67,7 @@ final class NodeRegistry implements AutoCloseable {
                 LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence", node);
                 presence.reassert();
             }
+            removeLeftovers();
             reapDeadNodes();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
@@ -77,18 +84,35 @@ final class NodeRegistry implements AutoCloseable {
             String locked = sync().set(keys.nodeReaperLock(deadNode), node,
                     SetArgs.Builder.nx().px(settings.nodeTimeout().toMillis()));
             if ("OK".equals(locked)) {
+                LOG.log(Level.INFO, "node {0} missed its heartbeats; removing its sessions", deadNode);
                 reap(deadNode);
             }
         }
     }
 
+    /** Presence entries whose removal failed (Redis was down when the session closed). */
+    private void removeLeftovers() {
+        for (String encoded : presence.leftoverEntries()) {
+            removeEntry(node, encoded);
+            sync().srem(keys.nodePresence(node), encoded);
+        }
+    }
+
+    private void removeEntry(String owner, String encoded) {
+        RedisPresenceStore.Entry entry = RedisPresenceStore.Entry.decode(owner, encoded);
+        if (presence.removeDeadEntry(owner, encoded) && entry.room() != null) {
+            broker.announceMembership(entry.room(), entry.user(), false);
+        }
+    }
+
+    /** Removes everything a node left in Redis: presence (with leave events), interest, its inbox. */
     private void reap(String deadNode) {
-        LOG.log(Level.INFO, "node {0} missed its heartbeats; removing its sessions", deadNode);
-        for (String encoded : sync().smembers(keys.nodePresence(deadNode))) {
-            RedisPresenceStore.Entry entry = RedisPresenceStore.Entry.decode(deadNode, encoded);
-            if (presence.removeDeadEntry(deadNode, encoded) && entry.room() != null) {
-                broker.announceMembership(entry.room(), entry.user(), false);
-            }
+        Set<String> entries = sync().smembers(keys.nodePresence(deadNode));
+        if (!entries.isEmpty()) {
+            LOG.log(Level.INFO, "removing {0} presence entries of node {1}", entries.size(), deadNode);
+        }
+        for (String encoded : entries) {
+            removeEntry(deadNode, encoded);
         }
         for (String token : sync().smembers(keys.nodeInterest(deadNode))) {
             LogId log = Keys.tokenToLog(token);
@@ -111,8 +135,7 @@ final class NodeRegistry implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
-            sync().zrem(keys.nodes(), node);
-            sync().del(keys.inbox(node), keys.nodeInterest(node), keys.nodePresence(node));
+            reap(node);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "could not deregister node {0}: {1}", node, e.getMessage());
         }

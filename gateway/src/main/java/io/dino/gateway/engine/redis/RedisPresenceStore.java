@@ -102,16 +102,25 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     private boolean change(Entry entry, boolean add) {
-        boolean changed = run(entry, add);
         String encoded = entry.encode();
         if (add) {
+            boolean changed = run(entry, add);
             ownEntries.add(encoded);
             RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
-        } else {
-            ownEntries.remove(encoded);
-            RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
+            return changed;
         }
+        // the session is gone whatever Redis says; if this fails, the heartbeat removes the leftover entry
+        ownEntries.remove(encoded);
+        boolean changed = run(entry, false);
+        RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
         return changed;
+    }
+
+    /** Entries Redis lists for this node that no session of it holds any more (a removal failed during an outage). */
+    Set<String> leftoverEntries() {
+        Set<String> leftovers = new java.util.HashSet<>(RedisBroker.redis(() -> sync().smembers(keys.nodePresence(node))));
+        leftovers.removeAll(ownEntries);
+        return leftovers;
     }
 
     private boolean run(Entry entry, boolean add) {

@@ -10,7 +10,8 @@ import java.util.List;
  *   <li>{@link #publish} appends to the log atomically: offsets within an epoch are contiguous and
  *       assigned in one total order, also with concurrent publishers on different nodes.</li>
  *   <li>A publish returns only once the publication is stored; if it could not be stored it throws
- *       {@link EngineUnavailableException} and nothing was delivered.</li>
+ *       {@link EngineUnavailableException}: the publish is not acknowledged. (When the store did not
+ *       answer in time it may still have stored it; a retry with the same idempotency key is safe.)</li>
  *   <li>Every node that {@link #subscribe subscribed} to the log receives the publication through its
  *       {@link DeliveryListener}, in offset order, at least once. Nodes not subscribed receive nothing.</li>
  *   <li>A publish with an idempotency key already used for the same log within the idempotency window

@@ -1,5 +1,7 @@
 package io.dino.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.gateway.auth.ApiKeys;
 import io.dino.gateway.auth.TokenMinter;
@@ -45,8 +47,8 @@ import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -80,7 +82,10 @@ public final class DinoNode implements AutoCloseable {
         String host = root.get("server.host").asString().orElse("0.0.0.0");
         this.advertisedHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         InstantSource clock = InstantSource.system();
-        ObjectMapper mapper = new ObjectMapper();
+        // buffers from a shared pool: the default keeps them per thread, i.e. ~16 KiB per connection's virtual thread
+        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                .build());
         MeterRegistry registry = Metrics.globalRegistry();
         this.metrics = new GatewayMetrics(registry, config.nodeId());
         this.engine = switch (config.engine()) {
@@ -91,7 +96,11 @@ public final class DinoNode implements AutoCloseable {
         engine.broker().start(hub);
         Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), hub, config, metrics, clock);
 
-        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("dino-timer").daemon().factory());
+        ScheduledThreadPoolExecutor timerPool =
+                new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
+        // a cancelled auth timeout must not keep its connection reachable until it would have fired
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timers = timerPool;
         TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
         this.calls = new CallTracker(metrics);
@@ -107,6 +116,9 @@ public final class DinoNode implements AutoCloseable {
         this.server = WebServer.builder()
                 // small frames (gRPC headers, trailers, chat messages) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // blocking sockets: Helidon's NIO socket holds two 8 KiB buffers per connection, the plain one one
+                // (server.use-nio in the configuration still overrides this)
+                .useNio(false)
                 .config(root.get("server"))
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()

@@ -39,7 +39,7 @@ final class WsConnection implements WsListener, Outbound {
 
     private final WsContext context;
     // reader thread only
-    private final StringBuilder partialFrame = new StringBuilder();
+    private StringBuilder partialFrame;  // created for the first fragmented message: most connections never need it
     private int partialFrameBytes;
     private boolean discardingOversizedFrame;
     // written by the reader thread, read by writers, the auth timer and the drain
@@ -73,7 +73,7 @@ final class WsConnection implements WsListener, Outbound {
         int textBytes = text.length() > maxBytes ? maxBytes + 1 : Utf8.length(text);
         if (discardingOversizedFrame || partialFrameBytes + textBytes > maxBytes) {
             discardingOversizedFrame = !last;
-            partialFrame.setLength(0);
+            partialFrame = null;
             partialFrameBytes = 0;
             if (last) {
                 fail(NullNode.getInstance(), ErrorCode.FRAME_TOO_LARGE, "frames may be at most " + maxBytes + " bytes");
@@ -81,12 +81,15 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         if (!last) {
+            if (partialFrame == null) {
+                partialFrame = new StringBuilder();
+            }
             partialFrame.append(text);
             partialFrameBytes += textBytes;
             return;
         }
-        String frame = partialFrame.isEmpty() ? text : partialFrame.append(text).toString();
-        partialFrame.setLength(0);
+        String frame = partialFrame == null ? text : partialFrame.append(text).toString();
+        partialFrame = null;
         partialFrameBytes = 0;
         handle(frame);
     }

@@ -220,7 +220,7 @@ public final class DinoNode implements AutoCloseable {
     private static RedisSettings redisSettings(GatewayConfig config) {
         return new RedisSettings(config.redis().uri(), config.redis().prefix(), config.redis().commandTimeout(),
                 config.history().retainedPerLog(), config.history().maxAge(), config.history().idempotencyWindow(),
-                config.redis().inboxMaxLength(), config.redis().broadcastMaxLength(),
+                config.redis().inboxMaxLength(),
                 config.cluster().heartbeatInterval(), config.cluster().nodeTimeout());
     }
 

@@ -75,8 +75,7 @@ public final class ConfigLoader {
                         dino.get("redis.uri").asString().orElse("redis://127.0.0.1:6379"),
                         dino.get("redis.prefix").asString().orElse("dino"),
                         positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
-                        positive(dino.get("redis.inbox-max-length"), 100_000),
-                        positive(dino.get("redis.broadcast-max-length"), 10_000)),
+                        positive(dino.get("redis.inbox-max-length"), 100_000)),
                 cluster(dino.get("cluster")));
     }
 

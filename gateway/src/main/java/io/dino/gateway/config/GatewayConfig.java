@@ -64,9 +64,8 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param prefix             first part of every key
      * @param commandTimeout     longest wait for one Redis command
      * @param inboxMaxLength     entries kept in a node's inbox stream
-     * @param broadcastMaxLength entries kept in the broadcast stream
      */
-    public record Redis(String uri, String prefix, Duration commandTimeout, int inboxMaxLength, int broadcastMaxLength) {
+    public record Redis(String uri, String prefix, Duration commandTimeout, int inboxMaxLength) {
     }
 
     /**

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The one thread that reads what this node must deliver: its inbox stream and the broadcast stream,
- * with a blocking XREAD on a connection of its own. It remembers the last entry ids, so after a Redis
+ * The one thread that reads what this node must deliver: its inbox stream (room and user publications,
+ * membership changes, broadcasts), with a blocking XREAD on a connection of its own. One stream means
+ * one hash slot, as Redis Cluster requires of a single command. It remembers the last entry ids, so after a Redis
  * outage it goes on where it stopped. For every subscribed log it delivers offsets in order. Concurrent
  * publishers' inbox writes can arrive out of order, so an entry that skips offsets waits in a small
  * per-log buffer for the missing ones; if they have not come within {@link #GAP_WAIT}, they are read from
@@ -42,7 +43,6 @@ final class InboxReader implements AutoCloseable {
     private Thread thread;
     // reader thread only
     private String inboxId = "$";
-    private String broadcastId = "$";
     private final Map<LogId, Pending> pending = new HashMap<>();
 
     /** Entries of one log that arrived ahead of a missing offset, and since when the gap is open. */
@@ -61,7 +61,6 @@ final class InboxReader implements AutoCloseable {
     void start(DeliveryListener listener) {
         // read the current stream ends first, so nothing published after start() is skipped by "$"
         inboxId = lastId(keys.inbox(node));
-        broadcastId = lastId(keys.broadcast());
         thread = Thread.ofPlatform().daemon().name("dino-inbox-" + node).start(() -> run(listener));
     }
 
@@ -77,16 +76,10 @@ final class InboxReader implements AutoCloseable {
             try {
                 List<StreamMessage<String, String>> entries = connection.sync().xread(
                         XReadArgs.Builder.block(pending.isEmpty() ? BLOCK_MILLIS : GAP_WAIT_MILLIS / 2).count(BATCH),
-                        XReadArgs.StreamOffset.from(keys.inbox(node), inboxId),
-                        XReadArgs.StreamOffset.from(keys.broadcast(), broadcastId));
+                        XReadArgs.StreamOffset.from(keys.inbox(node), inboxId));
                 for (StreamMessage<String, String> entry : entries) {
-                    if (entry.getStream().equals(keys.broadcast())) {
-                        broadcastId = entry.getId();
-                        listener.onBroadcast(PublicationCodec.decode(entry.getBody().get("p"), null, null));
-                    } else {
-                        inboxId = entry.getId();
-                        handle(entry.getBody(), listener);
-                    }
+                    inboxId = entry.getId();
+                    handle(entry.getBody(), listener);
                 }
                 fillExpiredGaps(listener);
                 backoff = Duration.ofMillis(50);
@@ -104,6 +97,11 @@ final class InboxReader implements AutoCloseable {
     }
 
     private void handle(Map<String, String> body, DeliveryListener listener) {
+        String broadcast = body.get("b");
+        if (broadcast != null) {
+            listener.onBroadcast(PublicationCodec.decode(broadcast, null, null));
+            return;
+        }
         String membership = body.get("m");
         if (membership != null) {
             listener.onMembership(body.get("r"), body.get("u"), membership.equals("j"));

@@ -77,9 +77,6 @@ final class Keys {
         return prefix + ":nodes";
     }
 
-    String broadcast() {
-        return prefix + ":broadcast";
-    }
 
     /** Turns an interest-set member back into a log: the inverse of {@link #logToken}. */
     static LogId tokenToLog(String token) {

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * epoch and last offset in a hash beside it; one Lua script appends atomically and returns the nodes
  * that subscribed to the log. The publisher then appends the publication to each of those nodes' inbox
  * streams, pipelined: one round trip for the script, one for all inboxes, none per recipient. Each node
- * reads only its own inbox (and the broadcast stream) in {@link InboxReader}, which also fills gaps
+ * reads only its own inbox (broadcasts included) in {@link InboxReader}, which also fills gaps
  * from the log, so every subscribed log is delivered in offset order.
  */
 public final class RedisBroker implements Broker {
@@ -116,8 +116,15 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void broadcast(Publication publication) {
-        redis(() -> sync().xadd(keys.broadcast(), new XAddArgs().maxlen(settings.broadcastMaxLength()).approximateTrimming(),
-                Map.of("p", PublicationCodec.encode(publication))));
+        // into every live node's inbox, pipelined: each node then reads one stream (one hash slot) only
+        List<String> nodes = redis(() -> sync().zrange(keys.nodes(), 0, -1));
+        RedisAsyncCommands<String, String> async = connection.async();
+        Map<String, String> entry = Map.of("b", PublicationCodec.encode(publication));
+        List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
+        for (String target : nodes) {
+            sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));
+        }
+        awaitAll(sent);
     }
 
     @Override

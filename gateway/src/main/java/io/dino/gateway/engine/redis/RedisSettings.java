@@ -13,11 +13,10 @@ import java.time.Duration;
  * @param maxAge             publications older than this are dropped from logs; zero keeps them
  * @param idempotencyWindow  how long an idempotency key is remembered
  * @param inboxMaxLength     entries a node inbox keeps for a node that stopped reading
- * @param broadcastMaxLength entries the broadcast stream keeps
  * @param heartbeatInterval  how often a node reports that it is alive
  * @param nodeTimeout        a node silent this long is dead: its sessions leave presence, with leave events
  */
 public record RedisSettings(String uri, String prefix, Duration commandTimeout, int retainedPerLog, Duration maxAge,
-                            Duration idempotencyWindow, int inboxMaxLength, int broadcastMaxLength,
+                            Duration idempotencyWindow, int inboxMaxLength,
                             Duration heartbeatInterval, Duration nodeTimeout) {
 }

@@ -47,7 +47,7 @@ class RedisEngineTest extends EngineContract {
 
     private static Engine engine(String node, String prefix, Duration nodeTimeout) {
         return RedisEngine.start(node, new RedisSettings(redis.uri(), prefix, Duration.ofSeconds(2), 100, Duration.ZERO,
-                Duration.ofMinutes(5), 10_000, 1_000, Duration.ofMillis(200), nodeTimeout), InstantSource.system());
+                Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), nodeTimeout), InstantSource.system());
     }
 
     @Test
@@ -129,7 +129,7 @@ class RedisEngineTest extends EngineContract {
     @Test
     void publicationsOlderThanTheMaximumAgeLeaveTheLog() {
         try (Engine aged = RedisEngine.start("aged", new RedisSettings(redis.uri(), "age" + PREFIXES.incrementAndGet(),
-                Duration.ofSeconds(2), 100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10_000, 1_000,
+                Duration.ofSeconds(2), 100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10_000,
                 Duration.ofMillis(200), Duration.ofSeconds(30)), InstantSource.system())) {
             aged.broker().start(new Recording());
             LogId room = LogId.room("aging");

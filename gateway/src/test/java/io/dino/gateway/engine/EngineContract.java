@@ -228,30 +228,4 @@ public abstract class EngineContract {
     private static List<Long> range(long first, long last) {
         return java.util.stream.LongStream.rangeClosed(first, last).boxed().toList();
     }
-
-    /** Records what the engine delivers; called from engine threads. */
-    static final class RecordingListener implements DeliveryListener {
-        final List<Publication> publications = new CopyOnWriteArrayList<>();
-        final List<Publication> broadcasts = new CopyOnWriteArrayList<>();
-        final List<String> memberships = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onPublication(Publication publication) {
-            publications.add(publication);
-        }
-
-        @Override
-        public void onBroadcast(Publication publication) {
-            broadcasts.add(publication);
-        }
-
-        @Override
-        public void onMembership(String room, String user, boolean joined) {
-            memberships.add(room + " " + user + (joined ? " joined" : " left"));
-        }
-
-        List<Long> offsetsOf(LogId log) {
-            return publications.stream().filter(p -> p.log().equals(log)).map(p -> p.position().offset()).toList();
-        }
-    }
 }

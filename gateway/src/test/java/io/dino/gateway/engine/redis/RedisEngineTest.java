@@ -8,6 +8,7 @@ import io.dino.gateway.engine.EngineContract;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.RecordingListener;
 import io.dino.gateway.engine.SessionRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,9 +57,9 @@ class RedisEngineTest extends EngineContract {
         try (Engine a = engine("a", shared, Duration.ofSeconds(30));
              Engine b = engine("b", shared, Duration.ofSeconds(30));
              Engine c = engine("c", shared, Duration.ofSeconds(30))) {
-            Recording onB = new Recording();
-            Recording onC = new Recording();
-            a.broker().start(new Recording());
+            RecordingListener onB = new RecordingListener();
+            RecordingListener onC = new RecordingListener();
+            a.broker().start(new RecordingListener());
             b.broker().start(onB);
             c.broker().start(onC);
             LogId room = LogId.room("cross");
@@ -68,8 +69,8 @@ class RedisEngineTest extends EngineContract {
                 a.broker().publish(room, new Draft("m" + i, "ann", i, Integer.toString(i), ""));
             }
 
-            await().until(() -> onB.offsets().size() == 10);
-            assertThat(onB.offsets()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            await().until(() -> onB.offsetsOf(room).size() == 10);
+            assertThat(onB.offsetsOf(room)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
             a.broker().broadcast(new Publication("b1", null, "system", 1, null, "\"hi\""));
             await().until(() -> onC.broadcasts.size() == 1);
             assertThat(onC.publications).isEmpty();
@@ -82,9 +83,9 @@ class RedisEngineTest extends EngineContract {
         Engine survivor = engine("survivor", shared, Duration.ofMillis(600));
         Engine doomed = engine("doomed", shared, Duration.ofMillis(600));
         try {
-            Recording events = new Recording();
+            RecordingListener events = new RecordingListener();
             survivor.broker().start(events);
-            doomed.broker().start(new Recording());
+            doomed.broker().start(new RecordingListener());
             survivor.broker().subscribe(LogId.room("hall"));
             assertThat(survivor.presence().join("hall", new SessionRef("survivor", "s1", "sam"))).isTrue();
             assertThat(doomed.presence().connect(new SessionRef("doomed", "d1", "dora"))).isTrue();
@@ -107,7 +108,7 @@ class RedisEngineTest extends EngineContract {
     void aReaderThatMissedAnInboxEntryFillsTheGapFromTheLog() {
         String shared = "g" + PREFIXES.incrementAndGet();
         try (Engine a = engine("a", shared, Duration.ofSeconds(30))) {
-            Recording events = new Recording();
+            RecordingListener events = new RecordingListener();
             a.broker().start(events);
             LogId room = LogId.room("gappy");
             a.broker().subscribe(room);
@@ -121,8 +122,8 @@ class RedisEngineTest extends EngineContract {
 
             a.broker().publish(room, new Draft("3", "s", 3, "3", ""));
 
-            await().until(() -> events.offsets().size() == 3);
-            assertThat(events.offsets()).containsExactly(1L, 2L, 3L);
+            await().until(() -> events.offsetsOf(room).size() == 3);
+            assertThat(events.offsetsOf(room)).containsExactly(1L, 2L, 3L);
         }
     }
 
@@ -131,7 +132,7 @@ class RedisEngineTest extends EngineContract {
         try (Engine aged = RedisEngine.start("aged", new RedisSettings(redis.uri(), "age" + PREFIXES.incrementAndGet(),
                 Duration.ofSeconds(2), 100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10_000,
                 Duration.ofMillis(200), Duration.ofSeconds(30)), InstantSource.system())) {
-            aged.broker().start(new Recording());
+            aged.broker().start(new RecordingListener());
             LogId room = LogId.room("aging");
             long now = System.currentTimeMillis();
             aged.broker().publish(room, new Draft("old-1", "s", now - 120_000, "1", ""));
@@ -140,32 +141,6 @@ class RedisEngineTest extends EngineContract {
 
             assertThat(aged.broker().latest(room, 10)).extracting(Publication::id).containsExactly("new-3");
             assertThat(aged.broker().top(room).offset()).isEqualTo(3);
-        }
-    }
-
-    /** Records deliveries from the engine's reader thread. */
-    static final class Recording implements DeliveryListener {
-        final List<Publication> publications = new CopyOnWriteArrayList<>();
-        final List<Publication> broadcasts = new CopyOnWriteArrayList<>();
-        final List<String> memberships = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onPublication(Publication publication) {
-            publications.add(publication);
-        }
-
-        @Override
-        public void onBroadcast(Publication publication) {
-            broadcasts.add(publication);
-        }
-
-        @Override
-        public void onMembership(String room, String user, boolean joined) {
-            memberships.add(room + " " + user + (joined ? " joined" : " left"));
-        }
-
-        List<Long> offsets() {
-            return publications.stream().map(p -> p.position().offset()).toList();
         }
     }
 }

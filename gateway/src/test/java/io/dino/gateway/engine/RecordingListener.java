@@ -1,0 +1,31 @@
+package io.dino.gateway.engine;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what an engine delivers, for engine tests; called from engine threads. */
+public final class RecordingListener implements DeliveryListener {
+
+    public final List<Publication> publications = new CopyOnWriteArrayList<>();
+    public final List<Publication> broadcasts = new CopyOnWriteArrayList<>();
+    public final List<String> memberships = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onPublication(Publication publication) {
+        publications.add(publication);
+    }
+
+    @Override
+    public void onBroadcast(Publication publication) {
+        broadcasts.add(publication);
+    }
+
+    @Override
+    public void onMembership(String room, String user, boolean joined) {
+        memberships.add(room + " " + user + (joined ? " joined" : " left"));
+    }
+
+    public List<Long> offsetsOf(LogId log) {
+        return publications.stream().filter(p -> p.log().equals(log)).map(p -> p.position().offset()).toList();
+    }
+}

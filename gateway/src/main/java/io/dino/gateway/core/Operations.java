@@ -39,8 +39,8 @@ public final class Operations {
     public record Opened(Session session, Position inbox, Optional<Recovery> recovery) {
     }
 
-    /** The latest messages of a room, oldest first, and where its log stands. */
-    public record HistoryResult(String room, Position position, List<Publication> messages) {
+    /** A page of a log (a room's, or the caller's inbox), oldest first, and where the log stands. */
+    public record HistoryResult(LogId log, Position position, List<Publication> messages) {
     }
 
     private static final String SYSTEM_SENDER = "system";
@@ -169,24 +169,32 @@ public final class Operations {
         return engine(() -> presence.members(room));
     }
 
-    /**
-     * A page of a room's log: the latest messages, or those before or after an offset (for paging back
-     * and forth); oldest first. The position is the log's latest.
-     */
+    /** A page of a room's log; see {@link #history(LogId, int, OptionalLong, OptionalLong)}. */
     public HistoryResult history(String room, int limit, OptionalLong before, OptionalLong after) {
-        Names.room(room);
+        return history(LogId.room(Names.room(room)), limit, before, after);
+    }
+
+    /** A page of the session user's inbox (private messages and notifications). */
+    public HistoryResult inboxHistory(Session session, int limit, OptionalLong before, OptionalLong after) {
+        return history(LogId.user(session.user()), limit, before, after);
+    }
+
+    /**
+     * A page of a log: the latest messages, or those before or after an offset (for paging back and
+     * forth); oldest first. The position is the log's latest.
+     */
+    private HistoryResult history(LogId log, int limit, OptionalLong before, OptionalLong after) {
         if (limit < 1 || limit > history.maxLimit()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "limit must be 1-" + history.maxLimit());
         }
         if (before.isPresent() && after.isPresent()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "give before or after, not both");
         }
-        LogId log = LogId.room(room);
         Position top = engine(() -> broker.top(log));
         List<Publication> messages = engine(() -> after.isPresent()
                 ? broker.after(log, after.getAsLong(), limit)
                 : broker.before(log, before.orElse(Long.MAX_VALUE), limit));
-        return new HistoryResult(room, top, messages);
+        return new HistoryResult(log, top, messages);
     }
 
     public int defaultHistoryLimit() {

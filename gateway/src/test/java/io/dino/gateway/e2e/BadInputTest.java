@@ -68,6 +68,7 @@ class BadInputTest {
             "{\"id\":7,\"cmd\":\"history\",\"room\":\"shared\",\"limit\":0} | 4003 | INVALID_VALUE",
             "{\"id\":7,\"cmd\":\"history\",\"room\":\"shared\",\"limit\":\"ten\"} | 4003 | INVALID_VALUE",
             "{\"id\":7,\"cmd\":\"connect\",\"token\":\"x\"}          | 4013 | ALREADY_CONNECTED",
+            "{\"id\":7,\"cmd\":\"history\",\"inbox\":\"yes\"}        | 4003 | INVALID_VALUE",
     })
     void badFrameGetsACodedErrorAndTheSessionStaysUsable(String frame, int code, String name) throws Exception {
         client.sendRaw(frame).join();

@@ -167,6 +167,23 @@ class ChatTest {
     }
 
     @Test
+    void theInboxHasItsOwnHistory() {
+        DinoClient sender = node.client("nora", new EventRecorder());
+        for (int i = 1; i <= 3; i++) {
+            sender.sendPrivate("lena", "note " + i).join();
+        }
+        DinoClient lena = node.client("lena", new EventRecorder());
+
+        JsonNode inbox = lena.request("history", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("inbox", true).put("limit", 2)).join();
+
+        assertThat(inbox.get("inbox").asBoolean()).isTrue();
+        assertThat(inbox.get("offset").asLong()).isEqualTo(3);
+        assertThat(inbox.get("messages")).extracting(m -> m.get("body").asText()).containsExactly("note 2", "note 3");
+        assertThat(inbox.get("messages")).allSatisfy(m -> assertThat(m.get("to").asText()).isEqualTo("lena"));
+    }
+
+    @Test
     void pingAnswersWithTheServerTime() {
         DinoClient judy = node.client("judy", new EventRecorder());
         long before = System.currentTimeMillis();

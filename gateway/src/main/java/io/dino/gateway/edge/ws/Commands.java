@@ -61,10 +61,17 @@ final class Commands {
                 yield result;
             }
             case "history" -> {
-                Operations.HistoryResult history = operations.history(Fields.text(frame, "room"),
-                        Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit()),
-                        Fields.optionalOffset(frame, "before"), Fields.optionalOffset(frame, "after"));
-                ObjectNode result = roomAt(history.room(), history.position());
+                int limit = Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit());
+                boolean inbox = Fields.optionalBoolean(frame, "inbox");
+                Operations.HistoryResult history = inbox
+                        ? operations.inboxHistory(session, limit, Fields.optionalOffset(frame, "before"),
+                                Fields.optionalOffset(frame, "after"))
+                        : operations.history(Fields.text(frame, "room"), limit, Fields.optionalOffset(frame, "before"),
+                                Fields.optionalOffset(frame, "after"));
+                ObjectNode result = inbox
+                        ? frames.object().put("inbox", true).put("epoch", history.position().epoch())
+                                .put("offset", history.position().offset())
+                        : roomAt(history.log().name(), history.position());
                 ArrayNode messages = result.putArray("messages");
                 for (Publication publication : history.messages()) {
                     messages.add(frames.message(publication));

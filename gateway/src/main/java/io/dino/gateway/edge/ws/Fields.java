@@ -52,6 +52,17 @@ final class Fields {
         return OptionalLong.of(value.longValue());
     }
 
+    static boolean optionalBoolean(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     static int optionalInt(JsonNode frame, String field, int defaultValue) {
         JsonNode value = frame.get(field);
         if (value == null || value.isNull()) {

@@ -6,7 +6,6 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.ops.GatewayMetrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,11 +60,6 @@ public final class Hub implements DeliveryListener {
     List<Session> sessionsOf(String user) {
         Set<Session> userSessions = sessionsByUser.get(user);
         return userSessions == null ? List.of() : List.copyOf(userSessions);
-    }
-
-    /** Every session on this node. */
-    public List<Session> sessions() {
-        return new ArrayList<>(sessions);
     }
 
     public int sessionCount() {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one thread that reads what this node must deliver: its inbox stream (room and user publications,
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * one hash slot, as Redis Cluster requires of a single command. It remembers the last entry ids, so after a Redis
  * outage it goes on where it stopped. For every subscribed log it delivers offsets in order. Concurrent
  * publishers' inbox writes can arrive out of order, so an entry that skips offsets waits in a small
- * per-log buffer for the missing ones; if they have not come within {@link #GAP_WAIT}, they are read from
+ * per-log buffer for the missing ones; if they have not come within 100 ms, they are read from
  * the log (their inbox write failed); what the log no longer holds is skipped, and clients see the jump
  * in offsets and recover. An offset already delivered is dropped.
  */
@@ -33,7 +34,6 @@ final class InboxReader implements AutoCloseable {
     private static final long BLOCK_MILLIS = 1000;
     private static final int BATCH = 512;
     private static final long GAP_WAIT_MILLIS = 100;
-    static final Duration GAP_WAIT = Duration.ofMillis(GAP_WAIT_MILLIS);
 
     private final StatefulRedisConnection<String, String> connection;
     private final Keys keys;
@@ -162,7 +162,7 @@ final class InboxReader implements AutoCloseable {
                 pending.remove(log);
                 continue;
             }
-            if (now - waiting.since < GAP_WAIT.toNanos()) {
+            if (now - waiting.since < TimeUnit.MILLISECONDS.toNanos(GAP_WAIT_MILLIS)) {
                 continue;
             }
             long firstAhead = waiting.ahead.firstKey();

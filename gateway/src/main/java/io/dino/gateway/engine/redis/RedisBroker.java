@@ -23,9 +23,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -98,15 +98,9 @@ public final class RedisBroker implements Broker {
 
     /** Appends to each interested node's inbox in one pipelined batch; the log already holds the message. */
     private void route(LogId log, Position position, String encoded, List<Object> nodes) {
-        RedisAsyncCommands<String, String> async = connection.async();
-        Map<String, String> entry = Map.of("k", Keys.logToken(log), "e", position.epoch(),
-                "o", Long.toString(position.offset()), "p", encoded);
-        List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
-        for (Object target : nodes) {
-            sent.add(async.xadd(keys.inbox((String) target), inboxArgs(), entry));
-        }
         try {
-            awaitAll(sent);
+            appendToInboxes(nodes, Map.of("k", Keys.logToken(log), "e", position.epoch(),
+                    "o", Long.toString(position.offset()), "p", encoded));
         } catch (EngineUnavailableException e) {
             // the message is stored, so the publish stands; a node that missed it fills the gap from the log
             // on its next message for this log, and clients recover it on reconnect
@@ -116,25 +110,22 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void broadcast(Publication publication) {
-        // into every live node's inbox, pipelined: each node then reads one stream (one hash slot) only
-        List<String> nodes = redis(() -> sync().zrange(keys.nodes(), 0, -1));
-        RedisAsyncCommands<String, String> async = connection.async();
-        Map<String, String> entry = Map.of("b", PublicationCodec.encode(publication));
-        List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
-        for (String target : nodes) {
-            sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));
-        }
-        awaitAll(sent);
+        // into every live node's inbox: each node then reads one stream (one hash slot) only
+        appendToInboxes(redis(() -> sync().zrange(keys.nodes(), 0, -1)), Map.of("b", PublicationCodec.encode(publication)));
     }
 
     @Override
     public void announceMembership(String room, String user, boolean joined) {
-        Set<String> nodes = redis(() -> sync().smembers(keys.interest(LogId.room(room))));
+        appendToInboxes(redis(() -> sync().smembers(keys.interest(LogId.room(room)))),
+                Map.of("m", joined ? "j" : "l", "r", room, "u", user));
+    }
+
+    /** One XADD per node, pipelined on the shared connection, then one wait for all of them. */
+    private void appendToInboxes(Collection<?> nodes, Map<String, String> entry) {
         RedisAsyncCommands<String, String> async = connection.async();
-        Map<String, String> entry = Map.of("m", joined ? "j" : "l", "r", room, "u", user);
         List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
-        for (String target : nodes) {
-            sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));
+        for (Object target : nodes) {
+            sent.add(async.xadd(keys.inbox((String) target), inboxArgs(), entry));
         }
         awaitAll(sent);
     }
@@ -228,11 +219,6 @@ public final class RedisBroker implements Broker {
 
     Map<LogId, Position> delivered() {
         return delivered;
-    }
-
-    /** Logs this node subscribed to, for the heartbeat to re-assert after Redis lost them. */
-    Set<LogId> subscribedLogs() {
-        return delivered.keySet();
     }
 
     /** Simulates a frozen node: it stops its heartbeat but keeps its state in Redis. */

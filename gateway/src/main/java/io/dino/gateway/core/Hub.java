@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * This node's sessions, by user and by room, and the fan-out of what the engine delivers.
@@ -27,14 +28,15 @@ public final class Hub implements DeliveryListener {
     private final Map<String, Set<Session>> sessionsByRoom = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final Object[] stripes = new Object[256];
+    /** ReentrantLocks, not monitors: a virtual thread waiting on Redis inside must not pin its carrier (JDK 21). */
+    private final ReentrantLock[] stripes = new ReentrantLock[256];
 
     public Hub(Broker broker, EventEncoder encoder, GatewayMetrics metrics) {
         this.broker = broker;
         this.encoder = encoder;
         this.metrics = metrics;
         for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
+            stripes[i] = new ReentrantLock();
         }
     }
 
@@ -106,7 +108,9 @@ public final class Hub implements DeliveryListener {
     }
 
     private void addTo(Map<String, Set<Session>> index, String key, Session session, LogId log) {
-        synchronized (stripe(key)) {
+        ReentrantLock lock = stripe(key);
+        lock.lock();
+        try {
             Set<Session> members = index.get(key);
             if (members == null) {
                 broker.subscribe(log);  // may fail (engine down): then nothing changed here either
@@ -114,20 +118,26 @@ public final class Hub implements DeliveryListener {
                 index.put(key, members);
             }
             members.add(session);
+        } finally {
+            lock.unlock();
         }
     }
 
     private void removeFrom(Map<String, Set<Session>> index, String key, Session session, LogId log) {
-        synchronized (stripe(key)) {
+        ReentrantLock lock = stripe(key);
+        lock.lock();
+        try {
             Set<Session> members = index.get(key);
             if (members != null && members.remove(session) && members.isEmpty()) {
                 index.remove(key);
                 broker.unsubscribe(log);  // if this fails, the local state is still right; the engine reconciles
             }
+        } finally {
+            lock.unlock();
         }
     }
 
-    private Object stripe(String key) {
+    private ReentrantLock stripe(String key) {
         return stripes[(key.hashCode() & 0x7fffffff) % stripes.length];
     }
 }

@@ -90,25 +90,30 @@ public final class Operations {
         }
     }
 
-    /** Removes a closed session everywhere: its rooms (with leave events), the hub, presence. */
+    /**
+     * Removes a closed session everywhere: its rooms (with leave events), the hub, presence. Runs once per
+     * session, whichever thread gets here first; commands that arrive later are refused.
+     */
     public void close(Session session) {
-        for (String room : List.copyOf(session.rooms())) {
-            try {
-                leave(session, room);
-            } catch (DinoException e) {
-                // the engine is down: the session is gone regardless; the engine reconciles presence later
+        session.close(() -> {
+            for (String room : List.copyOf(session.rooms())) {
+                try {
+                    leaveRoom(session, room);
+                } catch (DinoException e) {
+                    // the engine is down: the session is gone regardless; the engine reconciles presence later
+                }
             }
-        }
-        try {
-            hub.remove(session);
-        } catch (EngineUnavailableException e) {
-            // as above: the hub forgot the session, only the engine's interest remains to reconcile
-        }
-        try {
-            presence.disconnect(session.ref());
-        } catch (EngineUnavailableException ignored) {
-            // as above
-        }
+            try {
+                hub.remove(session);
+            } catch (EngineUnavailableException e) {
+                // as above: the hub forgot the session, only the engine's interest remains to reconcile
+            }
+            try {
+                presence.disconnect(session.ref());
+            } catch (EngineUnavailableException ignored) {
+                // as above
+            }
+        });
     }
 
     public void disconnect(Session session, ErrorCode code, String reason, boolean reconnect) {
@@ -119,39 +124,52 @@ public final class Operations {
 
     public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
-        if (!session.isIn(room)) {
-            if (session.roomCount() >= limits.maxRoomsPerSession()) {
-                throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
-                        "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
+        return session.change(() -> {
+            if (!session.isIn(room)) {
+                enterRoom(session, room);
             }
+            LogId log = LogId.room(room);
+            Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
+            Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
+            return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
+        });
+    }
+
+    private void enterRoom(Session session, String room) {
+        if (session.roomCount() >= limits.maxRoomsPerSession()) {
+            throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
+                    "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
+        }
+        engine(() -> {
+            hub.addToRoom(room, session);
+            return null;
+        });
+        session.rooms().add(room);
+        boolean firstSession;
+        try {
+            firstSession = engine(() -> presence.join(room, session.ref()));
+        } catch (DinoException e) {
+            session.rooms().remove(room);
+            removeFromHub(room, session);
+            throw e;
+        }
+        if (firstSession) {
             engine(() -> {
-                hub.addToRoom(room, session);
+                broker.announceMembership(room, session.user(), true);
                 return null;
             });
-            session.rooms().add(room);
-            boolean firstSession;
-            try {
-                firstSession = engine(() -> presence.join(room, session.ref()));
-            } catch (DinoException e) {
-                session.rooms().remove(room);
-                removeFromHub(room, session);
-                throw e;
-            }
-            if (firstSession) {
-                engine(() -> {
-                    broker.announceMembership(room, session.user(), true);
-                    return null;
-                });
-            }
         }
-        LogId log = LogId.room(room);
-        Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
-        Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
-        return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
     }
 
     public void leave(Session session, String room) {
         Names.room(room);
+        session.change(() -> {
+            leaveRoom(session, room);
+            return null;
+        });
+    }
+
+    private void leaveRoom(Session session, String room) {
         if (!session.rooms().remove(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }

@@ -5,10 +5,16 @@ import io.dino.gateway.engine.SessionRef;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * An authenticated connection as the core sees it. Room membership changes come from the session's
- * own command thread; the set is concurrent because close and fan-out read it from other threads.
+ * An authenticated connection as the core sees it. Changes to its membership (join, leave) and its
+ * close may come from different threads (the connection's reader, a timer cutting off a slow consumer,
+ * the control plane), so they run one at a time under the session's lock, and nothing changes a closed
+ * session: a join racing a close can never re-add a session that is already gone. The lock is a
+ * {@link ReentrantLock}, not a monitor, because changes wait on the engine (a virtual thread must not
+ * pin its carrier). The room set is concurrent because fan-out reads it without the lock.
  */
 public final class Session {
 
@@ -16,6 +22,8 @@ public final class Session {
     private final Principal principal;
     private final Outbound outbound;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean closed;  // guarded by lock
 
     Session(SessionRef ref, Principal principal, Outbound outbound) {
         this.ref = ref;
@@ -45,6 +53,34 @@ public final class Session {
 
     Set<String> rooms() {
         return rooms;
+    }
+
+    /** Runs a change of this session's state; refused with DISCONNECTED once the session is closed. */
+    <T> T change(Supplier<T> change) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new DinoException(ErrorCode.DISCONNECTED, "the session is closed");
+            }
+            return change.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the session closed and runs the teardown, once: later calls do nothing and return false. */
+    boolean close(Runnable teardown) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            teardown.run();
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public boolean isIn(String room) {

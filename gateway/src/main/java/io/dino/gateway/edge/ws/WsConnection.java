@@ -208,6 +208,11 @@ final class WsConnection implements WsListener, Outbound {
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
         Operations.Opened opened = context.operations().open(principal, this, inboxSince);
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
+        if (!context.connections().contains(this)) {
+            // the socket ended while the session was being opened: the clean-up saw no session, so close it here
+            context.operations().close(opened.session());
+            return;
+        }
         cancelAuthTimeout();
         ObjectNode result = context.frames().object()
                 .put("user", opened.session().user())
@@ -256,11 +261,14 @@ final class WsConnection implements WsListener, Outbound {
         }
     }
 
-    /** Drops the connection without a close handshake; the socket is closed off the timer thread, as it may block. */
+    /**
+     * Drops the connection without a close handshake. Runs off the timer thread: closing the session may wait
+     * for a command of it that is still running, and closing the socket may block.
+     */
     private void terminate() {
         if (context.connections().contains(this)) {
-            cleanUp();
             context.writers().execute(() -> {
+                cleanUp();
                 try {
                     socket.terminate();
                 } catch (RuntimeException e) {

@@ -1,0 +1,120 @@
+package io.dino.gateway.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dino.gateway.auth.Principal;
+import io.dino.gateway.config.ConfigLoader;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.edge.ws.WsEndpoint;
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.DeliveryListener;
+import io.dino.gateway.engine.Draft;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.memory.IdempotencyCache;
+import io.dino.gateway.engine.memory.MemoryBroker;
+import io.dino.gateway.engine.memory.MemoryPresenceStore;
+import io.dino.gateway.ops.GatewayMetrics;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A session closed by another thread (a slow consumer cut off by a timer, a dropped socket) while one of
+ * its commands is still running: the close waits for the command, and nothing the command did survives.
+ */
+class SessionCloseRaceTest {
+
+    private static final String ROOM = "race";
+
+    /** The memory broker, with a gate in subscribe so the test can hold a join in the middle. */
+    private static final class GatedBroker implements Broker {
+        final MemoryBroker delegate = new MemoryBroker("e1", 10, new IdempotencyCache(Duration.ofMinutes(1), 10, InstantSource.system()));
+        final CountDownLatch joinReachedEngine = new CountDownLatch(1);
+        final CountDownLatch releaseJoin = new CountDownLatch(1);
+        final Set<LogId> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override public void start(DeliveryListener listener) { delegate.start(listener); }
+        @Override public Publication publish(LogId log, Draft draft) { return delegate.publish(log, draft); }
+        @Override public void broadcast(Publication publication) { delegate.broadcast(publication); }
+        @Override public void announceMembership(String room, String user, boolean joined) { delegate.announceMembership(room, user, joined); }
+        @Override public Position top(LogId log) { return delegate.top(log); }
+        @Override public List<Publication> before(LogId log, long offset, int limit) { return delegate.before(log, offset, limit); }
+        @Override public List<Publication> after(LogId log, long offset, int limit) { return delegate.after(log, offset, limit); }
+        @Override public Recovery recover(LogId log, Position since, int limit) { return delegate.recover(log, since, limit); }
+        @Override public void close() { delegate.close(); }
+
+        @Override
+        public void subscribe(LogId log) {
+            if (log.isRoom()) {
+                joinReachedEngine.countDown();
+                try {
+                    assertThat(releaseJoin.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            subscribed.add(log);
+            delegate.subscribe(log);
+        }
+
+        @Override
+        public void unsubscribe(LogId log) {
+            subscribed.remove(log);
+            delegate.unsubscribe(log);
+        }
+    }
+
+    @Test
+    void closeDuringJoinLeavesNoMemberNoSessionAndNoInterest() throws Exception {
+        GatedBroker broker = new GatedBroker();
+        MemoryPresenceStore presence = new MemoryPresenceStore();
+        GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
+        GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
+        Hub hub = new Hub(broker, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
+        broker.start(hub);
+        Operations operations = new Operations("race-node", broker, presence, hub, config, metrics, InstantSource.system());
+        Outbound ignored = new Outbound() {
+            @Override public void send(String frame) { }
+            @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }
+        };
+        Session session = operations.open(new Principal("ann", Set.of(), Map.of(), Instant.now().plusSeconds(60)), ignored, Optional.empty()).session();
+
+        CompletableFuture<Operations.JoinResult> join = CompletableFuture.supplyAsync(() -> operations.join(session, ROOM, Optional.empty()));
+        assertThat(broker.joinReachedEngine.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread close = Thread.ofPlatform().start(() -> operations.close(session));
+        // the close has either finished (no ordering) or waits for the join (ordered): only then let the join go on
+        await().atMost(Duration.ofSeconds(10)).until(() -> !close.isAlive() || close.getState() == Thread.State.WAITING);
+        broker.releaseJoin.countDown();
+        join.get(10, TimeUnit.SECONDS);
+        close.join(Duration.ofSeconds(10));
+        assertThat(close.isAlive()).isFalse();
+
+        assertThat(presence.members(ROOM)).isEmpty();
+        assertThat(presence.onlineUsers()).isEmpty();
+        assertThat(broker.subscribed).isEmpty();
+        assertThat(hub.sessionCount()).isZero();
+        assertThat(session.roomCount()).isZero();
+        assertThatThrownBy(() -> operations.join(session, "later", Optional.empty()))
+                .isInstanceOfSatisfying(DinoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DISCONNECTED));
+        assertThat(presence.members("later")).isEmpty();
+        metrics.close();
+    }
+}

@@ -1,6 +1,7 @@
 package io.dino.gateway.core;
 
 import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Publication;
@@ -86,6 +87,18 @@ public final class Hub implements DeliveryListener {
     @Override
     public void onMembership(String room, String user, boolean joined) {
         fanOut(sessionsByRoom.get(room), new Event.Membership(room, user, joined));
+    }
+
+    @Override
+    public int onControl(Control command) {
+        return switch (command) {
+            case Control.DisconnectUser disconnect -> {
+                List<Session> closed = sessionsOf(disconnect.user());
+                Event.Disconnect event = new Event.Disconnect(ErrorCode.DISCONNECTED, disconnect.reason(), disconnect.reconnect());
+                closed.forEach(session -> disconnect(session, event));
+                yield closed.size();
+            }
+        };
     }
 
     /** Sends the disconnect event to a session and closes it. */

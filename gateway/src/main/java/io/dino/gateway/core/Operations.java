@@ -3,6 +3,7 @@ package io.dino.gateway.core;
 import io.dino.gateway.auth.Principal;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
@@ -272,14 +273,15 @@ public final class Operations {
         return publication;
     }
 
-    /** Closes every session of the user on this node; returns how many. */
+    /**
+     * Closes every session of the user, on whichever nodes they are, with the disconnect event; returns once
+     * every node holding one has closed them (or has been declared dead), with how many were closed.
+     */
     public int disconnectUser(String user, String reason, boolean reconnect) {
         Names.user(user);
-        List<Session> userSessions = hub.sessionsOf(user);
-        for (Session session : userSessions) {
-            disconnect(session, ErrorCode.DISCONNECTED, reason.isBlank() ? "disconnected by the server" : reason, reconnect);
-        }
-        return userSessions.size();
+        Control.DisconnectUser command = new Control.DisconnectUser(user,
+                reason.isBlank() ? "disconnected by the server" : reason, reconnect);
+        return engine(() -> broker.control(LogId.user(user), command));
     }
 
     public List<String> onlineUsers() {

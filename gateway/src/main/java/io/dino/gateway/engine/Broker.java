@@ -35,6 +35,16 @@ public interface Broker extends AutoCloseable {
     /** Tells the room's subscribers that a user's first session joined or last session left. */
     void announceMembership(String room, String user, boolean joined);
 
+    /**
+     * Applies a control command on every node subscribed to {@code holders} (the nodes holding sessions of a
+     * user, for a user's log; of a room's members, for a room's log), this node included, in order with the
+     * deliveries of each node. Returns once every such node has applied it or has been declared dead (its
+     * sessions are gone with it), with the number of sessions the command affected. Throws
+     * {@link EngineUnavailableException} when the command could not be sent or a live node did not answer
+     * within the node timeout.
+     */
+    int control(LogId holders, Control command);
+
     /** This node now delivers the log to local sessions. Idempotent. */
     void subscribe(LogId log);
 

@@ -20,4 +20,10 @@ public interface DeliveryListener {
      * session left. Delivered to nodes subscribed to the room's log.
      */
     void onMembership(String room, String user, boolean joined);
+
+    /**
+     * A control command for this node's sessions (see {@link Broker#control}); returns how many sessions it
+     * affected. Like every other call here it must not block.
+     */
+    int onControl(Control command);
 }

@@ -59,6 +59,7 @@ class SessionCloseRaceTest {
         @Override public List<Publication> before(LogId log, long offset, int limit) { return delegate.before(log, offset, limit); }
         @Override public List<Publication> after(LogId log, long offset, int limit) { return delegate.after(log, offset, limit); }
         @Override public Recovery recover(LogId log, Position since, int limit) { return delegate.recover(log, since, limit); }
+        @Override public int control(LogId holders, io.dino.gateway.engine.Control command) { return delegate.control(holders, command); }
         @Override public void close() { delegate.close(); }
 
         @Override

@@ -9,6 +9,9 @@ public final class RecordingListener implements DeliveryListener {
     public final List<Publication> publications = new CopyOnWriteArrayList<>();
     public final List<Publication> broadcasts = new CopyOnWriteArrayList<>();
     public final List<String> memberships = new CopyOnWriteArrayList<>();
+    public final List<Control> controls = new CopyOnWriteArrayList<>();
+    /** What {@link #onControl} answers: the sessions this "node" holds. */
+    public volatile int sessionsAffected;
 
     @Override
     public void onPublication(Publication publication) {
@@ -23,6 +26,12 @@ public final class RecordingListener implements DeliveryListener {
     @Override
     public void onMembership(String room, String user, boolean joined) {
         memberships.add(room + " " + user + (joined ? " joined" : " left"));
+    }
+
+    @Override
+    public int onControl(Control command) {
+        controls.add(command);
+        return sessionsAffected;
     }
 
     public List<Long> offsetsOf(LogId log) {

@@ -1,6 +1,7 @@
 package io.dino.gateway.engine.memory;
 
 import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.LogId;
@@ -85,6 +86,11 @@ public final class MemoryBroker implements Broker {
         if (subscribed.contains(LogId.room(room))) {
             listener.onMembership(room, user, joined);
         }
+    }
+
+    @Override
+    public int control(LogId holders, Control command) {
+        return listener.onControl(command);  // one node holds every session
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.engine.DeliveryListener;
+import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
@@ -12,56 +13,72 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The one thread that reads what this node must deliver: its inbox stream (room and user publications,
- * membership changes, broadcasts), with a blocking XREAD on a connection of its own. One stream means
- * one hash slot, as Redis Cluster requires of a single command. It remembers the last entry ids, so after a Redis
- * outage it goes on where it stopped. For every subscribed log it delivers offsets in order. Concurrent
- * publishers' inbox writes can arrive out of order, so an entry that skips offsets waits in a small
- * per-log buffer for the missing ones; if they have not come within 100 ms, they are read from
- * the log (their inbox write failed); what the log no longer holds is skipped, and clients see the jump
- * in offsets and recover. An offset already delivered is dropped.
+ * membership changes, broadcasts, control commands and their acknowledgements), with a blocking XREAD on
+ * a connection of its own. One stream means one hash slot, as Redis Cluster requires of a single command.
+ * It remembers the last entry id, so after a Redis outage it goes on where it stopped.
+ *
+ * <p>Publications go through {@link LogOrder}, which delivers each subscribed log in offset order. A gap
+ * still open after {@value #GAP_WAIT_MILLIS} ms is filled from the log. And because an inbox write can fail
+ * after the log append succeeded (the publish stands: the message is stored), every
+ * {@value #AUDIT_MILLIS} ms the reader compares the tops of a slice of its subscribed logs with what it
+ * delivered; a log still behind at the next audit is caught up from the log. A message stored but never
+ * routed is therefore delivered live within two audits (more for a node subscribed to more than
+ * {@value #AUDIT_SLICE} logs: the audit goes round them in slices).
  */
 final class InboxReader implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(InboxReader.class.getName());
     private static final long BLOCK_MILLIS = 1000;
     private static final int BATCH = 512;
-    private static final long GAP_WAIT_MILLIS = 100;
+    static final long GAP_WAIT_MILLIS = 100;
+    static final long AUDIT_MILLIS = 1000;
+    static final int AUDIT_SLICE = 2000;
 
     private final StatefulRedisConnection<String, String> connection;
     private final Keys keys;
     private final String node;
     private final RedisBroker broker;
+    private final ControlRouter control;
+    private final LogOrder order;
     private volatile boolean running = true;
     private Thread thread;
     // reader thread only
     private String inboxId = "$";
-    private final Map<LogId, Pending> pending = new HashMap<>();
+    private long nextAudit;
+    private Iterator<LogId> auditCursor;
+    /** Logs found behind at an earlier audit, with the top seen then. */
+    private final Map<LogId, Position> suspects = new HashMap<>();
 
-    /** Entries of one log that arrived ahead of a missing offset, and since when the gap is open. */
-    private static final class Pending {
-        final TreeMap<Long, Publication> ahead = new TreeMap<>();
-        final long since = System.nanoTime();
-    }
-
-    InboxReader(StatefulRedisConnection<String, String> connection, Keys keys, String node, RedisBroker broker) {
+    InboxReader(StatefulRedisConnection<String, String> connection, Keys keys, String node, RedisBroker broker,
+                ControlRouter control) {
         this.connection = connection;
         this.keys = keys;
         this.node = node;
         this.broker = broker;
+        this.control = control;
+        this.order = new LogOrder(broker.delivered(), TimeUnit.MILLISECONDS.toNanos(GAP_WAIT_MILLIS));
     }
 
     void start(DeliveryListener listener) {
-        // read the current stream ends first, so nothing published after start() is skipped by "$"
+        // read the current stream end first, so nothing published after start() is skipped by "$"
         inboxId = lastId(keys.inbox(node));
+        nextAudit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AUDIT_MILLIS);
         thread = Thread.ofPlatform().daemon().name("dino-inbox-" + node).start(() -> run(listener));
+    }
+
+    /** The id of the last entry this node has read from its inbox: everything up to it is done with. */
+    String position() {
+        return inboxId;
     }
 
     private String lastId(String stream) {
@@ -75,15 +92,19 @@ final class InboxReader implements AutoCloseable {
         while (running) {
             try {
                 List<StreamMessage<String, String>> entries = connection.sync().xread(
-                        XReadArgs.Builder.block(pending.isEmpty() ? BLOCK_MILLIS : GAP_WAIT_MILLIS / 2).count(BATCH),
+                        XReadArgs.Builder.block(order.hasWaiting() ? GAP_WAIT_MILLIS / 2 : BLOCK_MILLIS).count(BATCH),
                         XReadArgs.StreamOffset.from(keys.inbox(node), inboxId));
                 for (StreamMessage<String, String> entry : entries) {
                     inboxId = entry.getId();
                     handle(entry.getBody(), listener);
                 }
                 fillExpiredGaps(listener);
+                if (System.nanoTime() - nextAudit >= 0) {
+                    audit(listener);
+                    nextAudit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AUDIT_MILLIS);
+                }
                 backoff = Duration.ofMillis(50);
-            } catch (RedisException | io.dino.gateway.engine.EngineUnavailableException e) {
+            } catch (RedisException | EngineUnavailableException e) {
                 if (!running) {
                     return;
                 }
@@ -97,6 +118,13 @@ final class InboxReader implements AutoCloseable {
     }
 
     private void handle(Map<String, String> body, DeliveryListener listener) {
+        String log = body.get("k");
+        if (log != null) {
+            Publication publication = PublicationCodec.decode(body.get("p"), Keys.tokenToLog(log),
+                    new Position(body.get("e"), Long.parseLong(body.get("o"))));
+            order.offer(publication, System.nanoTime(), this::currentEpoch, listener::onPublication);
+            return;
+        }
         String broadcast = body.get("b");
         if (broadcast != null) {
             listener.onBroadcast(PublicationCodec.decode(broadcast, null, null));
@@ -107,73 +135,73 @@ final class InboxReader implements AutoCloseable {
             listener.onMembership(body.get("r"), body.get("u"), membership.equals("j"));
             return;
         }
-        LogId log = Keys.tokenToLog(body.get("k"));
-        Position last = broker.delivered().get(log);
-        if (last == null) {
-            pending.remove(log);
-            return;  // no longer subscribed
-        }
-        String epoch = body.get("e");
-        long offset = Long.parseLong(body.get("o"));
-        if (!last.epoch().equals(epoch)) {
-            pending.remove(log);  // the log was reset: start over in the new epoch
-            last = new Position(epoch, 0);
-        }
-        if (offset <= last.offset()) {
-            return;  // already delivered
-        }
-        Publication publication = PublicationCodec.decode(body.get("p"), log, new Position(epoch, offset));
-        if (offset > last.offset() + 1) {
-            pending.computeIfAbsent(log, id -> new Pending()).ahead.put(offset, publication);
-            return;
-        }
-        listener.onPublication(publication);
-        deliverContiguous(log, new Position(epoch, offset), listener);
+        control.handle(body, listener);
     }
 
-    /** Delivers buffered entries that now follow on, and records the last offset delivered. */
-    private void deliverContiguous(LogId log, Position delivered, DeliveryListener listener) {
-        Position last = delivered;
-        Pending waiting = pending.get(log);
-        while (waiting != null && !waiting.ahead.isEmpty() && waiting.ahead.firstKey() <= last.offset() + 1) {
-            Publication next = waiting.ahead.pollFirstEntry().getValue();
-            if (next.position().offset() == last.offset() + 1) {
-                listener.onPublication(next);
-                last = next.position();
-            }
+    /** The log's epoch in Redis; when Redis cannot say, the entry is taken as current rather than lost. */
+    private String currentEpoch(LogId log) {
+        try {
+            return broker.currentEpoch(log).orElse(null);
+        } catch (EngineUnavailableException e) {
+            return null;
         }
-        if (waiting != null && waiting.ahead.isEmpty()) {
-            pending.remove(log);
-        }
-        Position reached = last;
-        broker.delivered().computeIfPresent(log, (id, previous) -> reached);
     }
 
-    /** Gaps open longer than the wait are filled from the log; what it no longer holds is skipped. */
     private void fillExpiredGaps(DeliveryListener listener) {
-        if (pending.isEmpty()) {
+        for (LogOrder.Gap gap : order.expiredGaps(System.nanoTime())) {
+            Optional<List<Publication>> held = broker.rangeInEpoch(gap.log(), gap.epoch(), gap.from(), gap.to());
+            // a log reset meanwhile leaves nothing to fill with: what waits is delivered, the new epoch follows
+            order.fill(gap.log(), gap.epoch(), held.orElse(List.of()), gap.to(), System.nanoTime(), listener::onPublication);
+        }
+    }
+
+    /**
+     * Reads the tops of the next slice of subscribed logs in one round trip; a log behind both now and at
+     * the previous audit is caught up from the log.
+     */
+    private void audit(DeliveryListener listener) {
+        order.forgetUnsubscribed();
+        suspects.keySet().removeIf(log -> order.delivered(log) == null);
+        List<LogId> slice = nextSlice();
+        if (slice.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
-        for (LogId log : List.copyOf(pending.keySet())) {
-            Pending waiting = pending.get(log);
-            Position last = broker.delivered().get(log);
-            if (last == null) {
-                pending.remove(log);
+        Map<LogId, Position> tops = broker.tops(slice);
+        for (LogId log : slice) {
+            Position top = tops.get(log);
+            Position earlier = suspects.remove(log);
+            if (!order.behind(log, top)) {
                 continue;
             }
-            if (now - waiting.since < TimeUnit.MILLISECONDS.toNanos(GAP_WAIT_MILLIS)) {
-                continue;
+            if (earlier != null && earlier.epoch().equals(top.epoch()) && order.behind(log, earlier)) {
+                catchUp(log, earlier, listener);
+            } else {
+                suspects.put(log, top);
             }
-            long firstAhead = waiting.ahead.firstKey();
-            String epoch = waiting.ahead.firstEntry().getValue().position().epoch();
-            for (Publication missed : broker.range(log, epoch, last.offset() + 1, firstAhead - 1)) {
-                waiting.ahead.putIfAbsent(missed.position().offset(), missed);
-            }
-            // deliver in order from the first entry we have, skipping what is lost for good
-            Position skipTo = new Position(epoch, waiting.ahead.firstKey() - 1);
-            deliverContiguous(log, skipTo, listener);
         }
+    }
+
+    private void catchUp(LogId log, Position top, DeliveryListener listener) {
+        Position last = order.delivered(log);
+        long from = last.epoch().equals(top.epoch()) ? last.offset() + 1 : 1;
+        Optional<List<Publication>> held = broker.rangeInEpoch(log, top.epoch(), from, top.offset());
+        if (held.isPresent()) {
+            LOG.log(Level.INFO, "log {0} was behind at offsets {1}-{2}; caught up from the log",
+                    Keys.logToken(log), from, top.offset());
+            order.fill(log, top.epoch(), held.get(), top.offset(), System.nanoTime(), listener::onPublication);
+        }
+    }
+
+    /** The next slice of subscribed logs, going round them all. */
+    private List<LogId> nextSlice() {
+        if (auditCursor == null || !auditCursor.hasNext()) {
+            auditCursor = List.copyOf(broker.delivered().keySet()).iterator();
+        }
+        List<LogId> slice = new ArrayList<>();
+        while (auditCursor.hasNext() && slice.size() < AUDIT_SLICE) {
+            slice.add(auditCursor.next());
+        }
+        return slice;
     }
 
     private static void pause(Duration duration) {

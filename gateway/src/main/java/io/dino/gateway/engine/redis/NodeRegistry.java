@@ -3,6 +3,7 @@ package io.dino.gateway.engine.redis;
 import io.dino.gateway.engine.LogId;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -14,32 +15,45 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Liveness of the cluster's nodes. Every node writes a heartbeat (its id scored by the time) every
- * interval, and looks for nodes whose heartbeat is older than the node timeout. One node (the first to
- * take a short lock) cleans up after a dead node: its sessions leave presence, with the leave events
- * its users would have caused, and its interest in logs is dropped. A node that finds itself missing
- * from the registry (taken for dead after a long pause or a Redis outage) puts its state back.
+ * interval, on a thread and a connection of its own, so that nothing else the node does can delay it and
+ * get a healthy node declared dead. Housekeeping runs on a second thread: it looks for nodes whose
+ * heartbeat is older than the node timeout, and one node (the first to take a short lock) cleans up after a
+ * dead node: its sessions leave presence, with the leave events its users would have caused, and its
+ * interest in logs is dropped. It also makes this node's recorded interest match what it delivers, and
+ * removes presence entries whose removal failed. A node that finds itself missing from the registry (taken
+ * for dead after a long pause or a Redis outage) puts its state back.
  */
 final class NodeRegistry implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(NodeRegistry.class.getName());
+    /** Every this many rounds, housekeeping re-adds all interest, in case a cleanup stopped half way. */
+    private static final int FULL_INTEREST_EVERY = 12;
 
     private final String node;
     private final Keys keys;
+    private final StatefulRedisConnection<String, String> heartbeatConnection;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisSettings settings;
     private final RedisBroker broker;
     private final RedisPresenceStore presence;
     private final InstantSource clock;
-    private final ScheduledExecutorService timer =
+    private final ScheduledExecutorService heartbeat =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dino-heartbeat").factory());
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dino-housekeeping").factory());
+    private final AtomicBoolean takenForDead = new AtomicBoolean();
+    private int rounds;  // housekeeping thread only
 
-    NodeRegistry(String node, Keys keys, StatefulRedisConnection<String, String> connection, RedisSettings settings,
+    NodeRegistry(String node, Keys keys, StatefulRedisConnection<String, String> heartbeatConnection,
+                 StatefulRedisConnection<String, String> connection, RedisSettings settings,
                  RedisBroker broker, RedisPresenceStore presence, InstantSource clock) {
         this.node = node;
         this.keys = keys;
+        this.heartbeatConnection = heartbeatConnection;
         this.connection = connection;
         this.settings = settings;
         this.broker = broker;
@@ -53,24 +67,43 @@ final class NodeRegistry implements AutoCloseable {
             reap(node);
             return null;
         });
-        RedisBroker.redis(() -> sync().zadd(keys.nodes(), clock.millis(), node));
+        RedisBroker.redis(() -> heartbeatConnection.sync().zadd(keys.nodes(), clock.millis(), node));
         long interval = settings.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::keepHouse, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
+    /**
+     * Adding with NX tells in the same command whether the node was still registered; a node that was not
+     * had been taken for dead, and housekeeping puts its state back. The update is XX, so a node removed
+     * between the two commands is not silently re-added: the next beat sees it.
+     */
+    private void beat() {
         try {
-            boolean known = sync().zscore(keys.nodes(), node) != null;
-            sync().zadd(keys.nodes(), clock.millis(), node);
-            broker.reassertInterest();
-            if (!known) {
-                LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence", node);
+            RedisCommands<String, String> redis = heartbeatConnection.sync();
+            long now = clock.millis();
+            if (redis.zadd(keys.nodes(), ZAddArgs.Builder.nx(), now, node) == 1) {
+                takenForDead.set(true);
+            } else {
+                redis.zadd(keys.nodes(), ZAddArgs.Builder.xx(), now, node);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
+        }
+    }
+
+    private void keepHouse() {
+        try {
+            boolean restore = takenForDead.getAndSet(false);
+            if (restore) {
+                LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence and interest", node);
                 presence.reassert();
             }
+            broker.reconcileInterest(restore || ++rounds % FULL_INTEREST_EVERY == 0);
             removeLeftovers();
             reapDeadNodes();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "housekeeping failed: {0}", e.getMessage());
         }
     }
 
@@ -126,14 +159,15 @@ final class NodeRegistry implements AutoCloseable {
         return connection.sync();
     }
 
-    /** Stops heartbeats without deregistering, as a frozen or killed node would. */
+    /** Stops heartbeats and housekeeping without deregistering, as a frozen or killed node would. */
     void stopBeating() {
-        timer.shutdownNow();
+        heartbeat.shutdownNow();
+        housekeeping.shutdownNow();
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        stopBeating();
         try {
             reap(node);
         } catch (RuntimeException e) {

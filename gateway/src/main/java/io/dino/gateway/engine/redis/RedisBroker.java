@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -52,6 +55,10 @@ public final class RedisBroker implements Broker {
     /** Last offset delivered per subscribed log; written by subscribe and by the inbox reader. */
     private final Map<LogId, Position> delivered = new ConcurrentHashMap<>();
     private final InboxReader reader;
+    private final ControlRouter control;
+    private volatile boolean failRoutingForTest;
+    /** Subscribes share it; reconciling interest takes it alone. */
+    private final ReentrantReadWriteLock interestChanges = new ReentrantReadWriteLock();
     private NodeRegistry registry;
     private io.lettuce.core.RedisClient client;
 
@@ -62,7 +69,8 @@ public final class RedisBroker implements Broker {
         this.connection = connection;
         this.settings = settings;
         this.clock = clock;
-        this.reader = new InboxReader(readerConnection, keys, node, this);
+        this.control = new ControlRouter(node, keys, connection, settings, clock);
+        this.reader = new InboxReader(readerConnection, keys, node, this, control);
     }
 
     /** The heartbeat and the client live and die with the broker. */
@@ -73,6 +81,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void start(DeliveryListener listener) {
+        control.start(listener);
         reader.start(listener);
         registry.start();
     }
@@ -99,11 +108,14 @@ public final class RedisBroker implements Broker {
     /** Appends to each interested node's inbox in one pipelined batch; the log already holds the message. */
     private void route(LogId log, Position position, String encoded, List<Object> nodes) {
         try {
+            if (failRoutingForTest) {
+                throw new EngineUnavailableException("routing disabled by a test");
+            }
             appendToInboxes(nodes, Map.of("k", Keys.logToken(log), "e", position.epoch(),
                     "o", Long.toString(position.offset()), "p", encoded));
         } catch (EngineUnavailableException e) {
-            // the message is stored, so the publish stands; a node that missed it fills the gap from the log
-            // on its next message for this log, and clients recover it on reconnect
+            // the message is stored, so the publish stands; a node that missed it fills the gap from the log on
+            // its next message for this log, or when its inbox reader's audit finds the log's top ahead of it
             LOG.log(Level.WARNING, "routing {0} offset {1} failed: {2}", Keys.logToken(log), position.offset(), e.getMessage());
         }
     }
@@ -131,17 +143,36 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public int control(LogId holders, io.dino.gateway.engine.Control command) {
+        return control.dispatch(holders, command);
+    }
+
+    /**
+     * The node's record of its interest ({@code nodeInterest}) is written before the log's interest set and
+     * removed after it, so it always covers it: whatever a failure leaves half done, reconciliation finds it.
+     */
+    @Override
     public void subscribe(LogId log) {
-        Position top = interest(log, "1");
-        delivered.put(log, top);
-        redis(() -> sync().sadd(keys.nodeInterest(node), Keys.logToken(log)));
+        interestChanges.readLock().lock();
+        try {
+            redis(() -> sync().sadd(keys.nodeInterest(node), Keys.logToken(log)));
+            Position top = interest(log, "1");
+            delivered.put(log, top);
+        } finally {
+            interestChanges.readLock().unlock();
+        }
     }
 
     @Override
     public void unsubscribe(LogId log) {
-        delivered.remove(log);
-        interest(log, "0");
-        redis(() -> sync().srem(keys.nodeInterest(node), Keys.logToken(log)));
+        interestChanges.readLock().lock();
+        try {
+            delivered.remove(log);
+            interest(log, "0");
+            redis(() -> sync().srem(keys.nodeInterest(node), Keys.logToken(log)));
+        } finally {
+            interestChanges.readLock().unlock();
+        }
     }
 
     @Override
@@ -187,11 +218,11 @@ public final class RedisBroker implements Broker {
         if (!top.epoch().equals(since.epoch()) || missing < 0 || missing > limit) {
             return Recovery.notRecovered(top);
         }
-        List<Publication> missed = range(log, top.epoch(), since.offset() + 1, top.offset());
-        if (missed.size() != missing) {
+        Optional<List<Publication>> missed = rangeInEpoch(log, top.epoch(), since.offset() + 1, top.offset());
+        if (missed.isEmpty() || missed.get().size() != missing) {
             return Recovery.notRecovered(top);
         }
-        return new Recovery(true, missed, top);
+        return new Recovery(true, missed.get(), top);
     }
 
     @Override
@@ -203,18 +234,53 @@ public final class RedisBroker implements Broker {
 
     // ---- used by the inbox reader
 
-    /** Publications of a log from offset {@code from} to {@code to}, both included, that the log still holds. */
-    List<Publication> range(LogId log, String epoch, long from, long to) {
+    /** The log's epoch, if it has one. */
+    Optional<String> currentEpoch(LogId log) {
+        return Optional.ofNullable(redis(() -> sync().hget(keys.meta(log), "epoch")));
+    }
+
+    /**
+     * Publications of a log from offset {@code from} to {@code to}, both included, that the log still holds,
+     * read in one round trip with the log's epoch; empty when the log is no longer in that epoch.
+     */
+    Optional<List<Publication>> rangeInEpoch(LogId log, String epoch, long from, long to) {
         if (from > to) {
-            return List.of();
+            return Optional.of(List.of());
         }
-        List<StreamMessage<String, String>> entries = redis(() ->
-                sync().xrange(keys.log(log), Range.create(from + "-0", to + "-0")));
-        List<Publication> result = new ArrayList<>(entries.size());
-        for (StreamMessage<String, String> entry : entries) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        io.lettuce.core.RedisFuture<String> current = async.hget(keys.meta(log), "epoch");
+        io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> entries =
+                async.xrange(keys.log(log), Range.create(from + "-0", to + "-0"));
+        if (!epoch.equals(await(current))) {
+            return Optional.empty();
+        }
+        List<Publication> result = new ArrayList<>();
+        for (StreamMessage<String, String> entry : await(entries)) {
             result.add(decode(log, epoch, entry));
         }
-        return result;
+        return Optional.of(result);
+    }
+
+    /** The positions of several logs in one round trip; logs without an epoch are left out. */
+    Map<LogId, Position> tops(List<LogId> logs) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        List<io.lettuce.core.RedisFuture<List<io.lettuce.core.KeyValue<String, String>>>> sent = new ArrayList<>(logs.size());
+        for (LogId log : logs) {
+            sent.add(async.hmget(keys.meta(log), "epoch", "top"));
+        }
+        Map<LogId, Position> tops = new java.util.HashMap<>();
+        for (int i = 0; i < logs.size(); i++) {
+            List<io.lettuce.core.KeyValue<String, String>> fields = await(sent.get(i));
+            if (fields.get(0).hasValue() && fields.get(1).hasValue()) {
+                tops.put(logs.get(i), new Position(fields.get(0).getValue(), Long.parseLong(fields.get(1).getValue())));
+            }
+        }
+        return tops;
+    }
+
+    /** Makes the publisher's inbox writes fail after the log append, as a Redis error between the two would. */
+    void failRoutingForTest(boolean fail) {
+        failRoutingForTest = fail;
     }
 
     Map<LogId, Position> delivered() {
@@ -226,14 +292,43 @@ public final class RedisBroker implements Broker {
         registry.stopBeating();
     }
 
-    void reassertInterest() {
-        RedisAsyncCommands<String, String> async = connection.async();
-        List<io.lettuce.core.RedisFuture<Long>> sent = new ArrayList<>();
-        for (LogId log : delivered.keySet()) {
-            sent.add(async.sadd(keys.interest(log), node));
-            sent.add(async.sadd(keys.nodeInterest(node), Keys.logToken(log)));
+    /** Simulates a frozen node that also stopped reading its inbox. */
+    void freezeForTest() {
+        registry.stopBeating();
+        reader.close();
+    }
+
+    /**
+     * Makes the interest recorded in Redis match the logs this node delivers, both ways: a log it delivers
+     * but Redis lost (an outage, a cleanup after the node was taken for dead) is added back; a log it no
+     * longer delivers whose removal failed is removed. With {@code everything}, all interest is written again
+     * (a cleanup that stopped half way can leave a log's set without the node while the node's record has it).
+     * Subscribes and unsubscribes wait meanwhile, so the comparison never sees one half done.
+     */
+    void reconcileInterest(boolean everything) {
+        interestChanges.writeLock().lock();
+        try {
+            Set<String> recorded = redis(() -> sync().smembers(keys.nodeInterest(node)));
+            Set<String> wanted = new java.util.HashSet<>();
+            delivered.keySet().forEach(log -> wanted.add(Keys.logToken(log)));
+            RedisAsyncCommands<String, String> async = connection.async();
+            List<io.lettuce.core.RedisFuture<Long>> sent = new ArrayList<>();
+            for (String token : wanted) {
+                if (everything || !recorded.contains(token)) {
+                    sent.add(async.sadd(keys.nodeInterest(node), token));
+                    sent.add(async.sadd(keys.interest(Keys.tokenToLog(token)), node));
+                }
+            }
+            for (String token : recorded) {
+                if (!wanted.contains(token)) {
+                    sent.add(async.srem(keys.interest(Keys.tokenToLog(token)), node));
+                    sent.add(async.srem(keys.nodeInterest(node), token));
+                }
+            }
+            awaitAll(sent);
+        } finally {
+            interestChanges.writeLock().unlock();
         }
-        awaitAll(sent);
     }
 
     // ----
@@ -260,6 +355,17 @@ public final class RedisBroker implements Broker {
 
     private RedisCommands<String, String> sync() {
         return connection.sync();
+    }
+
+    private <T> T await(io.lettuce.core.RedisFuture<T> future) {
+        try {
+            return future.get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while reading from Redis", e);
+        } catch (Exception e) {
+            throw new EngineUnavailableException("Redis read failed: " + e.getMessage(), e);
+        }
     }
 
     private <T> void awaitAll(List<io.lettuce.core.RedisFuture<T>> futures) {

@@ -44,7 +44,7 @@ public final class RedisEngine {
         Keys keys = new Keys(settings.prefix());
         RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands);
-        NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, settings, broker, presence, clock);
+        NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client);
         return new Engine("redis", broker, presence);
     }

@@ -1,6 +1,7 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.cluster.RedisServer;
+import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.Engine;
@@ -141,6 +142,110 @@ class RedisEngineTest extends EngineContract {
 
             assertThat(aged.broker().latest(room, 10)).extracting(Publication::id).containsExactly("new-3");
             assertThat(aged.broker().top(room).offset()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aStoredMessageWhoseRoutingFailedIsDeliveredLiveWithoutAnotherMessage() {
+        String shared = "route" + PREFIXES.incrementAndGet();
+        try (Engine publisher = engine("a", shared, Duration.ofSeconds(30));
+             Engine subscriber = engine("b", shared, Duration.ofSeconds(30))) {
+            RecordingListener onB = new RecordingListener();
+            publisher.broker().start(new RecordingListener());
+            subscriber.broker().start(onB);
+            LogId room = LogId.room("quiet");
+            subscriber.broker().subscribe(room);
+            ((RedisBroker) publisher.broker()).failRoutingForTest(true);
+
+            Publication stored = publisher.broker().publish(room, new Draft("only", "ann", 1, "1", ""));
+
+            assertThat(stored.position().offset()).isEqualTo(1);
+            // two audits of the inbox reader, with room to spare
+            await().atMost(Duration.ofMillis(InboxReader.AUDIT_MILLIS * 5)).until(() -> onB.offsetsOf(room).equals(List.of(1L)));
+        }
+    }
+
+    @Test
+    void recordedInterestConvergesBothWays() {
+        String shared = "int" + PREFIXES.incrementAndGet();
+        Keys keys = new Keys(shared);
+        try (Engine a = engine("a", shared, Duration.ofSeconds(30));
+             var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
+            a.broker().start(new RecordingListener());
+            LogId live = LogId.room("live");
+            LogId gone = LogId.room("gone");
+            a.broker().subscribe(live);
+            // an unsubscribe whose removal failed, and interest Redis lost
+            raw.sync().sadd(keys.interest(gone), "a");
+            raw.sync().sadd(keys.nodeInterest("a"), "r:gone");
+            raw.sync().srem(keys.interest(live), "a");
+            raw.sync().srem(keys.nodeInterest("a"), "r:live");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> raw.sync().smembers(keys.interest(gone)).isEmpty()
+                    && raw.sync().smembers(keys.interest(live)).contains("a"));
+            assertThat(raw.sync().smembers(keys.nodeInterest("a"))).containsExactly("r:live");
+        }
+    }
+
+    @Test
+    void theHeartbeatGoesOnWhileTheNodeCleansUpAfterADeadNode() {
+        String shared = "hb" + PREFIXES.incrementAndGet();
+        Keys keys = new Keys(shared);
+        try (var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
+            // a dead node that left a lot behind: removing its 100k presence entries takes seconds
+            var async = raw.async();
+            List<io.lettuce.core.RedisFuture<Long>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 100_000; i++) {
+                writes.add(async.sadd(keys.nodePresence("ghost"), "o\ns" + i + "\nu" + i));
+            }
+            writes.forEach(write -> write.toCompletableFuture().join());
+            raw.sync().zadd(keys.nodes(), 1, "ghost");
+            try (Engine live = engine("live", shared, Duration.ofSeconds(2))) {
+                live.broker().start(new RecordingListener());
+                await().atMost(Duration.ofSeconds(10)).until(() -> raw.sync().exists(keys.nodeReaperLock("ghost")) == 1);
+                double reapStartedAt = raw.sync().zscore(keys.nodes(), "live");
+
+                // beats go on (every 200 ms) while the cleanup is still under way
+                await().atMost(Duration.ofSeconds(5)).until(() -> raw.sync().zscore(keys.nodes(), "live") >= reapStartedAt + 600);
+                assertThat(raw.sync().scard(keys.nodePresence("ghost"))).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aControlCommandReachesEveryHoldingNodeOnceAndWaitsForDeadOnesToBeDeclaredDead() {
+        String shared = "ctl" + PREFIXES.incrementAndGet();
+        try (Engine a = engine("a", shared, Duration.ofSeconds(1));
+             Engine b = engine("b", shared, Duration.ofSeconds(1));
+             Engine c = engine("c", shared, Duration.ofSeconds(1));
+             Engine d = engine("d", shared, Duration.ofSeconds(1));
+             Engine bystander = engine("e", shared, Duration.ofSeconds(1))) {
+            LogId user = LogId.user("uma");
+            RecordingListener onA = new RecordingListener();
+            RecordingListener onB = new RecordingListener();
+            RecordingListener onC = new RecordingListener();
+            RecordingListener onE = new RecordingListener();
+            onA.sessionsAffected = 1;
+            onB.sessionsAffected = 2;
+            onC.sessionsAffected = 3;
+            a.broker().start(onA);
+            b.broker().start(onB);
+            c.broker().start(onC);
+            d.broker().start(new RecordingListener());
+            bystander.broker().start(onE);
+            for (Engine holder : List.of(a, b, c, d)) {
+                holder.broker().subscribe(user);
+            }
+            ((RedisBroker) d.broker()).freezeForTest();  // holds a session, but will never answer
+
+            Control command = new Control.DisconnectUser("uma", "bye", false);
+            int affected = a.broker().control(user, command);
+
+            assertThat(affected).isEqualTo(6);
+            for (RecordingListener holder : List.of(onA, onB, onC)) {
+                assertThat(holder.controls).containsExactly(command);
+            }
+            assertThat(onE.controls).isEmpty();
         }
     }
 }

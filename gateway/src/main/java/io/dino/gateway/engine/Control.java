@@ -1,0 +1,13 @@
+package io.dino.gateway.engine;
+
+/**
+ * A command for sessions that any node of the cluster may hold, carried by the engine's control plane
+ * ({@link Broker#control}) to exactly the nodes that hold them and applied there by the core
+ * ({@link DeliveryListener#onControl}). The engine only carries commands; what they mean is the core's.
+ */
+public sealed interface Control {
+
+    /** Closes every session of the user with a {@code disconnect} event (code DISCONNECTED). */
+    record DisconnectUser(String user, String reason, boolean reconnect) implements Control {
+    }
+}

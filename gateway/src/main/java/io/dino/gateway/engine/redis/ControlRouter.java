@@ -1,0 +1,237 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.Control;
+import io.dino.gateway.engine.DeliveryListener;
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The control plane between nodes: a command for the sessions of a user (or a room's members) goes to the
+ * inbox of each node subscribed to that user's (or room's) log, the same single-slot path deliveries take,
+ * so each node applies it in order with its deliveries. Each node answers with an acknowledgement in the
+ * sender's inbox, carrying how many sessions it affected. The sender waits until every node has answered or
+ * has been declared dead: a node whose heartbeat is older than the node timeout holds no sessions that count
+ * (the cluster removes them). Unknown commands (from a newer node during a rolling upgrade) are acknowledged
+ * with a count of 0, so a sender never waits for an answer that cannot come.
+ *
+ * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields;
+ * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
+ */
+final class ControlRouter {
+
+    private static final Logger LOG = System.getLogger(ControlRouter.class.getName());
+    private static final long LIVENESS_CHECK_MILLIS = 250;
+    private static final String DISCONNECT_USER = "disconnect-user";
+
+    private final String node;
+    private final Keys keys;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisSettings settings;
+    private final InstantSource clock;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
+    private volatile DeliveryListener listener;
+
+    /** A command sent and not yet answered by every node it went to. */
+    private static final class Pending {
+        final Set<String> awaited = ConcurrentHashMap.newKeySet();
+        final AtomicInteger affected = new AtomicInteger();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Pending(Set<String> nodes) {
+            awaited.addAll(nodes);
+        }
+
+        void answered(String node, int sessions) {
+            if (awaited.remove(node)) {
+                affected.addAndGet(sessions);
+                completeIfDone();
+            }
+        }
+
+        void gone(String node) {
+            if (awaited.remove(node)) {
+                completeIfDone();
+            }
+        }
+
+        private void completeIfDone() {
+            if (awaited.isEmpty()) {
+                done.complete(null);
+            }
+        }
+    }
+
+    ControlRouter(String node, Keys keys, StatefulRedisConnection<String, String> connection, RedisSettings settings,
+                  InstantSource clock) {
+        this.node = node;
+        this.keys = keys;
+        this.connection = connection;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    void start(DeliveryListener listener) {
+        this.listener = listener;
+    }
+
+    int dispatch(LogId holders, Control command) {
+        Set<String> nodes = new java.util.HashSet<>(RedisBroker.redis(() -> connection.sync().smembers(keys.interest(holders))));
+        boolean here = nodes.remove(node);
+        if (nodes.isEmpty()) {
+            return here ? listener.onControl(command) : 0;
+        }
+        String id = node + "-" + ids.incrementAndGet();
+        Pending pending = new Pending(nodes);
+        waiting.put(id, pending);
+        try {
+            send(nodes, encode(id, command));
+            int affected = here ? listener.onControl(command) : 0;
+            awaitAnswers(pending);
+            return affected + pending.affected.get();
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    /** On the inbox reader's thread: a command to apply here, or an answer to one sent from here. */
+    void handle(Map<String, String> entry, DeliveryListener listener) {
+        String answered = entry.get("a");
+        if (answered != null) {
+            Pending pending = waiting.get(answered);
+            if (pending != null) {
+                pending.answered(entry.get("n"), Integer.parseInt(entry.get("s")));
+            }
+            return;
+        }
+        String kind = entry.get("c");
+        if (kind == null) {
+            LOG.log(Level.WARNING, "ignoring an inbox entry of unknown shape: {0}", entry.keySet());
+            return;
+        }
+        int affected = 0;
+        Control command = decode(kind, entry);
+        if (command == null) {
+            LOG.log(Level.WARNING, "unknown control command {0} from node {1}; answering that it affected nothing",
+                    kind, entry.get("f"));
+        } else {
+            affected = listener.onControl(command);
+        }
+        // answered without waiting: the reader must not stall on the sender's inbox
+        connection.async().xadd(keys.inbox(entry.get("f")), inboxArgs(), Map.of("a", entry.get("i"), "n", node,
+                "s", Integer.toString(affected))).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "could not answer control command {0}: {1}", entry.get("i"), failure.getMessage());
+                    }
+                });
+    }
+
+    private void send(Set<String> nodes, Map<String, String> entry) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        List<RedisFuture<String>> sent = new ArrayList<>(nodes.size());
+        for (String target : nodes) {
+            sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));
+        }
+        try {
+            for (RedisFuture<String> future : sent) {
+                future.get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while sending a control command", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new EngineUnavailableException("sending a control command failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits for every answer; every {@value #LIVENESS_CHECK_MILLIS} ms, nodes whose heartbeat is older than
+     * the node timeout (or that left the registry) stop being waited for. A live node that does not answer
+     * within the node timeout plus two heartbeats fails the command.
+     */
+    private void awaitAnswers(Pending pending) {
+        long deadline = System.nanoTime() + settings.nodeTimeout().plus(settings.heartbeatInterval().multipliedBy(2))
+                .plus(settings.commandTimeout()).toNanos();
+        while (true) {
+            try {
+                pending.done.get(LIVENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                dropDeadNodes(pending);
+                if (pending.done.isDone()) {
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new EngineUnavailableException("nodes " + pending.awaited + " did not apply the command in time");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineUnavailableException("interrupted while waiting for nodes to apply a command", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void dropDeadNodes(Pending pending) {
+        List<String> awaited = List.copyOf(pending.awaited);
+        if (awaited.isEmpty()) {
+            return;
+        }
+        List<Double> heartbeats = RedisBroker.redis(() -> connection.sync().zmscore(keys.nodes(), awaited.toArray(String[]::new)));
+        long oldestAlive = clock.millis() - settings.nodeTimeout().toMillis();
+        for (int i = 0; i < awaited.size(); i++) {
+            Double heartbeat = heartbeats.get(i);
+            if (heartbeat == null || heartbeat < oldestAlive) {
+                LOG.log(Level.INFO, "node {0} is dead; not waiting for it to apply a control command", awaited.get(i));
+                pending.gone(awaited.get(i));
+            }
+        }
+    }
+
+    private Map<String, String> encode(String id, Control command) {
+        Map<String, String> entry = new HashMap<>();
+        entry.put("i", id);
+        entry.put("f", node);
+        switch (command) {
+            case Control.DisconnectUser disconnect -> {
+                entry.put("c", DISCONNECT_USER);
+                entry.put("u", disconnect.user());
+                entry.put("r", disconnect.reason());
+                entry.put("x", disconnect.reconnect() ? "1" : "0");
+            }
+        }
+        return entry;
+    }
+
+    private static Control decode(String kind, Map<String, String> entry) {
+        return switch (kind) {
+            case DISCONNECT_USER -> new Control.DisconnectUser(entry.get("u"), entry.get("r"), "1".equals(entry.get("x")));
+            default -> null;
+        };
+    }
+
+    private XAddArgs inboxArgs() {
+        return new XAddArgs().maxlen(settings.inboxMaxLength()).approximateTrimming();
+    }
+}

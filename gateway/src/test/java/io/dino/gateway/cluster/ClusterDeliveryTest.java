@@ -2,6 +2,8 @@ package io.dino.gateway.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dino.api.v1.BroadcastRequest;
+import io.dino.api.v1.DisconnectUserRequest;
+import io.dino.api.v1.DisconnectUserResponse;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.api.v1.PublishResponse;
@@ -23,6 +25,7 @@ import java.util.stream.LongStream;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Three nodes sharing one real Redis: every delivery path crosses nodes, in order, once per user. */
 class ClusterDeliveryTest {
@@ -32,6 +35,8 @@ class ClusterDeliveryTest {
     private static TestNode a;
     private static TestNode b;
     private static TestNode c;
+    /** Holds no sessions: control commands sent through it reach the others only through Redis. */
+    private static TestNode d;
 
     @BeforeAll
     static void startCluster() {
@@ -39,6 +44,7 @@ class ClusterDeliveryTest {
         a = node("a");
         b = node("b");
         c = node("c");
+        d = node("d");
     }
 
     static TestNode node(String id) {
@@ -48,7 +54,7 @@ class ClusterDeliveryTest {
 
     @AfterAll
     static void stopCluster() {
-        for (TestNode node : new TestNode[] {a, b, c}) {
+        for (TestNode node : new TestNode[] {a, b, c, d}) {
             if (node != null) {
                 node.close();
             }
@@ -80,6 +86,35 @@ class ClusterDeliveryTest {
         }
         c.client("ping", new EventRecorder()).ping().join();
         assertThat(outsider.events("message")).isEmpty();
+    }
+
+    @Test
+    void disconnectUserThroughANodeWithoutSessionsClosesTheUsersSessionsOnEveryNode() throws Exception {
+        String room = room();
+        List<EventRecorder> sessions = List.of(new EventRecorder(), new EventRecorder(), new EventRecorder());
+        a.client("ivy", sessions.get(0)).join(room).join();
+        b.client("ivy", sessions.get(1)).join(room).join();
+        c.client("ivy", sessions.get(2));
+        EventRecorder bystander = new EventRecorder();
+        b.client("jay", bystander).join(room).join();
+
+        DisconnectUserResponse reply = d.backend().disconnectUser(DisconnectUserRequest.newBuilder()
+                .setUser("ivy").setReason("banned").setReconnect(false).build());
+
+        assertThat(reply.getSessionsClosed()).isEqualTo(3);
+        for (EventRecorder session : sessions) {
+            JsonNode disconnect = session.await("disconnect", TIMEOUT);
+            assertThat(disconnect.get("code").asInt()).isEqualTo(4090);
+            assertThat(disconnect.get("name").asText()).isEqualTo("DISCONNECTED");
+            assertThat(disconnect.get("reason").asText()).isEqualTo("banned");
+            assertThat(disconnect.get("reconnect").asBoolean()).isFalse();
+        }
+        bystander.await(e -> e.path("event").asText().equals("left") && e.path("user").asText().equals("ivy"), TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> !d.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance())
+                .getUsersList().contains("ivy"));
+        assertThat(bystander.events("disconnect")).isEmpty();
+        assertThat(d.backend().disconnectUser(DisconnectUserRequest.newBuilder().setUser("ivy").build()).getSessionsClosed())
+                .isZero();
     }
 
     @Test

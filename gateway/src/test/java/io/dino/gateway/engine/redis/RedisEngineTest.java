@@ -213,6 +213,28 @@ class RedisEngineTest extends EngineContract {
     }
 
     @Test
+    void aNodeTakenForDeadPutsItsPresenceAndInterestBack() {
+        String shared = "back" + PREFIXES.incrementAndGet();
+        Keys keys = new Keys(shared);
+        try (Engine a = engine("a", shared, Duration.ofSeconds(30));
+             var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
+            a.broker().start(new RecordingListener());
+            a.broker().subscribe(LogId.room("hall"));
+            a.presence().connect(new SessionRef("a", "s1", "sue"));
+            a.presence().join("hall", new SessionRef("a", "s1", "sue"));
+            // what another node's reaper does to a node it takes for dead
+            raw.sync().del(keys.onlineSessions(), keys.onlineUsers(), keys.roomSessions("hall"), keys.roomUsers("hall"),
+                    keys.interest(LogId.room("hall")), keys.nodePresence("a"), keys.nodeInterest("a"));
+            raw.sync().zrem(keys.nodes(), "a");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.presence().onlineUsers().equals(List.of("sue"))
+                    && a.presence().members("hall").equals(List.of("sue"))
+                    && raw.sync().smembers(keys.interest(LogId.room("hall"))).contains("a"));
+            assertThat(raw.sync().zscore(keys.nodes(), "a")).isNotNull();
+        }
+    }
+
+    @Test
     void aControlCommandReachesEveryHoldingNodeOnceAndWaitsForDeadOnesToBeDeclaredDead() {
         String shared = "ctl" + PREFIXES.incrementAndGet();
         try (Engine a = engine("a", shared, Duration.ofSeconds(1));

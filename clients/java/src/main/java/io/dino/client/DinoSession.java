@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +56,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * may or may not have been stored (the protocol has no idempotency key yet), so retrying is the
  * application's call. A join in flight when the connection drops fails too; the room is then not joined.
  *
+ * <h2>Rooms that cannot be re-joined</h2>
+ * A reconnect re-joins every followed room, and a refused re-join affects only its room: the session connects,
+ * and the inbox and the other rooms go on. When the server answers a re-join with a temporary error (50xx, such
+ * as {@code UNAVAILABLE} while the message store is unreachable), the session joins that room again after a
+ * backoff delay, from the same position, holding the room's live messages until a join succeeds (its
+ * recovery then delivers everything in order). Any other error (such as {@code TOO_MANY_ROOMS} from a node that
+ * allows fewer rooms, or {@code INVALID_VALUE}) would come again: the session stops following the room. Either
+ * way {@code onRejoinFailure} is told. A re-join that gets no answer within the request timeout, or whose
+ * connection ends, ends the connection attempt instead, as a timed-out {@code connect} does.
+ *
  * <h2>Giving up</h2>
  * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}) or
  * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}:
@@ -62,10 +73,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the token supplier is asked for a token before every connection attempt.
  *
  * <h2>Threads</h2>
- * All methods are thread-safe. The callbacks ({@code onMessage}, {@code onEvent}, {@code onRecovery}) are
- * called one at a time, never concurrently, on a connection's receiving thread (or on the thread that
- * completed a join). Do not block in them: that stalls the session. An exception thrown by a callback is
- * logged and otherwise ignored.
+ * All methods are thread-safe. The callbacks ({@code onMessage}, {@code onEvent}, {@code onRecovery},
+ * {@code onRejoinFailure}) are called one at a time, never concurrently, on a connection's receiving thread
+ * (or on the thread that completed a join). Do not block in them: that stalls the session. An exception thrown
+ * by a callback is logged and otherwise ignored.
  */
 public final class DinoSession implements AutoCloseable {
 
@@ -100,6 +111,7 @@ public final class DinoSession implements AutoCloseable {
     private final Consumer<JsonNode> onMessage;
     private final Consumer<JsonNode> onEvent;
     private final Consumer<Recovery> onRecovery;
+    private final Consumer<RejoinFailure> onRejoinFailure;
     private final Backoff backoff;
     private final HttpClient httpClient;
     private final Duration connectTimeout;
@@ -113,6 +125,9 @@ public final class DinoSession implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final LogSequencer sequencer = new LogSequencer();
     private final Map<String, CompletableFuture<JsonNode>> joining = new HashMap<>(); // first joins in flight
+    // Rooms of the current connection whose re-join failed with a temporary error, and how many times in a row:
+    // each waits for its retry with the backoff delay of that count.
+    private final Map<LogId, Integer> rejoinFailures = new HashMap<>();
     private State state = State.NEW;
     private Connection current; // the connection being set up or in use; null when closed or between attempts
     private int nextNode;
@@ -129,6 +144,7 @@ public final class DinoSession implements AutoCloseable {
         this.onMessage = builder.onMessage;
         this.onEvent = builder.onEvent;
         this.onRecovery = builder.onRecovery;
+        this.onRejoinFailure = builder.onRejoinFailure;
         this.backoff = new Backoff(builder.minDelay, builder.maxDelay, () -> ThreadLocalRandom.current().nextDouble());
         this.httpClient = builder.httpClient;
         this.connectTimeout = builder.connectTimeout;
@@ -202,7 +218,10 @@ public final class DinoSession implements AutoCloseable {
         return closed.copy();
     }
 
-    /** Whether the session is connected: authenticated, rooms re-joined and recovered. */
+    /**
+     * Whether the session is connected: authenticated, and every room re-joined and recovered except those whose
+     * re-join failed (see {@link Builder#onRejoinFailure}).
+     */
     public boolean isConnected() {
         lock.lock();
         try {
@@ -284,18 +303,32 @@ public final class DinoSession implements AutoCloseable {
         }
     }
 
-    /** Leaves a room and stops following it. Completes with {@code {"room"}}. */
+    /**
+     * Leaves a room and stops following it. Completes with {@code {"room"}}. A room whose re-join is waiting for
+     * its retry is no longer followed from this call on, whatever the server answers (it may answer
+     * {@code NOT_IN_ROOM}: the failed re-join had not added the session).
+     */
     public CompletableFuture<JsonNode> leave(String room) {
         LogId log = LogId.room(room);
-        return withClient(client -> client.leave(room).thenApply(result -> {
+        return withClient(client -> {
             lock.lock();
             try {
-                sequencer.forget(log);
+                if (rejoinFailures.remove(log) != null) {
+                    sequencer.forget(log);
+                }
             } finally {
                 lock.unlock();
             }
-            return result;
-        }));
+            return client.leave(room).thenApply(result -> {
+                lock.lock();
+                try {
+                    sequencer.forget(log);
+                } finally {
+                    lock.unlock();
+                }
+                return result;
+            });
+        });
     }
 
     /** Sends a message to a room; see {@link DinoClient#send}. */
@@ -395,9 +428,12 @@ public final class DinoSession implements AutoCloseable {
         return client;
     }
 
-    /** Delivers the inbox recovery, then re-joins every followed room from its position. */
+    /**
+     * Delivers the inbox recovery, then re-joins every followed room from its position. Completes when every
+     * room has had its first answer, whether the room was re-joined or not (see {@link #rejoined}).
+     */
     private CompletableFuture<Void> authenticated(Connection conn, JsonNode result) {
-        List<CompletableFuture<Void>> rejoins = new ArrayList<>();
+        Map<LogId, Position> rooms = new LinkedHashMap<>();
         lock.lock();
         try {
             if (conn != current) {
@@ -407,24 +443,79 @@ public final class DinoSession implements AutoCloseable {
             sequencer.positions().forEach((log, since) -> {
                 if (!log.isInbox()) {
                     sequencer.begin(log);
-                    rejoins.add(conn.client.join(log.room(), since).thenAccept(joined -> rejoined(conn, log, joined)));
+                    rooms.put(log, since);
                 }
             });
         } finally {
             lock.unlock();
         }
+        List<CompletableFuture<Void>> rejoins = new ArrayList<>();
+        rooms.forEach((log, since) -> rejoins.add(rejoin(conn, log, since)));
         return CompletableFuture.allOf(rejoins.toArray(CompletableFuture[]::new));
     }
 
-    private void rejoined(Connection conn, LogId log, JsonNode result) {
+    /** Sends a re-join; the log must be buffering ({@link LogSequencer#begin}). Completes once it was handled. */
+    private CompletableFuture<Void> rejoin(Connection conn, LogId log, Position since) {
+        return conn.client.join(log.room(), since).handle((result, error) -> {
+            rejoined(conn, log, result, error == null ? null : unwrap(error));
+            return null;
+        });
+    }
+
+    /**
+     * A re-join was answered. A result is delivered; an error reply affects only this room: a temporary one
+     * (50xx) schedules another join of the room from the same position, any other one stops following the room.
+     * No answer at all (timeout, connection ended) means the connection is broken: the session moves on.
+     */
+    private void rejoined(Connection conn, LogId log, JsonNode result, Throwable error) {
+        boolean connectionBroken = false;
         lock.lock();
         try {
-            if (conn == current) {
+            if (conn != current || !sequencer.follows(log)) {
+                return; // a connection the session has left behind, or the room was left meanwhile
+            }
+            if (error == null) {
+                rejoinFailures.remove(log);
                 deliver(sequencer.complete(log, result));
+            } else if (error instanceof DinoException refused && !(refused instanceof ConnectionClosedException)) {
+                boolean temporary = refused.code() / 100 == 50;
+                if (temporary) {
+                    // the room's buffer stays on: live messages wait for the retry's recovery, which covers them
+                    int failures = rejoinFailures.merge(log, 1, Integer::sum);
+                    Duration delay = backoff.delay(failures - 1);
+                    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
+                            .execute(() -> retryRejoin(conn, log));
+                } else {
+                    rejoinFailures.remove(log);
+                    sequencer.forget(log);
+                }
+                call(onRejoinFailure,
+                        new RejoinFailure(log.room(), refused.code(), refused.name(), refused.getMessage(), temporary));
+            } else {
+                connectionBroken = true;
             }
         } finally {
             lock.unlock();
         }
+        if (connectionBroken) {
+            lost(conn, error, false);
+        }
+    }
+
+    /** Joins a room again whose re-join failed with a temporary error, from its last delivered position. */
+    private void retryRejoin(Connection conn, LogId log) {
+        Position since;
+        lock.lock();
+        try {
+            if (conn != current || !rejoinFailures.containsKey(log)) {
+                return; // the connection was replaced, or the room was left
+            }
+            since = sequencer.position(log);
+            sequencer.begin(log);
+        } finally {
+            lock.unlock();
+        }
+        rejoin(conn, log, since);
     }
 
     private void established(Connection conn) {
@@ -459,6 +550,7 @@ public final class DinoSession implements AutoCloseable {
             }
             current = null;
             sequencer.connectionLost();
+            rejoinFailures.clear(); // the next connection re-joins every followed room afresh
             joins = takeJoins();
             if (giveUp) {
                 state = State.CLOSED;
@@ -583,6 +675,7 @@ public final class DinoSession implements AutoCloseable {
         private Consumer<JsonNode> onMessage = event -> { };
         private Consumer<JsonNode> onEvent = event -> { };
         private Consumer<Recovery> onRecovery = recovery -> { };
+        private Consumer<RejoinFailure> onRejoinFailure = failure -> { };
         private Duration minDelay = Duration.ofMillis(250);
         private Duration maxDelay = Duration.ofSeconds(10);
         private HttpClient httpClient;
@@ -628,9 +721,20 @@ public final class DinoSession implements AutoCloseable {
         }
 
         /**
-         * Delay before each reconnect attempt: random between {@code min} and a ceiling that starts at
-         * {@code 2 min} and doubles per failed attempt up to {@code max}. Default 250 ms to 10 s. The first
-         * connection ({@link DinoSession#start()}) is tried at once.
+         * Called when a reconnect could not re-join a room: once when the server refused it for good (the session
+         * no longer follows the room), and after each failed try while it answers with a temporary error (the
+         * session tries again after the reconnect delay). See {@link RejoinFailure}.
+         */
+        public Builder onRejoinFailure(Consumer<RejoinFailure> onRejoinFailure) {
+            this.onRejoinFailure = Objects.requireNonNull(onRejoinFailure, "onRejoinFailure");
+            return this;
+        }
+
+        /**
+         * Delay before each reconnect attempt, and before each retry of a room's re-join: random between
+         * {@code min} and a ceiling that starts at {@code 2 min} and doubles per failed attempt (of the connection,
+         * or of that room) up to {@code max}. Default 250 ms to 10 s. The first connection
+         * ({@link DinoSession#start()}) is tried at once.
          */
         public Builder reconnectDelay(Duration min, Duration max) {
             new Backoff(min, max, () -> 0); // validates

@@ -1,32 +1,39 @@
 package io.dino.gateway.auth;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 
+import java.security.Key;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Verifies client tokens: JWTs signed HS256 with a configured secret, or RS256 / ES256 with a
  * configured public key. Unsigned tokens ({@code alg: none}), other algorithms, unknown key ids,
  * missing {@code sub} or {@code exp}, and expired tokens are refused.
+ *
+ * <p>The header's {@code kid} picks the keys: a token that names one is checked only against the key
+ * configured with that kid, a token that names none only against the keys of its algorithm configured
+ * without one. A kid in the configuration binds the key to the tokens that ask for it, so that an
+ * operator can scope a key (to one issuer, or to one step of a rotation) knowing that no other token is
+ * checked against it.
  *
  * <p>Claims read: {@code sub} (user id), {@code exp}, optional {@code roles} (array of strings) and
  * {@code attrs} (object; arrays become comma-joined strings).
@@ -37,24 +44,20 @@ public final class TokenVerifier {
     static final String ATTRIBUTES_CLAIM = "attrs";
     private static final int MAX_USER_ID_LENGTH = 128;
 
+    /** A configured key, the algorithm it verifies, and its kid (null when configured without one). */
+    private record VerificationKey(JWSAlgorithm algorithm, String keyId, Key key) {
+    }
+
+    private final List<VerificationKey> keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     public TokenVerifier(AuthSettings settings) {
-        List<JWK> keys = Keys.fromSettings(settings);
+        keys = Keys.fromSettings(settings).stream().map(TokenVerifier::verificationKey).toList();
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no token keys configured: set dino.auth.hmac-secrets or dino.auth.public-keys");
         }
-        Set<JWSAlgorithm> algorithms = new HashSet<>();
-        for (JWK key : keys) {
-            algorithms.add(switch (key) {
-                case OctetSequenceKey ignored -> JWSAlgorithm.HS256;
-                case RSAKey ignored -> JWSAlgorithm.RS256;
-                case ECKey ignored -> JWSAlgorithm.ES256;
-                default -> throw new IllegalArgumentException("unsupported key " + key.getKeyType());
-            });
-        }
         processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(new JWKSet(keys))));
+        processor.setJWSKeySelector((header, context) -> keysFor(header));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.issuer().ifPresent(exact::issuer);
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -84,6 +87,29 @@ public final class TokenVerifier {
             return new Principal(user, roles(claims), attributes(claims), claims.getExpirationTime().toInstant());
         } catch (ParseException | ClassCastException e) {
             throw invalid("the token's roles or attrs claim has the wrong type");
+        }
+    }
+
+    /** The keys a token with this header may be verified with: its algorithm's whose kid is the token's (or none). */
+    private List<Key> keysFor(JWSHeader header) {
+        return keys.stream()
+                .filter(key -> key.algorithm().equals(header.getAlgorithm()))
+                .filter(key -> Objects.equals(key.keyId(), header.getKeyID()))
+                .map(VerificationKey::key)
+                .toList();
+    }
+
+    private static VerificationKey verificationKey(JWK key) {
+        try {
+            return switch (key) {
+                case OctetSequenceKey secret ->
+                        new VerificationKey(JWSAlgorithm.HS256, secret.getKeyID(), secret.toSecretKey());
+                case RSAKey rsa -> new VerificationKey(JWSAlgorithm.RS256, rsa.getKeyID(), rsa.toRSAPublicKey());
+                case ECKey ec -> new VerificationKey(JWSAlgorithm.ES256, ec.getKeyID(), ec.toECPublicKey());
+                default -> throw new IllegalArgumentException("unsupported key " + key.getKeyType());
+            };
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("unusable key: " + e.getMessage(), e);
         }
     }
 

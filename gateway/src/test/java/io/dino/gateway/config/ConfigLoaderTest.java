@@ -1,14 +1,19 @@
 package io.dino.gateway.config;
 
+import io.dino.gateway.auth.AuthSettings;
+import io.dino.gateway.auth.TokenVerifier;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,6 +61,45 @@ class ConfigLoaderTest {
         } finally {
             System.clearProperty("dino.limits.outbound-queue-frames");
         }
+    }
+
+    /**
+     * Environment variables cannot be set inside the test JVM, so this runs the real command line ({@code token},
+     * which loads the configuration the way {@code run} does) in a child JVM with the variables set.
+     */
+    @Test
+    void environmentVariablesReachNestedKeysAndListEntries() throws Exception {
+        String secret = "env-secret-env-secret-env-secret-0123";
+
+        String refusal = tokenCommand(Map.of("DINO_AUTH_HMAC_dash_SECRETS_0", secret,
+                "DINO_CLUSTER_HEARTBEAT_dash_INTERVAL", "PT2S", "DINO_CLUSTER_NODE_dash_TIMEOUT", "PT3S"), 2);
+        assertThat(refusal).contains("configuration key dino.cluster.node-timeout must be at least twice "
+                + "dino.cluster.heartbeat-interval, got PT3S");
+        // the plain form, every . and - as _, is looked up for the key too
+        assertThat(tokenCommand(Map.of("DINO_AUTH_HMAC_dash_SECRETS_0", secret,
+                "DINO_CLUSTER_HEARTBEAT_INTERVAL", "PT2S", "DINO_CLUSTER_NODE_TIMEOUT", "PT3S"), 2))
+                .contains("configuration key dino.cluster.node-timeout must be at least twice");
+
+        String token = tokenCommand(Map.of("DINO_AUTH_HMAC_dash_SECRETS_0", secret,
+                "DINO_CLUSTER_NODE_dash_TIMEOUT", "PT10S"), 0).strip();
+        AuthSettings auth = new AuthSettings(List.of(secret), List.of(), Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(5), Duration.ofHours(1));
+        assertThat(new TokenVerifier(auth).verify(token).user()).as("signed with the secret from the environment")
+                .isEqualTo("eve");
+    }
+
+    /** Runs {@code token eve} with only these DINO_ variables; returns its output after checking the exit status. */
+    private static String tokenCommand(Map<String, String> environment, int exitStatus) throws Exception {
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.dino.gateway.Main", "token", "eve")
+                .redirectErrorStream(true);
+        command.environment().keySet().removeIf(name -> name.startsWith("DINO_"));
+        command.environment().putAll(environment);
+        Process process = command.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(exitStatus);
+        return output;
     }
 
     @Test

@@ -106,6 +106,12 @@ class AuthTest {
     }
 
     @Test
+    void tokenWithoutKidIsNotCheckedAgainstAKeyConfiguredWithOne() throws Exception {
+        String withoutKid = sign(new RSASSASigner(rsa.getPrivate()), JWSAlgorithm.RS256, null, claims("kai").build());
+        assertRefused(withoutKid, 4011, "INVALID_TOKEN");
+    }
+
+    @Test
     void tokenWithoutExpiryOrSubjectIsRefused() throws Exception {
         MACSigner signer = new MACSigner(TestNode.SECRET.getBytes(StandardCharsets.UTF_8));
         assertRefused(sign(signer, JWSAlgorithm.HS256, null, new JWTClaimsSet.Builder().subject("forever").build()),

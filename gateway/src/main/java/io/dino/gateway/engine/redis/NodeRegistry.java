@@ -159,15 +159,10 @@ final class NodeRegistry implements AutoCloseable {
         return connection.sync();
     }
 
-    /** Stops heartbeats and housekeeping without deregistering, as a frozen or killed node would. */
-    void stopBeating() {
-        heartbeat.shutdownNow();
-        housekeeping.shutdownNow();
-    }
-
     @Override
     public void close() {
-        stopBeating();
+        heartbeat.shutdownNow();
+        housekeeping.shutdownNow();
         try {
             reap(node);
         } catch (RuntimeException e) {

@@ -56,7 +56,6 @@ public final class RedisBroker implements Broker {
     private final Map<LogId, Position> delivered = new ConcurrentHashMap<>();
     private final InboxReader reader;
     private final ControlRouter control;
-    private volatile boolean failRoutingForTest;
     /** Subscribes share it; reconciling interest takes it alone. */
     private final ReentrantReadWriteLock interestChanges = new ReentrantReadWriteLock();
     private NodeRegistry registry;
@@ -108,9 +107,6 @@ public final class RedisBroker implements Broker {
     /** Appends to each interested node's inbox in one pipelined batch; the log already holds the message. */
     private void route(LogId log, Position position, String encoded, List<Object> nodes) {
         try {
-            if (failRoutingForTest) {
-                throw new EngineUnavailableException("routing disabled by a test");
-            }
             appendToInboxes(nodes, Map.of("k", Keys.logToken(log), "e", position.epoch(),
                     "o", Long.toString(position.offset()), "p", encoded));
         } catch (EngineUnavailableException e) {
@@ -278,25 +274,10 @@ public final class RedisBroker implements Broker {
         return tops;
     }
 
-    /** Makes the publisher's inbox writes fail after the log append, as a Redis error between the two would. */
-    void failRoutingForTest(boolean fail) {
-        failRoutingForTest = fail;
-    }
-
     Map<LogId, Position> delivered() {
         return delivered;
     }
 
-    /** Simulates a frozen node: it stops its heartbeat but keeps its state in Redis. */
-    void stopHeartbeatForTest() {
-        registry.stopBeating();
-    }
-
-    /** Simulates a frozen node that also stopped reading its inbox. */
-    void freezeForTest() {
-        registry.stopBeating();
-        reader.close();
-    }
 
     /**
      * Makes the interest recorded in Redis match the logs this node delivers, both ways: a log it delivers

@@ -26,7 +26,9 @@ public final class LoadGen {
             new WorkloadType(FanoutWorkload.NAME, FanoutWorkload.SUMMARY, FanoutWorkload.USAGE, FanoutWorkload.OPTIONS,
                     FanoutWorkload.FLAGS, FanoutWorkload.REPEATABLE, options -> new FanoutWorkload(FanoutWorkload.Config.from(options))),
             new WorkloadType(PublishWorkload.NAME, PublishWorkload.SUMMARY, PublishWorkload.USAGE, PublishWorkload.OPTIONS,
-                    PublishWorkload.FLAGS, PublishWorkload.REPEATABLE, options -> new PublishWorkload(PublishWorkload.Config.from(options))));
+                    PublishWorkload.FLAGS, PublishWorkload.REPEATABLE, options -> new PublishWorkload(PublishWorkload.Config.from(options))),
+            new WorkloadType(OpsWorkload.NAME, OpsWorkload.SUMMARY, OpsWorkload.USAGE, OpsWorkload.OPTIONS, Set.of(), Set.of(),
+                    options -> new OpsWorkload(OpsWorkload.Config.from(options))));
 
     private LoadGen() {
     }

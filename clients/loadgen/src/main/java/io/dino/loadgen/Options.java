@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -213,6 +214,12 @@ final class Options {
 
     URI uri(String name, String defaultValue, Set<String> schemes) {
         return toUri(name, string(name, defaultValue), schemes);
+    }
+
+    /** A URL that may be left out. */
+    Optional<URI> optionalUri(String name, Set<String> schemes) {
+        String value = value(name);
+        return value == null ? Optional.empty() : Optional.of(toUri(name, value, schemes));
     }
 
     /** Every value of a repeatable URL option, or the default alone if none was given. */

@@ -70,6 +70,17 @@ class OptionsTest {
     }
 
     @Test
+    void optionalUrlIsEmptyUnlessGivenAndCheckedWhenGiven() {
+        Set<String> known = Set.of("redis");
+
+        assertThat(Options.parse(List.of(), known).optionalUri("redis", Set.of("redis"))).isEmpty();
+        assertThat(Options.parse(List.of("--redis", "redis://h:6391"), known).optionalUri("redis", Set.of("redis")))
+                .hasValueSatisfying(uri -> assertThat(uri.getPort()).isEqualTo(6391));
+        assertThatThrownBy(() -> Options.parse(List.of("--redis", "h:6391"), known).optionalUri("redis", Set.of("redis")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("redis URL");
+    }
+
+    @Test
     void requiredOptionMustBeGiven() {
         Options options = Options.parse(List.of(), Set.of("api-key"));
 

@@ -18,7 +18,12 @@ import java.util.List;
  *       stores nothing and returns the first publication.</li>
  *   <li>History returns stored publications in offset order; the log keeps at least the configured
  *       number of recent publications.</li>
- *   <li>Recovery returns exactly the publications after a position, or says it cannot.</li>
+ *   <li>Recovery returns exactly the publications after a position, or says it cannot. After
+ *       {@link Position#EMPTY} (the client saw the log before it had publications) that is every
+ *       publication of the log's current epoch.</li>
+ *   <li>Only {@link #publish} creates a log: reading one that has no publications ({@link #top},
+ *       history, {@link #recover}) answers {@link Position#EMPTY} and stores nothing, and what
+ *       {@link #subscribe} stores goes with {@link #unsubscribe}.</li>
  * </ul>
  */
 public interface Broker extends AutoCloseable {
@@ -51,7 +56,7 @@ public interface Broker extends AutoCloseable {
     /** This node no longer has local sessions for the log. Idempotent. */
     void unsubscribe(LogId log);
 
-    /** The log's current epoch and last offset (0 when empty). */
+    /** The log's current epoch and last offset; {@link Position#EMPTY} for a log without publications. */
     Position top(LogId log);
 
     /** The latest {@code limit} publications of the log, oldest first. */

@@ -161,19 +161,59 @@ public abstract class EngineContract {
     @Test
     void recoveryReturnsExactlyWhatFollowsAPositionOrSaysItCannot() {
         LogId room = LogId.room("recovery");
-        Position start = engine.broker().top(room);
-        for (int i = 1; i <= 5; i++) {
+        String epoch = engine.broker().publish(room, draft("1")).position().epoch();
+        for (int i = 2; i <= 5; i++) {
             engine.broker().publish(room, draft(Integer.toString(i)));
         }
-        Recovery twoMissed = engine.broker().recover(room, new Position(start.epoch(), 3), 100);
+        Recovery twoMissed = engine.broker().recover(room, new Position(epoch, 3), 100);
         assertThat(twoMissed.recovered()).isTrue();
         assertThat(twoMissed.missed()).extracting(p -> p.position().offset()).containsExactly(4L, 5L);
         assertThat(twoMissed.top().offset()).isEqualTo(5);
-        assertThat(engine.broker().recover(room, new Position(start.epoch(), 5), 100).missed()).isEmpty();
+        assertThat(engine.broker().recover(room, new Position(epoch, 5), 100).missed()).isEmpty();
         assertThat(engine.broker().recover(room, new Position("another-epoch", 3), 100).recovered()).isFalse();
-        Recovery tooMany = engine.broker().recover(room, new Position(start.epoch(), 0), 4);
+        Recovery tooMany = engine.broker().recover(room, new Position(epoch, 0), 4);
         assertThat(tooMany.recovered()).isFalse();
         assertThat(tooMany.missed()).isEmpty();
+    }
+
+    @Test
+    void aLogWithoutPublicationsHasNoEpochAndReadingItChangesNothing() {
+        LogId room = LogId.room("made-up");
+        assertThat(engine.broker().top(room)).isEqualTo(Position.EMPTY);
+        assertThat(engine.broker().latest(room, 10)).isEmpty();
+        assertThat(engine.broker().after(room, 0, 10)).isEmpty();
+        assertThat(engine.broker().recover(room, Position.EMPTY, 100)).isEqualTo(new Recovery(true, List.of(), Position.EMPTY));
+        assertThat(engine.broker().recover(room, new Position("gone", 3), 100)).isEqualTo(Recovery.notRecovered(Position.EMPTY));
+        engine.broker().subscribe(room);
+        engine.broker().unsubscribe(room);
+        assertThat(engine.broker().top(room)).isEqualTo(Position.EMPTY);
+
+        Publication first = engine.broker().publish(room, draft("1"));
+
+        assertThat(first.position().epoch()).isNotEmpty();
+        assertThat(first.position().offset()).isEqualTo(1);
+        assertThat(engine.broker().top(room)).isEqualTo(first.position());
+    }
+
+    @Test
+    void recoveryFromBeforeTheFirstPublicationReturnsTheWholeEpoch() {
+        LogId room = LogId.room("joined-empty");
+        Position joined = engine.broker().top(room);
+        engine.broker().subscribe(room);
+        List<Publication> published = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            published.add(engine.broker().publish(room, draft(Integer.toString(i))));
+        }
+
+        Recovery everything = engine.broker().recover(room, joined, 100);
+
+        assertThat(joined).isEqualTo(Position.EMPTY);
+        assertThat(everything).isEqualTo(new Recovery(true, published, published.getLast().position()));
+        assertThat(engine.broker().recover(room, joined, 2)).isEqualTo(Recovery.notRecovered(published.getLast().position()));
+        // no epoch and a non-zero offset names no place in any log
+        assertThat(engine.broker().recover(room, new Position("", 1), 100).recovered()).isFalse();
+        await().until(() -> listener.offsetsOf(room).size() == 3);
+        assertThat(listener.publications).containsExactlyElementsOf(published);
     }
 
     @Test

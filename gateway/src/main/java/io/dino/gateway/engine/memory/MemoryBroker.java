@@ -107,7 +107,7 @@ public final class MemoryBroker implements Broker {
     public Position top(LogId log) {
         MemoryLog memoryLog = logs.get(log);
         if (memoryLog == null) {
-            return new Position(epoch, 0);
+            return Position.EMPTY;
         }
         memoryLog.lock.lock();
         try {
@@ -161,17 +161,22 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public Recovery recover(LogId log, Position since, int limit) {
-        MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(retainedPerLog));
+        MemoryLog memoryLog = logs.get(log);
+        if (memoryLog == null) {
+            boolean sawItEmpty = since.equals(Position.EMPTY);
+            return sawItEmpty ? new Recovery(true, List.of(), Position.EMPTY) : Recovery.notRecovered(Position.EMPTY);
+        }
         memoryLog.lock.lock();
         try {
             Position top = new Position(epoch, memoryLog.lastOffset);
-            long missing = memoryLog.lastOffset - since.offset();
-            if (!since.epoch().equals(epoch) || missing < 0 || missing > limit) {
+            Position from = since.within(top);
+            long missing = memoryLog.lastOffset - from.offset();
+            if (!from.epoch().equals(epoch) || missing < 0 || missing > limit) {
                 return Recovery.notRecovered(top);
             }
             List<Publication> missed = new ArrayList<>((int) missing);
             for (Publication publication : memoryLog.retained) {
-                if (publication.position().offset() > since.offset()) {
+                if (publication.position().offset() > from.offset()) {
                     missed.add(publication);
                 }
             }
@@ -187,6 +192,11 @@ public final class MemoryBroker implements Broker {
     @Override
     public void close() {
         subscribed.clear();
+    }
+
+    /** How many logs this broker holds: reads must not add any, expiry removes them. */
+    int logCount() {
+        return logs.size();
     }
 
     /** One log: the last offset and a bounded tail. Guarded by {@code lock}. */

@@ -8,6 +8,7 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
@@ -152,8 +153,9 @@ public final class RedisBroker implements Broker {
         interestChanges.readLock().lock();
         try {
             redis(() -> sync().sadd(keys.nodeInterest(node), Keys.logToken(log)));
-            Position top = interest(log, "1");
-            delivered.put(log, top);
+            List<Object> top = redis(() -> subscribe.run(sync(), ScriptOutputType.MULTI,
+                    new String[] {keys.meta(log), keys.interest(log)}, node));
+            delivered.put(log, new Position((String) top.get(0), Long.parseLong(String.valueOf(top.get(1)))));
         } finally {
             interestChanges.readLock().unlock();
         }
@@ -164,16 +166,21 @@ public final class RedisBroker implements Broker {
         interestChanges.readLock().lock();
         try {
             delivered.remove(log);
-            interest(log, "0");
+            redis(() -> sync().srem(keys.interest(log), node));
             redis(() -> sync().srem(keys.nodeInterest(node), Keys.logToken(log)));
         } finally {
             interestChanges.readLock().unlock();
         }
     }
 
+    /** Reads the meta hash only: a log without one has no publications, and reading must not create it. */
     @Override
     public Position top(LogId log) {
-        return interest(log, "2");
+        List<KeyValue<String, String>> meta = redis(() -> sync().hmget(keys.meta(log), "epoch", "top"));
+        if (!meta.get(0).hasValue()) {
+            return Position.EMPTY;
+        }
+        return new Position(meta.get(0).getValue(), Long.parseLong(meta.get(1).getValueOrElse("0")));
     }
 
     @Override
@@ -182,6 +189,9 @@ public final class RedisBroker implements Broker {
             return List.of();
         }
         Position top = top(log);
+        if (top.equals(Position.EMPTY)) {
+            return List.of();  // a stream left without its meta hash belongs to no epoch
+        }
         String upper = offset == Long.MAX_VALUE ? "+" : (offset - 1) + "-0";
         List<StreamMessage<String, String>> newestFirst = redis(() ->
                 sync().xrevrange(keys.log(log), Range.create("-", upper), Limit.from(limit)));
@@ -198,6 +208,9 @@ public final class RedisBroker implements Broker {
             return List.of();
         }
         Position top = top(log);
+        if (top.equals(Position.EMPTY)) {
+            return List.of();
+        }
         List<StreamMessage<String, String>> entries = redis(() ->
                 sync().xrange(keys.log(log), Range.create((offset + 1) + "-0", "+"), Limit.from(limit)));
         List<Publication> result = new ArrayList<>(entries.size());
@@ -210,11 +223,12 @@ public final class RedisBroker implements Broker {
     @Override
     public Recovery recover(LogId log, Position since, int limit) {
         Position top = top(log);
-        long missing = top.offset() - since.offset();
-        if (!top.epoch().equals(since.epoch()) || missing < 0 || missing > limit) {
+        Position from = since.within(top);
+        long missing = top.offset() - from.offset();
+        if (!top.epoch().equals(from.epoch()) || missing < 0 || missing > limit) {
             return Recovery.notRecovered(top);
         }
-        Optional<List<Publication>> missed = rangeInEpoch(log, top.epoch(), since.offset() + 1, top.offset());
+        Optional<List<Publication>> missed = rangeInEpoch(log, top.epoch(), from.offset() + 1, top.offset());
         if (missed.isEmpty() || missed.get().size() != missing) {
             return Recovery.notRecovered(top);
         }
@@ -313,12 +327,6 @@ public final class RedisBroker implements Broker {
     }
 
     // ----
-
-    private Position interest(LogId log, String operation) {
-        List<Object> result = redis(() -> subscribe.run(sync(), ScriptOutputType.MULTI,
-                new String[] {keys.meta(log), keys.interest(log), keys.log(log)}, node, newEpoch(), operation));
-        return new Position((String) result.get(0), Long.parseLong(String.valueOf(result.get(1))));
-    }
 
     private static Publication decode(LogId log, String epoch, StreamMessage<String, String> entry) {
         String id = entry.getId();

@@ -11,6 +11,8 @@ import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.RecordingListener;
 import io.dino.gateway.engine.SessionRef;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,15 +31,20 @@ class RedisEngineTest extends EngineContract {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private static RedisServer redis;
+    private static RedisClient client;
+    private static RedisCommands<String, String> direct;
     private String prefix;
 
     @BeforeAll
     static void startRedis() {
         redis = RedisServer.start();
+        client = RedisClient.create(redis.uri());
+        direct = client.connect().sync();
     }
 
     @AfterAll
     static void stopRedis() {
+        client.shutdown();
         redis.close();
     }
 
@@ -129,6 +136,31 @@ class RedisEngineTest extends EngineContract {
 
             await().until(() -> events.offsetsOf(room).size() == 3);
             assertThat(events.offsetsOf(room)).containsExactly(1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void visitingRoomsThatHaveNoMessagesLeavesNoKeyOfThemBehind() {
+        String shared = "v" + PREFIXES.incrementAndGet();
+        try (Engine a = engine("a", shared, Duration.ofSeconds(30))) {
+            a.broker().start(new RecordingListener());
+            for (int i = 0; i < 100; i++) {
+                String room = "made-up-" + i;
+                SessionRef session = new SessionRef("a", "s" + i, "user" + i);
+                LogId log = LogId.room(room);
+                a.presence().join(room, session);
+                a.broker().subscribe(log);
+                a.broker().top(log);
+                a.broker().latest(log, 10);
+                a.broker().after(log, 0, 10);
+                a.broker().recover(log, Position.EMPTY, 10);
+                a.broker().recover(log, new Position("old", 4), 10);
+                a.presence().members(room);
+                a.broker().unsubscribe(log);
+                a.presence().leave(room, session);
+            }
+
+            assertThat(direct.keys(shared + ":{r:*")).isEmpty();
         }
     }
 

@@ -3,6 +3,7 @@
 -- KEYS[4] idempotency key (only read when ARGV[3] > 0)
 -- ARGV[1] epoch for a log that has none   ARGV[2] max entries kept   ARGV[3] idempotency window ms (0: none)
 -- ARGV[4] oldest timestamp (ms) kept, 0 for no age limit   ARGV[5] encoded publication   ARGV[6] its timestamp
+-- ARGV[7] idle lifetime (ms) of the log's meta hash and stream, 0 for none
 -- Returns {created(1)/repeated(0), epoch, offset, encoded publication, node ids...}
 -- All keys share one hash tag, so this is atomic on Redis Cluster too: offsets are contiguous and in one total order.
 local window = tonumber(ARGV[3])
@@ -32,6 +33,17 @@ if oldest > 0 then
     if #head == 0 or tonumber(head[1][2][2]) >= oldest then break end
     redis.call('XDEL', KEYS[2], head[1][1])
   end
+end
+-- a log that receives nothing goes as a whole once its newest entry is past max-age (plus a margin);
+-- each publish restarts the countdown, so a log with an entry within retention is never dropped
+local lifetime = tonumber(ARGV[7])
+if lifetime > 0 then
+  redis.call('PEXPIRE', KEYS[1], lifetime)
+  redis.call('PEXPIRE', KEYS[2], lifetime)
+else
+  -- no max-age (or no longer one): a countdown set under an earlier configuration must not drop the log
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[2])
 end
 if window > 0 then
   redis.call('SET', KEYS[4], offset .. ':' .. ARGV[5], 'PX', window)

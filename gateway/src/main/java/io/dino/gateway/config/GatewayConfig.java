@@ -52,7 +52,8 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param defaultLimit      messages a history query returns when it names no limit
      * @param maxLimit          most messages one history query may return
      * @param idempotencyWindow how long an idempotency key is remembered
-     * @param maxAge            publications older than this leave the logs (redis engine); zero keeps them
+     * @param maxAge            publications older than this leave the logs, and a log idle for longer goes
+     *                          as a whole (after a margin, see Retention); zero keeps them
      * @param recoveryLimit     most messages one recovery replays; a bigger gap answers recovered: false
      */
     public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow,

@@ -17,7 +17,11 @@ import java.util.List;
  *   <li>A publish with an idempotency key already used for the same log within the idempotency window
  *       stores nothing and returns the first publication.</li>
  *   <li>History returns stored publications in offset order; the log keeps at least the configured
- *       number of recent publications.</li>
+ *       number of recent publications, and, with a max-age, none older than that once it receives
+ *       new ones.</li>
+ *   <li>A log that receives nothing for {@link Retention#idleLifetime} (max-age and a margin) is
+ *       forgotten as a whole: it reads as {@link Position#EMPTY} and its next publication starts a new
+ *       epoch. A log with a publication younger than that stays.</li>
  *   <li>Recovery returns exactly the publications after a position, or says it cannot. After
  *       {@link Position#EMPTY} (the client saw the log before it had publications) that is every
  *       publication of the log's current epoch.</li>

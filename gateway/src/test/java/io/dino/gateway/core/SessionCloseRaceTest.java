@@ -46,7 +46,8 @@ class SessionCloseRaceTest {
 
     /** The memory broker, with a gate in subscribe so the test can hold a join in the middle. */
     private static final class GatedBroker implements Broker {
-        final MemoryBroker delegate = new MemoryBroker("e1", 10, new IdempotencyCache(Duration.ofMinutes(1), 10, InstantSource.system()));
+        final MemoryBroker delegate = new MemoryBroker("e1", 10, Duration.ZERO,
+                new IdempotencyCache(Duration.ofMinutes(1), 10, InstantSource.system()), InstantSource.system());
         final CountDownLatch joinReachedEngine = new CountDownLatch(1);
         final CountDownLatch releaseJoin = new CountDownLatch(1);
         final Set<LogId> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();

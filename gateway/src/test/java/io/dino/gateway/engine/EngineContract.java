@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,15 +22,15 @@ import static org.awaitility.Awaitility.await;
  */
 public abstract class EngineContract {
 
-    /** A fresh engine with empty state, for a node named {@code node}. */
-    protected abstract Engine newEngine(String node);
+    /** A fresh engine with empty state, for a node named {@code node}; logs keep publications for {@code maxAge} (zero: no limit). */
+    protected abstract Engine newEngine(String node, Duration maxAge);
 
     private Engine engine;
     private RecordingListener listener;
 
     @BeforeEach
     void startEngine() {
-        engine = newEngine("node-a");
+        engine = newEngine("node-a", Duration.ZERO);
         listener = new RecordingListener();
         engine.broker().start(listener);
     }
@@ -214,6 +215,42 @@ public abstract class EngineContract {
         assertThat(engine.broker().recover(room, new Position("", 1), 100).recovered()).isFalse();
         await().until(() -> listener.offsetsOf(room).size() == 3);
         assertThat(listener.publications).containsExactlyElementsOf(published);
+    }
+
+    @Test
+    void publicationsOlderThanTheMaximumAgeLeaveTheLog() {
+        try (Engine aged = newEngine("node-b", Duration.ofMinutes(1))) {
+            aged.broker().start(new RecordingListener());
+            LogId room = LogId.room("aging");
+            long now = System.currentTimeMillis();
+            aged.broker().publish(room, new Draft("old-1", "s", now - 120_000, "1", ""));
+            aged.broker().publish(room, new Draft("old-2", "s", now - 90_000, "2", ""));
+            aged.broker().publish(room, new Draft("new-3", "s", now, "3", ""));
+
+            assertThat(aged.broker().latest(room, 10)).extracting(Publication::id).containsExactly("new-3");
+            assertThat(aged.broker().top(room).offset()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aLogIdleForLongerThanItsRetentionIsForgottenAndStartsANewEpoch() {
+        try (Engine aged = newEngine("node-b", Duration.ofSeconds(1))) {
+            aged.broker().start(new RecordingListener());
+            LogId room = LogId.room("idle");
+            Publication first = aged.broker().publish(room, draft("1"));
+            Publication second = aged.broker().publish(room, draft("2"));
+            assertThat(aged.broker().top(room)).isEqualTo(second.position());
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> aged.broker().top(room).equals(Position.EMPTY));
+
+            assertThat(aged.broker().latest(room, 10)).isEmpty();
+            assertThat(aged.broker().recover(room, second.position(), 100)).isEqualTo(Recovery.notRecovered(Position.EMPTY));
+            Publication reborn = aged.broker().publish(room, draft("3"));
+            assertThat(reborn.position().offset()).isEqualTo(1);
+            assertThat(reborn.position().epoch()).isNotEmpty().isNotEqualTo(first.position().epoch());
+            assertThat(aged.broker().recover(room, first.position(), 100).recovered()).isFalse();
+            assertThat(aged.broker().latest(room, 10)).containsExactly(reborn);
+        }
     }
 
     @Test

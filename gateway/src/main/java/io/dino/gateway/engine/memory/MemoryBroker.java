@@ -8,42 +8,62 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Retention;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
- * The broker of a single node: logs live in this process and die with it, so each start is a new
- * epoch. Delivery happens on the publishing thread while the log's lock is held, which makes the
- * listener see each log in offset order.
+ * The broker of a single node: logs live in this process and die with it. Each log gets its epoch when
+ * its first publication creates it: the node's start epoch and a counter, so a restart, and a log that
+ * expired and started again, both show a new epoch. Delivery happens on the publishing thread while the
+ * log's lock is held, which makes the listener see each log in offset order.
+ *
+ * <p>Retention is the redis engine's: publications older than max-age leave a log as it receives new
+ * ones, and a log idle for {@link Retention#idleLifetime} is removed as a whole: at once when it is next
+ * used, and otherwise by a sweep that publishers run at most once a minute.
  */
 public final class MemoryBroker implements Broker {
 
-    private final String epoch;
+    private static final long MAX_SWEEP_INTERVAL_MILLIS = Duration.ofMinutes(1).toMillis();
+
+    private final String epochPrefix;
     private final int retainedPerLog;
+    private final long maxAgeMillis;
+    private final long lifetimeMillis;
     private final IdempotencyCache idempotency;
+    private final InstantSource clock;
     private final Map<LogId, MemoryLog> logs = new ConcurrentHashMap<>();
     private final Set<LogId> subscribed = ConcurrentHashMap.newKeySet();
+    private final AtomicLong incarnations = new AtomicLong();
+    private final AtomicLong nextSweepMillis;
     private volatile DeliveryListener listener;
 
     /**
-     * @param epoch          epoch of every log of this broker
+     * @param epoch          this start's epoch; each log's epoch begins with it
      * @param retainedPerLog how many recent publications each log keeps for history
+     * @param maxAge         publications older than this leave the logs; zero keeps them (and every log)
      * @param idempotency    remembers idempotency keys for the idempotency window
+     * @param clock          judges ages and idleness
      */
-    public MemoryBroker(String epoch, int retainedPerLog, IdempotencyCache idempotency) {
+    public MemoryBroker(String epoch, int retainedPerLog, Duration maxAge, IdempotencyCache idempotency, InstantSource clock) {
         if (retainedPerLog < 1) {
             throw new IllegalArgumentException("retainedPerLog must be >= 1");
         }
-        this.epoch = Objects.requireNonNull(epoch);
+        this.epochPrefix = Objects.requireNonNull(epoch);
         this.retainedPerLog = retainedPerLog;
+        this.maxAgeMillis = maxAge.toMillis();
+        this.lifetimeMillis = Retention.idleLifetime(maxAge).toMillis();
         this.idempotency = idempotency;
+        this.clock = clock;
+        this.nextSweepMillis = new AtomicLong(clock.millis() + sweepIntervalMillis());
     }
 
     @Override
@@ -53,26 +73,34 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public Publication publish(LogId log, Draft draft) {
-        MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(retainedPerLog));
-        memoryLog.lock.lock();
-        try {
-            if (!draft.idempotencyKey().isEmpty()) {
-                Publication earlier = idempotency.get(log, draft.idempotencyKey());
-                if (earlier != null) {
-                    return earlier;
+        long now = clock.millis();
+        sweepIfDue(now);
+        while (true) {
+            MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(nextEpoch(), retainedPerLog, now));
+            memoryLog.lock.lock();
+            try {
+                if (memoryLog.removed || expireIfIdle(log, memoryLog, now)) {
+                    continue;  // that incarnation is gone: the next one starts a new epoch
                 }
+                if (!draft.idempotencyKey().isEmpty()) {
+                    Publication earlier = idempotency.get(log, draft.idempotencyKey());
+                    if (earlier != null) {
+                        removeIfEmpty(log, memoryLog);
+                        return earlier;
+                    }
+                }
+                Publication publication = draft.at(log, new Position(memoryLog.epoch, memoryLog.top().offset() + 1));
+                memoryLog.append(publication, now, maxAgeMillis == 0 ? Long.MIN_VALUE : now - maxAgeMillis);
+                if (!draft.idempotencyKey().isEmpty()) {
+                    idempotency.put(log, draft.idempotencyKey(), publication);
+                }
+                if (subscribed.contains(log)) {
+                    listener.onPublication(publication);
+                }
+                return publication;
+            } finally {
+                memoryLog.lock.unlock();
             }
-            Publication publication = draft.at(log, new Position(epoch, memoryLog.lastOffset + 1));
-            memoryLog.append(publication);
-            if (!draft.idempotencyKey().isEmpty()) {
-                idempotency.put(log, draft.idempotencyKey(), publication);
-            }
-            if (subscribed.contains(log)) {
-                listener.onPublication(publication);
-            }
-            return publication;
-        } finally {
-            memoryLog.lock.unlock();
         }
     }
 
@@ -105,88 +133,28 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public Position top(LogId log) {
-        MemoryLog memoryLog = logs.get(log);
-        if (memoryLog == null) {
-            return Position.EMPTY;
-        }
-        memoryLog.lock.lock();
-        try {
-            return new Position(epoch, memoryLog.lastOffset);
-        } finally {
-            memoryLog.lock.unlock();
-        }
+        return read(log, memoryLog -> memoryLog == null ? Position.EMPTY : memoryLog.top());
     }
 
     @Override
     public List<Publication> before(LogId log, long offset, int limit) {
-        MemoryLog memoryLog = logs.get(log);
-        if (memoryLog == null || limit <= 0) {
+        if (limit <= 0) {
             return List.of();
         }
-        memoryLog.lock.lock();
-        try {
-            ArrayDeque<Publication> newest = new ArrayDeque<>();
-            var descending = memoryLog.retained.descendingIterator();
-            while (descending.hasNext() && newest.size() < limit) {
-                Publication publication = descending.next();
-                if (publication.position().offset() < offset) {
-                    newest.addFirst(publication);
-                }
-            }
-            return new ArrayList<>(newest);
-        } finally {
-            memoryLog.lock.unlock();
-        }
+        return read(log, memoryLog -> memoryLog == null ? List.of() : memoryLog.before(offset, limit));
     }
 
     @Override
     public List<Publication> after(LogId log, long offset, int limit) {
-        MemoryLog memoryLog = logs.get(log);
-        if (memoryLog == null || limit <= 0) {
+        if (limit <= 0) {
             return List.of();
         }
-        memoryLog.lock.lock();
-        try {
-            List<Publication> result = new ArrayList<>();
-            for (Publication publication : memoryLog.retained) {
-                if (publication.position().offset() > offset && result.size() < limit) {
-                    result.add(publication);
-                }
-            }
-            return result;
-        } finally {
-            memoryLog.lock.unlock();
-        }
+        return read(log, memoryLog -> memoryLog == null ? List.of() : memoryLog.after(offset, limit));
     }
 
     @Override
     public Recovery recover(LogId log, Position since, int limit) {
-        MemoryLog memoryLog = logs.get(log);
-        if (memoryLog == null) {
-            boolean sawItEmpty = since.equals(Position.EMPTY);
-            return sawItEmpty ? new Recovery(true, List.of(), Position.EMPTY) : Recovery.notRecovered(Position.EMPTY);
-        }
-        memoryLog.lock.lock();
-        try {
-            Position top = new Position(epoch, memoryLog.lastOffset);
-            Position from = since.within(top);
-            long missing = memoryLog.lastOffset - from.offset();
-            if (!from.epoch().equals(epoch) || missing < 0 || missing > limit) {
-                return Recovery.notRecovered(top);
-            }
-            List<Publication> missed = new ArrayList<>((int) missing);
-            for (Publication publication : memoryLog.retained) {
-                if (publication.position().offset() > from.offset()) {
-                    missed.add(publication);
-                }
-            }
-            if (missed.size() != missing) {
-                return Recovery.notRecovered(top);
-            }
-            return new Recovery(true, missed, top);
-        } finally {
-            memoryLog.lock.unlock();
-        }
+        return read(log, memoryLog -> recover(memoryLog, since, limit));
     }
 
     @Override
@@ -199,24 +167,80 @@ public final class MemoryBroker implements Broker {
         return logs.size();
     }
 
-    /** One log: the last offset and a bounded tail. Guarded by {@code lock}. */
-    private static final class MemoryLog {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final ArrayDeque<Publication> retained;
-        private final int capacity;
-        private long lastOffset;
-
-        private MemoryLog(int capacity) {
-            this.capacity = capacity;
-            this.retained = new ArrayDeque<>(Math.min(capacity, 16));
+    /** Recovery from one incarnation of a log (its lock held), or from a log that has none ({@code null}). */
+    private static Recovery recover(MemoryLog memoryLog, Position since, int limit) {
+        Position top = memoryLog == null ? Position.EMPTY : memoryLog.top();
+        Position from = since.within(top);
+        long missing = top.offset() - from.offset();
+        if (!from.epoch().equals(top.epoch()) || missing < 0 || missing > limit) {
+            return Recovery.notRecovered(top);
         }
+        List<Publication> missed = memoryLog == null ? List.of() : memoryLog.after(from.offset(), limit);
+        if (missed.size() != missing) {
+            return Recovery.notRecovered(top);
+        }
+        return new Recovery(true, missed, top);
+    }
 
-        private void append(Publication publication) {
-            if (retained.size() == capacity) {
-                retained.removeFirst();
+    /** Applies {@code reader} to the log's live incarnation under its lock, or to {@code null} when it has none. */
+    private <T> T read(LogId log, Function<MemoryLog, T> reader) {
+        MemoryLog memoryLog = logs.get(log);
+        if (memoryLog == null) {
+            return reader.apply(null);
+        }
+        memoryLog.lock.lock();
+        try {
+            boolean gone = memoryLog.removed || expireIfIdle(log, memoryLog, clock.millis());
+            return reader.apply(gone ? null : memoryLog);
+        } finally {
+            memoryLog.lock.unlock();
+        }
+    }
+
+    /** Removes the incarnation if it was idle past its lifetime; the caller holds its lock. */
+    private boolean expireIfIdle(LogId log, MemoryLog memoryLog, long now) {
+        if (!memoryLog.idleLongerThan(lifetimeMillis, now)) {
+            return false;
+        }
+        remove(log, memoryLog);
+        return true;
+    }
+
+    /** A retried publish that created an incarnation without appending must not leave it: a log exists with publications only. */
+    private void removeIfEmpty(LogId log, MemoryLog memoryLog) {
+        if (memoryLog.isEmpty()) {
+            remove(log, memoryLog);
+        }
+    }
+
+    private void remove(LogId log, MemoryLog memoryLog) {
+        memoryLog.removed = true;
+        logs.remove(log, memoryLog);
+    }
+
+    /** Finds the idle logs nobody uses any more; one publisher at a time runs it, skipping logs in use. */
+    private void sweepIfDue(long now) {
+        long due = nextSweepMillis.get();
+        if (lifetimeMillis == 0 || now < due || !nextSweepMillis.compareAndSet(due, now + sweepIntervalMillis())) {
+            return;
+        }
+        logs.forEach((log, memoryLog) -> {
+            if (memoryLog.lock.tryLock()) {
+                try {
+                    expireIfIdle(log, memoryLog, now);
+                } finally {
+                    memoryLog.lock.unlock();
+                }
             }
-            retained.addLast(publication);
-            lastOffset = publication.position().offset();
-        }
+        });
+    }
+
+    /** A log outlives its lifetime by at most this much when nobody touches it. */
+    private long sweepIntervalMillis() {
+        return lifetimeMillis == 0 ? MAX_SWEEP_INTERVAL_MILLIS : Math.min(lifetimeMillis, MAX_SWEEP_INTERVAL_MILLIS);
+    }
+
+    private String nextEpoch() {
+        return epochPrefix + "." + Long.toString(incarnations.incrementAndGet(), 36);
     }
 }

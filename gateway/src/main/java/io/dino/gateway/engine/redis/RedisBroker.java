@@ -8,6 +8,7 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Retention;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -95,7 +96,7 @@ public final class RedisBroker implements Broker {
         List<Object> result = redis(() -> publish.run(sync(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(log), keys.log(log), keys.interest(log), idempotencyKey},
                 newEpoch(), Integer.toString(settings.retainedPerLog()), Long.toString(window), Long.toString(oldest),
-                encoded, Long.toString(draft.timestamp())));
+                encoded, Long.toString(draft.timestamp()), Long.toString(Retention.idleLifetime(settings.maxAge()).toMillis())));
         boolean created = ((Long) result.get(0)) == 1;
         Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
         Publication publication = PublicationCodec.decode((String) result.get(3), log, position);

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param prefix             first part of every key, to share a Redis between deployments
  * @param commandTimeout     how long one Redis command may take before the operation fails as UNAVAILABLE
  * @param retainedPerLog     publications a log keeps (approximately: trimming works in whole nodes)
- * @param maxAge             publications older than this are dropped from logs; zero keeps them
+ * @param maxAge             publications older than this are dropped from logs, and a log idle for longer
+ *                           expires as a whole (see Retention); zero keeps them
  * @param idempotencyWindow  how long an idempotency key is remembered
  * @param inboxMaxLength     entries a node inbox keeps for a node that stopped reading
  * @param heartbeatInterval  how often a node reports that it is alive

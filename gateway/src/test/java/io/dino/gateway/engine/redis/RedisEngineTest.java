@@ -33,7 +33,6 @@ class RedisEngineTest extends EngineContract {
     private static RedisServer redis;
     private static RedisClient client;
     private static RedisCommands<String, String> direct;
-    private String prefix;
 
     @BeforeAll
     static void startRedis() {
@@ -49,13 +48,17 @@ class RedisEngineTest extends EngineContract {
     }
 
     @Override
-    protected Engine newEngine(String node) {
-        prefix = "t" + PREFIXES.incrementAndGet();  // each test gets an empty keyspace
-        return engine(node, prefix, Duration.ofSeconds(30));
+    protected Engine newEngine(String node, Duration maxAge) {
+        // each engine gets an empty keyspace
+        return engine(node, "t" + PREFIXES.incrementAndGet(), Duration.ofSeconds(30), maxAge);
     }
 
     private static Engine engine(String node, String prefix, Duration nodeTimeout) {
-        return RedisEngine.start(node, new RedisSettings(redis.uri(), prefix, Duration.ofSeconds(2), 100, Duration.ZERO,
+        return engine(node, prefix, nodeTimeout, Duration.ZERO);
+    }
+
+    private static Engine engine(String node, String prefix, Duration nodeTimeout, Duration maxAge) {
+        return RedisEngine.start(node, new RedisSettings(redis.uri(), prefix, Duration.ofSeconds(2), 100, maxAge,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), nodeTimeout), InstantSource.system());
     }
 
@@ -165,19 +168,41 @@ class RedisEngineTest extends EngineContract {
     }
 
     @Test
-    void publicationsOlderThanTheMaximumAgeLeaveTheLog() {
-        try (Engine aged = RedisEngine.start("aged", new RedisSettings(redis.uri(), "age" + PREFIXES.incrementAndGet(),
-                Duration.ofSeconds(2), 100, Duration.ofMinutes(1), Duration.ofMinutes(5), 10_000,
-                Duration.ofMillis(200), Duration.ofSeconds(30)), InstantSource.system())) {
+    void everyPublishGivesTheLogMaxAgePlusAMarginToLive() {
+        String shared = "ttl" + PREFIXES.incrementAndGet();
+        try (Engine aged = engine("a", shared, Duration.ofSeconds(30), Duration.ofSeconds(60))) {
             aged.broker().start(new RecordingListener());
-            LogId room = LogId.room("aging");
-            long now = System.currentTimeMillis();
-            aged.broker().publish(room, new Draft("old-1", "s", now - 120_000, "1", ""));
-            aged.broker().publish(room, new Draft("old-2", "s", now - 90_000, "2", ""));
-            aged.broker().publish(room, new Draft("new-3", "s", now, "3", ""));
+            LogId room = LogId.room("ttl");
+            String meta = shared + ":{r:ttl}:meta";
+            String log = shared + ":{r:ttl}:log";
+            aged.broker().publish(room, new Draft("1", "s", System.currentTimeMillis(), "1", ""));
+            assertThat(List.of(direct.pttl(meta), direct.pttl(log))).allSatisfy(ttl -> assertThat(ttl).isBetween(60_000L, 120_000L));
 
-            assertThat(aged.broker().latest(room, 10)).extracting(Publication::id).containsExactly("new-3");
-            assertThat(aged.broker().top(room).offset()).isEqualTo(3);
+            direct.pexpire(meta, 1_000);  // as if it had been idle for almost all its life
+            direct.pexpire(log, 1_000);
+            aged.broker().publish(room, new Draft("2", "s", System.currentTimeMillis(), "2", ""));
+
+            assertThat(List.of(direct.pttl(meta), direct.pttl(log))).allSatisfy(ttl -> assertThat(ttl).isBetween(60_000L, 120_000L));
+            assertThat(aged.broker().top(room).offset()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withoutAMaximumAgeLogsDoNotExpireEvenIfAnEarlierConfigurationGaveThemATimeToLive() {
+        String shared = "keep" + PREFIXES.incrementAndGet();
+        try (Engine kept = engine("a", shared, Duration.ofSeconds(30))) {
+            kept.broker().start(new RecordingListener());
+            LogId room = LogId.room("kept");
+            String meta = shared + ":{r:kept}:meta";
+            String log = shared + ":{r:kept}:log";
+            kept.broker().publish(room, new Draft("1", "s", System.currentTimeMillis(), "1", ""));
+            direct.pexpire(meta, 60_000);
+            direct.pexpire(log, 60_000);
+
+            kept.broker().publish(room, new Draft("2", "s", System.currentTimeMillis(), "2", ""));
+
+            assertThat(direct.pttl(meta)).isEqualTo(-1);
+            assertThat(direct.pttl(log)).isEqualTo(-1);
         }
     }
 

@@ -8,12 +8,16 @@
 -- All keys share one hash tag, so this is atomic on Redis Cluster too: offsets are contiguous and in one total order.
 local window = tonumber(ARGV[3])
 if window > 0 then
+  -- the first answer, whole: the log may have expired or started a new epoch since
   local earlier = redis.call('GET', KEYS[4])
   if earlier then
-    local epoch = redis.call('HGET', KEYS[1], 'epoch')
-    local sep = string.find(earlier, ':', 1, true)
-    local offset = string.sub(earlier, 1, sep - 1)
-    return {0, epoch, offset, string.sub(earlier, sep + 1)}
+    local epoch, offset, publication = string.match(earlier, '^([^:]+):(%d+):(.*)$')
+    if not epoch then
+      -- offset:publication, written before epochs were stored (such keys are gone one window after an upgrade)
+      offset, publication = string.match(earlier, '^(%d+):(.*)$')
+      epoch = redis.call('HGET', KEYS[1], 'epoch') or ''
+    end
+    return {0, epoch, offset, publication}
   end
 end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -46,7 +50,7 @@ else
   redis.call('PERSIST', KEYS[2])
 end
 if window > 0 then
-  redis.call('SET', KEYS[4], offset .. ':' .. ARGV[5], 'PX', window)
+  redis.call('SET', KEYS[4], epoch .. ':' .. offset .. ':' .. ARGV[5], 'PX', window)
 end
 local result = {1, epoch, offset, ARGV[5]}
 for _, node in ipairs(redis.call('SMEMBERS', KEYS[3])) do

@@ -125,7 +125,7 @@ public abstract class EngineContract {
     void aRepeatedIdempotencyKeyStoresOnceAndReturnsTheFirstPublication() {
         LogId room = LogId.room("idempotent");
         engine.broker().subscribe(room);
-        Publication first = engine.broker().publish(room, new Draft("id-1", "backend", 1, "1", "key-1"));
+        Publication first = engine.broker().publish(room, new Draft("id-1", "backend", System.currentTimeMillis(), "1", "key-1"));
         Publication repeated = engine.broker().publish(room, new Draft("id-2", "backend", 2, "2", "key-1"));
         Publication sameKeyOtherLog = engine.broker().publish(LogId.room("elsewhere"), new Draft("id-3", "b", 3, "3", "key-1"));
 
@@ -133,6 +133,23 @@ public abstract class EngineContract {
         assertThat(sameKeyOtherLog.position().offset()).isEqualTo(1);
         assertThat(engine.broker().latest(room, 10)).containsExactly(first);
         await().until(() -> listener.offsetsOf(room).size() == 1);
+    }
+
+    @Test
+    void aRetriedPublishReturnsExactlyTheFirstAnswerAlsoAfterTheLogExpiredOrStartedANewEpoch() {
+        try (Engine aged = newEngine("node-b", Duration.ofSeconds(1))) {
+            aged.broker().start(new RecordingListener());
+            LogId room = LogId.room("retried");
+            Publication first = aged.broker().publish(room, new Draft("id-1", "backend", System.currentTimeMillis(), "1", "key-1"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> aged.broker().top(room).equals(Position.EMPTY));
+
+            assertThat(aged.broker().publish(room, new Draft("id-2", "backend", System.currentTimeMillis(), "1", "key-1"))).isEqualTo(first);
+            assertThat(aged.broker().top(room)).as("a retry stores nothing").isEqualTo(Position.EMPTY);
+            Publication other = aged.broker().publish(room, draft("2"));
+            assertThat(other.position().epoch()).isNotEqualTo(first.position().epoch());
+            assertThat(aged.broker().publish(room, new Draft("id-3", "backend", System.currentTimeMillis(), "1", "key-1"))).isEqualTo(first);
+            assertThat(aged.broker().latest(room, 10)).containsExactly(other);
+        }
     }
 
     @Test

@@ -52,8 +52,9 @@ final class InboxReader implements AutoCloseable {
     private final LogOrder order;
     private volatile boolean running = true;
     private Thread thread;
+    // written by the reader thread only; housekeeping reads it to trim the inbox behind it
+    private volatile String inboxId = "$";
     // reader thread only
-    private String inboxId = "$";
     private long nextAudit;
     private Iterator<LogId> auditCursor;
     /** Logs found behind at an earlier audit, with the top seen then. */

@@ -102,6 +102,7 @@ final class NodeRegistry implements AutoCloseable {
             broker.reconcileInterest(restore || ++rounds % FULL_INTEREST_EVERY == 0);
             removeLeftovers();
             reapDeadNodes();
+            broker.trimInbox();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "housekeeping failed: {0}", e.getMessage());
         }

@@ -16,6 +16,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -293,7 +294,6 @@ public final class RedisBroker implements Broker {
         return delivered;
     }
 
-
     /**
      * Makes the interest recorded in Redis match the logs this node delivers, both ways: a log it delivers
      * but Redis lost (an outage, a cleanup after the node was taken for dead) is added back; a log it no
@@ -324,6 +324,25 @@ public final class RedisBroker implements Broker {
             awaitAll(sent);
         } finally {
             interestChanges.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Drops what this node read from its inbox more than a heartbeat interval before the last entry it
+     * read. Only this node reads its inbox, and gaps are filled from the logs, so read entries serve
+     * nothing: the inbox then holds seconds of traffic instead of inbox-max-length bodies, which stays
+     * only the bound for a node that stopped reading. The cut is an id of the stream itself, so node
+     * and Redis clocks do not matter; approximate trimming frees whole stream nodes only.
+     */
+    void trimInbox() {
+        String read = reader.position();
+        int dash = read.indexOf('-');
+        if (dash < 0) {
+            return;  // nothing read yet
+        }
+        long keepFrom = Long.parseLong(read, 0, dash, 10) - settings.heartbeatInterval().toMillis();
+        if (keepFrom > 0) {
+            redis(() -> sync().xtrim(keys.inbox(node), XTrimArgs.Builder.minId(keepFrom + "-0").approximateTrimming()));
         }
     }
 

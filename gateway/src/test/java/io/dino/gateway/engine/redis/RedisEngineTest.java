@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,6 +165,63 @@ class RedisEngineTest extends EngineContract {
             }
 
             assertThat(direct.keys(shared + ":{r:*")).isEmpty();
+        }
+    }
+
+    @Test
+    void aNodeTrimsItsInboxBehindWhatItHasReadAndNeverAhead() {
+        String shared = "trim" + PREFIXES.incrementAndGet();
+        String inbox = shared + ":{n:a}:inbox";
+        try (Engine a = engine("a", shared, Duration.ofSeconds(30))) {
+            RecordingListener events = new RecordingListener();
+            CountDownLatch release = new CountDownLatch(1);
+            a.broker().start(new StalledListener(events, release));
+            LogId room = LogId.room("busy");
+            a.broker().subscribe(room);
+            for (int i = 1; i <= 1000; i++) {
+                a.broker().publish(room, new Draft("m" + i, "s", System.currentTimeMillis(), Integer.toString(i), ""));
+            }
+
+            // the reader is stuck on the first entry: several heartbeats later nothing after it is gone
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> direct.xlen(inbox) == 1000);
+            release.countDown();
+            await().until(() -> events.offsetsOf(room).size() == 1000);
+            assertThat(events.offsetsOf(room)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 1000).boxed().toList());
+
+            // what it read goes within a few heartbeats (each poll publishes one more, as live traffic would)
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                a.broker().publish(room, new Draft("tick", "s", System.currentTimeMillis(), "0", ""));
+                return direct.xlen(inbox) < 200;
+            });
+        }
+    }
+
+    /** Holds the inbox reader in its first delivery until released, as a node that stopped reading. */
+    private record StalledListener(RecordingListener delegate, CountDownLatch release) implements DeliveryListener {
+
+        @Override
+        public void onPublication(Publication publication) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delegate.onPublication(publication);
+        }
+
+        @Override
+        public void onBroadcast(Publication publication) {
+            delegate.onBroadcast(publication);
+        }
+
+        @Override
+        public void onMembership(String room, String user, boolean joined) {
+            delegate.onMembership(room, user, joined);
+        }
+
+        @Override
+        public int onControl(Control command) {
+            return delegate.onControl(command);
         }
     }
 

@@ -24,7 +24,9 @@ import java.util.List;
  *       epoch. A log with a publication younger than that stays.</li>
  *   <li>Recovery returns exactly the publications after a position, or says it cannot. After
  *       {@link Position#EMPTY} (the client saw the log before it had publications) that is every
- *       publication of the log's current epoch.</li>
+ *       publication of the log's current epoch. (An empty position carries no time: if a whole
+ *       earlier epoch began and expired while the client was away, longer than the retention, its
+ *       publications, expired by then, are not reported as missed.)</li>
  *   <li>Only {@link #publish} creates a log: reading one that has no publications ({@link #top},
  *       history, {@link #recover}) answers {@link Position#EMPTY} and stores nothing, and what
  *       {@link #subscribe} stores goes with {@link #unsubscribe}.</li>

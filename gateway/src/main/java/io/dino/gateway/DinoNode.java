@@ -94,7 +94,7 @@ public final class DinoNode implements AutoCloseable {
         };
         this.hub = new Hub(engine.broker(), WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), hub, config, metrics, clock);
+        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, config, metrics, clock);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * This node's sessions, by user and by room, and the fan-out of what the engine delivers.
@@ -51,8 +52,34 @@ public final class Hub implements DeliveryListener {
         removeFrom(sessionsByUser, session.user(), session, LogId.user(session.user()));
     }
 
-    void addToRoom(String room, Session session) {
-        addTo(sessionsByRoom, room, session, LogId.room(room));
+    /**
+     * Puts the session in the room here first, so that whatever the node delivers for the room from now on
+     * reaches it, then lets the engine enter it ({@code enter} is told whether this is the room's first local
+     * session, i.e. whether the node must subscribe); undone if the engine fails.
+     */
+    <T> T addToRoom(String room, Session session, Function<Boolean, T> enter) {
+        ReentrantLock lock = stripe(room);
+        lock.lock();
+        try {
+            Set<Session> members = sessionsByRoom.get(room);
+            boolean first = members == null;
+            if (first) {
+                members = ConcurrentHashMap.newKeySet();
+                sessionsByRoom.put(room, members);
+            }
+            members.add(session);
+            try {
+                return enter.apply(first);
+            } catch (RuntimeException e) {
+                members.remove(session);
+                if (members.isEmpty()) {
+                    sessionsByRoom.remove(room);
+                }
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     void removeFromRoom(String room, Session session) {

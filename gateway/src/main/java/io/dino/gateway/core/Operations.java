@@ -11,6 +11,7 @@ import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.SessionRef;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -49,17 +50,19 @@ public final class Operations {
     private final String nodeId;
     private final Broker broker;
     private final PresenceStore presence;
+    private final Rooms rooms;
     private final Hub hub;
     private final GatewayConfig.Limits limits;
     private final GatewayConfig.History history;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
 
-    public Operations(String nodeId, Broker broker, PresenceStore presence, Hub hub, GatewayConfig config,
+    public Operations(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Hub hub, GatewayConfig config,
                       GatewayMetrics metrics, InstantSource clock) {
         this.nodeId = nodeId;
         this.broker = broker;
         this.presence = presence;
+        this.rooms = rooms;
         this.hub = hub;
         this.limits = config.limits();
         this.history = config.history();
@@ -125,41 +128,27 @@ public final class Operations {
 
     public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
-        return session.change(() -> {
-            if (!session.isIn(room)) {
-                enterRoom(session, room);
-            }
-            LogId log = LogId.room(room);
-            Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
-            Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
-            return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
-        });
+        return session.change(() -> session.isIn(room) ? rejoin(room, since) : enterRoom(session, room, since));
     }
 
-    private void enterRoom(Session session, String room) {
+    /** Presence, interest, position, members and recovery in one engine step. */
+    private JoinResult enterRoom(Session session, String room, Optional<Position> since) {
         if (session.roomCount() >= limits.maxRoomsPerSession()) {
             throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
                     "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
         }
-        engine(() -> {
-            hub.addToRoom(room, session);
-            return null;
-        });
+        Rooms.Entered entered = engine(() -> hub.addToRoom(room, session,
+                subscribe -> rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit())));
         session.rooms().add(room);
-        boolean firstSession;
-        try {
-            firstSession = engine(() -> presence.join(room, session.ref()));
-        } catch (DinoException e) {
-            session.rooms().remove(room);
-            removeFromHub(room, session);
-            throw e;
-        }
-        if (firstSession) {
-            engine(() -> {
-                broker.announceMembership(room, session.user(), true);
-                return null;
-            });
-        }
+        return new JoinResult(room, entered.top(), entered.members(), entered.recovery());
+    }
+
+    /** A join of a room the session is already in changes nothing; it reads where the room stands. */
+    private JoinResult rejoin(String room, Optional<Position> since) {
+        LogId log = LogId.room(room);
+        Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
+        Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
+        return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
     }
 
     public void leave(Session session, String room) {
@@ -209,11 +198,10 @@ public final class Operations {
         if (before.isPresent() && after.isPresent()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "give before or after, not both");
         }
-        Position top = engine(() -> broker.top(log));
-        List<Publication> messages = engine(() -> after.isPresent()
-                ? broker.after(log, after.getAsLong(), limit)
-                : broker.before(log, before.orElse(Long.MAX_VALUE), limit));
-        return new HistoryResult(log, top, messages);
+        Broker.Page page = engine(() -> after.isPresent()
+                ? broker.pageAfter(log, after.getAsLong(), limit)
+                : broker.pageBefore(log, before.orElse(Long.MAX_VALUE), limit));
+        return new HistoryResult(log, page.top(), page.messages());
     }
 
     public int defaultHistoryLimit() {
@@ -255,11 +243,17 @@ public final class Operations {
     public List<Publication> publishToUsers(List<String> users, String sender, String bodyJson, String idempotencyKey) {
         LinkedHashSet<String> distinct = new LinkedHashSet<>(users);
         distinct.forEach(Names::user);
-        List<Publication> results = new ArrayList<>(distinct.size());
+        checkBody(bodyJson);
+        String from = senderOrSystem(sender);
+        java.util.LinkedHashMap<LogId, Draft> drafts = new java.util.LinkedHashMap<>();
         for (String user : distinct) {
-            results.add(publish(LogId.user(user), senderOrSystem(sender), bodyJson, idempotencyKey));
+            long now = clock.millis();
+            drafts.put(LogId.user(user), new Draft(Ids.next(now), from, now, bodyJson, idempotencyKey));
         }
-        return results;
+        long started = System.nanoTime();
+        List<Publication> publications = engine(() -> broker.publishEach(drafts));
+        metrics.published(System.nanoTime() - started);
+        return publications;
     }
 
     public Publication broadcast(String sender, String bodyJson) {

@@ -65,16 +65,40 @@ public interface Broker extends AutoCloseable {
     /** The log's current epoch and last offset; {@link Position#EMPTY} for a log without publications. */
     Position top(LogId log);
 
+    /** A page of a log, oldest first, with the log's position read in the same step. */
+    record Page(Position top, List<Publication> messages) {
+    }
+
     /** The latest {@code limit} publications of the log, oldest first. */
     default List<Publication> latest(LogId log, int limit) {
         return before(log, Long.MAX_VALUE, limit);
     }
 
     /** Up to {@code limit} publications with offsets below {@code offset}, the newest of them, oldest first. */
-    List<Publication> before(LogId log, long offset, int limit);
+    default List<Publication> before(LogId log, long offset, int limit) {
+        return pageBefore(log, offset, limit).messages();
+    }
 
     /** Up to {@code limit} publications with offsets above {@code offset}, the oldest of them, oldest first. */
-    List<Publication> after(LogId log, long offset, int limit);
+    default List<Publication> after(LogId log, long offset, int limit) {
+        return pageAfter(log, offset, limit).messages();
+    }
+
+    /** {@link #before}, with the log's position. */
+    Page pageBefore(LogId log, long offset, int limit);
+
+    /** {@link #after}, with the log's position. */
+    Page pageAfter(LogId log, long offset, int limit);
+
+    /**
+     * Appends each draft to its log, as {@link #publish} does one at a time; an engine may batch them. Returns
+     * the publications in the order of the map.
+     */
+    default List<Publication> publishEach(java.util.SequencedMap<LogId, Draft> drafts) {
+        List<Publication> publications = new java.util.ArrayList<>(drafts.size());
+        drafts.forEach((log, draft) -> publications.add(publish(log, draft)));
+        return publications;
+    }
 
     /**
      * Everything after {@code since}, if the log still holds all of it and it is at most {@code limit}

@@ -57,8 +57,8 @@ class SessionCloseRaceTest {
         @Override public void broadcast(Publication publication) { delegate.broadcast(publication); }
         @Override public void announceMembership(String room, String user, boolean joined) { delegate.announceMembership(room, user, joined); }
         @Override public Position top(LogId log) { return delegate.top(log); }
-        @Override public List<Publication> before(LogId log, long offset, int limit) { return delegate.before(log, offset, limit); }
-        @Override public List<Publication> after(LogId log, long offset, int limit) { return delegate.after(log, offset, limit); }
+        @Override public Page pageBefore(LogId log, long offset, int limit) { return delegate.pageBefore(log, offset, limit); }
+        @Override public Page pageAfter(LogId log, long offset, int limit) { return delegate.pageAfter(log, offset, limit); }
         @Override public Recovery recover(LogId log, Position since, int limit) { return delegate.recover(log, since, limit); }
         @Override public int control(LogId holders, io.dino.gateway.engine.Control command) { return delegate.control(holders, command); }
         @Override public void close() { delegate.close(); }
@@ -92,7 +92,8 @@ class SessionCloseRaceTest {
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
         Hub hub = new Hub(broker, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
-        Operations operations = new Operations("race-node", broker, presence, hub, config, metrics, InstantSource.system());
+        Operations operations = new Operations("race-node", broker, presence,
+                new io.dino.gateway.engine.SteppedRooms(broker, presence), hub, config, metrics, InstantSource.system());
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

@@ -288,6 +288,53 @@ public abstract class EngineContract {
     }
 
     @Test
+    void enteringARoomAnnouncesTheFirstSessionOnlyAndAnswersPositionMembersAndRecovery() {
+        LogId room = LogId.room("entered");
+        Publication first = engine.broker().publish(room, draft("1"));
+        engine.broker().publish(room, draft("2"));
+        SessionRef tab1 = new SessionRef("node-a", "t1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "t2", "ann");
+
+        Rooms.Entered entered = engine.rooms().enter("entered", tab1, true, java.util.Optional.of(first.position()), 100);
+        Rooms.Entered again = engine.rooms().enter("entered", tab2, false, java.util.Optional.empty(), 100);
+        Rooms.Entered other = engine.rooms().enter("entered", new SessionRef("node-a", "b1", "bob"), false,
+                java.util.Optional.of(new Position("another-epoch", 1)), 100);
+
+        assertThat(entered.top()).isEqualTo(new Position(first.position().epoch(), 2));
+        assertThat(entered.members()).containsExactly("ann");
+        assertThat(entered.recovery()).hasValueSatisfying(recovery -> {
+            assertThat(recovery.recovered()).isTrue();
+            assertThat(recovery.missed()).extracting(p -> p.position().offset()).containsExactly(2L);
+        });
+        assertThat(again.recovery()).isEmpty();
+        assertThat(other.members()).containsExactly("ann", "bob");
+        assertThat(other.recovery()).hasValueSatisfying(recovery -> assertThat(recovery.recovered()).isFalse());
+        await().until(() -> listener.memberships.size() == 2);
+        assertThat(listener.memberships).containsExactly("entered ann joined", "entered bob joined");
+        Publication third = engine.broker().publish(room, draft("3"));
+        await().until(() -> listener.offsetsOf(room).contains(third.position().offset()));  // subscribed by the first entry
+    }
+
+    @Test
+    void publishingToEachOfSeveralLogsAppendsToEachInOrderAndRepeatsNothing() {
+        LogId ann = LogId.user("ann");
+        LogId bob = LogId.user("bob");
+        engine.broker().publish(bob, draft("earlier"));
+        java.util.LinkedHashMap<LogId, Draft> drafts = new java.util.LinkedHashMap<>();
+        drafts.put(ann, new Draft("n-ann", "sys", 1, "\"hi\"", "key-1"));
+        drafts.put(bob, new Draft("n-bob", "sys", 1, "\"hi\"", "key-1"));
+
+        List<Publication> stored = engine.broker().publishEach(drafts);
+        List<Publication> retried = engine.broker().publishEach(drafts);
+
+        assertThat(stored).extracting(Publication::log).containsExactly(ann, bob);
+        assertThat(stored).extracting(p -> p.position().offset()).containsExactly(1L, 2L);
+        assertThat(stored).extracting(Publication::id).containsExactly("n-ann", "n-bob");
+        assertThat(retried).isEqualTo(stored);
+        assertThat(engine.broker().top(bob).offset()).isEqualTo(2);
+    }
+
+    @Test
     void presenceCountsUsersOnceAcrossTheirSessions() {
         PresenceStore presence = engine.presence();
         SessionRef tab1 = new SessionRef("node-a", "s1", "ann");

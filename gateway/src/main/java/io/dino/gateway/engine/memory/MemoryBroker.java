@@ -137,19 +137,15 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public List<Publication> before(LogId log, long offset, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return read(log, memoryLog -> memoryLog == null ? List.of() : memoryLog.before(offset, limit));
+    public Page pageBefore(LogId log, long offset, int limit) {
+        return read(log, memoryLog -> memoryLog == null ? new Page(Position.EMPTY, List.of())
+                : new Page(memoryLog.top(), limit <= 0 ? List.of() : memoryLog.before(offset, limit)));
     }
 
     @Override
-    public List<Publication> after(LogId log, long offset, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return read(log, memoryLog -> memoryLog == null ? List.of() : memoryLog.after(offset, limit));
+    public Page pageAfter(LogId log, long offset, int limit) {
+        return read(log, memoryLog -> memoryLog == null ? new Page(Position.EMPTY, List.of())
+                : new Page(memoryLog.top(), limit <= 0 ? List.of() : memoryLog.after(offset, limit)));
     }
 
     @Override

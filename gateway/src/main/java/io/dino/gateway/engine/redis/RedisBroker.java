@@ -90,33 +90,65 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Publication publish(LogId log, Draft draft) {
-        String encoded = PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson());
-        String idempotencyKey = draft.idempotencyKey().isEmpty() ? keys.meta(log) : keys.idempotency(log, draft.idempotencyKey());
-        long window = draft.idempotencyKey().isEmpty() ? 0 : settings.idempotencyWindow().toMillis();
-        long oldest = settings.maxAge().isZero() ? 0 : clock.millis() - settings.maxAge().toMillis();
-        List<Object> result = redis(() -> publish.run(sync(), ScriptOutputType.MULTI,
-                new String[] {keys.meta(log), keys.log(log), keys.interest(log), idempotencyKey},
-                newEpoch(), Integer.toString(settings.retainedPerLog()), Long.toString(window), Long.toString(oldest),
-                encoded, Long.toString(draft.timestamp()), Long.toString(Retention.idleLifetime(settings.maxAge()).toMillis())));
-        boolean created = ((Long) result.get(0)) == 1;
-        Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
-        Publication publication = PublicationCodec.decode((String) result.get(3), log, position);
-        if (created && result.size() > 4) {
-            route(log, position, encoded, result.subList(4, result.size()));
-        }
-        return publication;
+        java.util.LinkedHashMap<LogId, Draft> one = new java.util.LinkedHashMap<>();
+        one.put(log, draft);
+        return publishEach(one).getFirst();
     }
 
-    /** Appends to each interested node's inbox in one pipelined batch; the log already holds the message. */
-    private void route(LogId log, Position position, String encoded, List<Object> nodes) {
-        try {
-            appendToInboxes(nodes, Map.of("k", Keys.logToken(log), "e", position.epoch(),
-                    "o", Long.toString(position.offset()), "p", encoded));
-        } catch (EngineUnavailableException e) {
-            // the message is stored, so the publish stands; a node that missed it fills the gap from the log on
-            // its next message for this log, or when its inbox reader's audit finds the log's top ahead of it
-            LOG.log(Level.WARNING, "routing {0} offset {1} failed: {2}", Keys.logToken(log), position.offset(), e.getMessage());
+    /**
+     * One round trip for the scripts of all logs (pipelined), one for routing all of them to the interested
+     * nodes' inboxes (pipelined): two in all, however many logs.
+     */
+    @Override
+    public List<Publication> publishEach(java.util.SequencedMap<LogId, Draft> drafts) {
+        List<LogId> logs = List.copyOf(drafts.keySet());
+        List<String> encoded = new ArrayList<>(logs.size());
+        List<String[]> scriptKeys = new ArrayList<>(logs.size());
+        List<String[]> scriptArgs = new ArrayList<>(logs.size());
+        List<io.lettuce.core.RedisFuture<List<Object>>> sent = new ArrayList<>(logs.size());
+        for (LogId log : logs) {
+            Draft draft = drafts.get(log);
+            encoded.add(PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson()));
+            scriptKeys.add(publishKeys(log, draft));
+            scriptArgs.add(publishArgs(draft, encoded.getLast()));
+            String[] keysOfLog = scriptKeys.getLast();
+            String[] argsOfLog = scriptArgs.getLast();
+            sent.add(redis(() -> publish.send(connection, ScriptOutputType.MULTI, keysOfLog, argsOfLog)));
         }
+        List<Publication> publications = new ArrayList<>(logs.size());
+        List<io.lettuce.core.RedisFuture<String>> routed = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            LogId log = logs.get(i);
+            List<Object> result = publish.await(sent.get(i), settings.commandTimeout(), connection, ScriptOutputType.MULTI,
+                    scriptKeys.get(i), scriptArgs.get(i));
+            boolean created = ((Long) result.get(0)) == 1;
+            Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
+            publications.add(PublicationCodec.decode((String) result.get(3), log, position));
+            if (created && result.size() > 4) {
+                routed.addAll(sendToInboxes(result.subList(4, result.size()), Map.of("k", Keys.logToken(log),
+                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i))));
+            }
+        }
+        try {
+            awaitAll(routed);
+        } catch (EngineUnavailableException e) {
+            // the messages are stored, so the publishes stand; a node that missed one fills the gap from the log on
+            // its next message for that log, or when its inbox reader's audit finds the log's top ahead of it
+            LOG.log(Level.WARNING, "routing {0} publication(s) failed: {1}", logs.size(), e.getMessage());
+        }
+        return publications;
+    }
+
+    private String[] publishKeys(LogId log, Draft draft) {
+        String idempotencyKey = draft.idempotencyKey().isEmpty() ? keys.meta(log) : keys.idempotency(log, draft.idempotencyKey());
+        return new String[] {keys.meta(log), keys.log(log), keys.interest(log), idempotencyKey};
+    }
+
+    private String[] publishArgs(Draft draft, String encodedPublication) {
+        long window = draft.idempotencyKey().isEmpty() ? 0 : settings.idempotencyWindow().toMillis();
+        long oldest = settings.maxAge().isZero() ? 0 : clock.millis() - settings.maxAge().toMillis();
+        return new String[] {newEpoch(), Integer.toString(settings.retainedPerLog()), Long.toString(window), Long.toString(oldest),
+                encodedPublication, Long.toString(draft.timestamp()), Long.toString(Retention.idleLifetime(settings.maxAge()).toMillis())};
     }
 
     @Override
@@ -133,12 +165,17 @@ public final class RedisBroker implements Broker {
 
     /** One XADD per node, pipelined on the shared connection, then one wait for all of them. */
     private void appendToInboxes(Collection<?> nodes, Map<String, String> entry) {
+        awaitAll(sendToInboxes(nodes, entry));
+    }
+
+    /** One XADD per node, pipelined on the shared connection, not waited for. */
+    List<io.lettuce.core.RedisFuture<String>> sendToInboxes(Collection<?> nodes, Map<String, String> entry) {
         RedisAsyncCommands<String, String> async = connection.async();
         List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
         for (Object target : nodes) {
             sent.add(async.xadd(keys.inbox((String) target), inboxArgs(), entry));
         }
-        awaitAll(sent);
+        return sent;
     }
 
     @Override
@@ -163,6 +200,16 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** Runs a change of this node's interest that must not overlap a reconciliation (see {@link #subscribe}). */
+    <T> T changingInterest(Supplier<T> change) {
+        interestChanges.readLock().lock();
+        try {
+            return change.get();
+        } finally {
+            interestChanges.readLock().unlock();
+        }
+    }
+
     @Override
     public void unsubscribe(LogId log) {
         interestChanges.readLock().lock();
@@ -178,63 +225,61 @@ public final class RedisBroker implements Broker {
     /** Reads the meta hash only: a log without one has no publications, and reading must not create it. */
     @Override
     public Position top(LogId log) {
-        List<KeyValue<String, String>> meta = redis(() -> sync().hmget(keys.meta(log), "epoch", "top"));
-        if (!meta.get(0).hasValue()) {
-            return Position.EMPTY;
-        }
-        return new Position(meta.get(0).getValue(), Long.parseLong(meta.get(1).getValueOrElse("0")));
+        return position(redis(() -> sync().hmget(keys.meta(log), "epoch", "top")));
     }
 
+    /** One round trip: the log's position and the page, pipelined. */
     @Override
-    public List<Publication> before(LogId log, long offset, int limit) {
-        if (offset <= 1 || limit <= 0) {
-            return List.of();
+    public Page pageBefore(LogId log, long offset, int limit) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        io.lettuce.core.RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(keys.meta(log), "epoch", "top");
+        io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> newestFirst = offset <= 1 || limit <= 0 ? null
+                : async.xrevrange(keys.log(log), Range.create("-", offset == Long.MAX_VALUE ? "+" : (offset - 1) + "-0"),
+                        Limit.from(limit));
+        Position top = position(await(meta));
+        if (newestFirst == null || top.equals(Position.EMPTY)) {
+            return new Page(top, List.of());  // a stream left without its meta hash belongs to no epoch
         }
-        Position top = top(log);
-        if (top.equals(Position.EMPTY)) {
-            return List.of();  // a stream left without its meta hash belongs to no epoch
-        }
-        String upper = offset == Long.MAX_VALUE ? "+" : (offset - 1) + "-0";
-        List<StreamMessage<String, String>> newestFirst = redis(() ->
-                sync().xrevrange(keys.log(log), Range.create("-", upper), Limit.from(limit)));
-        List<Publication> result = new ArrayList<>(newestFirst.size());
-        for (StreamMessage<String, String> entry : newestFirst.reversed()) {
-            result.add(decode(log, top.epoch(), entry));
-        }
-        return result;
+        return new Page(top, decodeAll(log, top.epoch(), await(newestFirst).reversed()));
     }
 
+    /** One round trip: the log's position and the page, pipelined. */
     @Override
-    public List<Publication> after(LogId log, long offset, int limit) {
-        if (limit <= 0 || offset == Long.MAX_VALUE) {
-            return List.of();
+    public Page pageAfter(LogId log, long offset, int limit) {
+        RedisAsyncCommands<String, String> async = connection.async();
+        io.lettuce.core.RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(keys.meta(log), "epoch", "top");
+        io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> oldestFirst = limit <= 0 || offset == Long.MAX_VALUE
+                ? null : async.xrange(keys.log(log), Range.create((offset + 1) + "-0", "+"), Limit.from(limit));
+        Position top = position(await(meta));
+        if (oldestFirst == null || top.equals(Position.EMPTY)) {
+            return new Page(top, List.of());
         }
-        Position top = top(log);
-        if (top.equals(Position.EMPTY)) {
-            return List.of();
-        }
-        List<StreamMessage<String, String>> entries = redis(() ->
-                sync().xrange(keys.log(log), Range.create((offset + 1) + "-0", "+"), Limit.from(limit)));
-        List<Publication> result = new ArrayList<>(entries.size());
-        for (StreamMessage<String, String> entry : entries) {
-            result.add(decode(log, top.epoch(), entry));
-        }
-        return result;
+        return new Page(top, decodeAll(log, top.epoch(), await(oldestFirst)));
     }
 
     @Override
     public Recovery recover(LogId log, Position since, int limit) {
-        Position top = top(log);
+        return sendRecovery(log, top(log), since, limit).get();
+    }
+
+    /**
+     * Recovery for a log whose top was just read: sends the one read it needs, if any, without waiting, so it
+     * can share a round trip; the supplier waits for it.
+     */
+    Supplier<Recovery> sendRecovery(LogId log, Position top, Position since, int limit) {
         Position from = since.within(top);
         long missing = top.offset() - from.offset();
         if (!top.epoch().equals(from.epoch()) || missing < 0 || missing > limit) {
-            return Recovery.notRecovered(top);
+            return () -> Recovery.notRecovered(top);
         }
-        Optional<List<Publication>> missed = rangeInEpoch(log, top.epoch(), from.offset() + 1, top.offset());
-        if (missed.isEmpty() || missed.get().size() != missing) {
-            return Recovery.notRecovered(top);
-        }
-        return new Recovery(true, missed.get(), top);
+        Supplier<Optional<List<Publication>>> missed = sendRangeInEpoch(log, top.epoch(), from.offset() + 1, top.offset());
+        return () -> {
+            Optional<List<Publication>> held = missed.get();
+            if (held.isEmpty() || held.get().size() != missing) {
+                return Recovery.notRecovered(top);
+            }
+            return new Recovery(true, held.get(), top);
+        };
     }
 
     @Override
@@ -256,21 +301,18 @@ public final class RedisBroker implements Broker {
      * read in one round trip with the log's epoch; empty when the log is no longer in that epoch.
      */
     Optional<List<Publication>> rangeInEpoch(LogId log, String epoch, long from, long to) {
+        return sendRangeInEpoch(log, epoch, from, to).get();
+    }
+
+    private Supplier<Optional<List<Publication>>> sendRangeInEpoch(LogId log, String epoch, long from, long to) {
         if (from > to) {
-            return Optional.of(List.of());
+            return () -> Optional.of(List.of());
         }
         RedisAsyncCommands<String, String> async = connection.async();
         io.lettuce.core.RedisFuture<String> current = async.hget(keys.meta(log), "epoch");
         io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> entries =
                 async.xrange(keys.log(log), Range.create(from + "-0", to + "-0"));
-        if (!epoch.equals(await(current))) {
-            return Optional.empty();
-        }
-        List<Publication> result = new ArrayList<>();
-        for (StreamMessage<String, String> entry : await(entries)) {
-            result.add(decode(log, epoch, entry));
-        }
-        return Optional.of(result);
+        return () -> epoch.equals(await(current)) ? Optional.of(decodeAll(log, epoch, await(entries))) : Optional.empty();
     }
 
     /** The positions of several logs in one round trip; logs without an epoch are left out. */
@@ -348,6 +390,21 @@ public final class RedisBroker implements Broker {
 
     // ----
 
+    private static List<Publication> decodeAll(LogId log, String epoch, List<StreamMessage<String, String>> entries) {
+        List<Publication> result = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            result.add(decode(log, epoch, entry));
+        }
+        return result;
+    }
+
+    static Position position(List<KeyValue<String, String>> meta) {
+        if (!meta.get(0).hasValue()) {
+            return Position.EMPTY;
+        }
+        return new Position(meta.get(0).getValue(), Long.parseLong(meta.get(1).getValueOrElse("0")));
+    }
+
     private static Publication decode(LogId log, String epoch, StreamMessage<String, String> entry) {
         String id = entry.getId();
         long offset = Long.parseLong(id, 0, id.indexOf('-'), 10);
@@ -366,7 +423,7 @@ public final class RedisBroker implements Broker {
         return connection.sync();
     }
 
-    private <T> T await(io.lettuce.core.RedisFuture<T> future) {
+    <T> T await(io.lettuce.core.RedisFuture<T> future) {
         try {
             return future.get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -377,7 +434,7 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    private <T> void awaitAll(List<io.lettuce.core.RedisFuture<T>> futures) {
+    <T> void awaitAll(List<io.lettuce.core.RedisFuture<T>> futures) {
         try {
             for (io.lettuce.core.RedisFuture<T> future : futures) {
                 future.get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -46,6 +46,6 @@ public final class RedisEngine {
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands);
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client);
-        return new Engine("redis", broker, presence);
+        return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence));
     }
 }

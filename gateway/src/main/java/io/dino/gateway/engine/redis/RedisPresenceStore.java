@@ -116,6 +116,21 @@ public final class RedisPresenceStore implements PresenceStore {
         return changed;
     }
 
+    /**
+     * Records an entry as this node's before Redis has it (a join in one step, see {@link RedisRooms}), so that
+     * housekeeping never takes it for a leftover; returns it encoded.
+     */
+    String claim(Entry entry) {
+        String encoded = entry.encode();
+        ownEntries.add(encoded);
+        return encoded;
+    }
+
+    /** Gives up a claimed entry whose change failed: whatever of it Redis kept is removed as a leftover. */
+    void release(String encoded) {
+        ownEntries.remove(encoded);
+    }
+
     /** Entries Redis lists for this node that no session of it holds any more (a removal failed during an outage). */
     Set<String> leftoverEntries() {
         Set<String> leftovers = new java.util.HashSet<>(RedisBroker.redis(() -> sync().smembers(keys.nodePresence(node))));

@@ -1,13 +1,20 @@
 package io.dino.gateway.engine.redis;
 
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One Lua script from the resources, run by its SHA. A Redis that restarted has forgotten its
@@ -30,6 +37,38 @@ final class Scripts {
             return new Scripts(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends the script without waiting for it, so it shares a round trip with what is pipelined around it;
+     * {@link #await} answers it.
+     */
+    <T> RedisFuture<T> send(StatefulRedisConnection<String, String> connection, ScriptOutputType type, String[] keys,
+                            String... args) {
+        String current = sha;
+        if (current == null) {
+            current = sha = connection.sync().scriptLoad(source);
+        }
+        return connection.async().evalsha(current, type, keys, args);
+    }
+
+    /** The answer to {@link #send}; a Redis that forgot the script (it restarted) gets it again and runs it once more. */
+    <T> T await(RedisFuture<T> sent, Duration timeout, StatefulRedisConnection<String, String> connection,
+                ScriptOutputType type, String[] keys, String... args) {
+        try {
+            return sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException) {
+                sha = null;
+                return run(connection.sync(), type, keys, args);
+            }
+            throw new EngineUnavailableException("Redis: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new EngineUnavailableException("Redis did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while waiting for Redis", e);
         }
     }
 

@@ -1,0 +1,93 @@
+package io.dino.gateway.engine.redis;
+
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.engine.SessionRef;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A join in at most two round trips. The first sends, pipelined, this node's own records (its interest in
+ * the room's log when it subscribes, its presence entry: written before the script, so they always cover
+ * what it adds) and {@code join.lua}, which atomically adds the presence, the interest, and reads the room's
+ * position, members and, for a user's first session, the nodes to announce it to. The second, only when
+ * needed, sends the announcement and the read of what a recovering client missed, pipelined.
+ */
+final class RedisRooms implements Rooms {
+
+    private final String node;
+    private final Keys keys;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisSettings settings;
+    private final RedisBroker broker;
+    private final RedisPresenceStore presence;
+    private final Scripts join = Scripts.load("join.lua");
+
+    RedisRooms(String node, Keys keys, StatefulRedisConnection<String, String> connection, RedisSettings settings,
+               RedisBroker broker, RedisPresenceStore presence) {
+        this.node = node;
+        this.keys = keys;
+        this.connection = connection;
+        this.settings = settings;
+        this.broker = broker;
+        this.presence = presence;
+    }
+
+    @Override
+    public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit) {
+        String entry = presence.claim(RedisPresenceStore.Entry.room(room, session));
+        try {
+            return broker.changingInterest(() -> enterInRedis(room, session, entry, subscribe, since, recoveryLimit));
+        } catch (RuntimeException e) {
+            presence.release(entry);
+            throw e;
+        }
+    }
+
+    private Entered enterInRedis(String room, SessionRef session, String entry, boolean subscribe, Optional<Position> since,
+                                 int recoveryLimit) {
+        LogId log = LogId.room(room);
+        String[] scriptKeys = {keys.meta(log), keys.interest(log), keys.roomSessions(room), keys.roomUsers(room)};
+        String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user()};
+        RedisAsyncCommands<String, String> async = connection.async();
+        List<RedisFuture<Long>> records = new ArrayList<>(2);
+        if (subscribe) {
+            records.add(async.sadd(keys.nodeInterest(node), Keys.logToken(log)));
+        }
+        records.add(async.sadd(keys.nodePresence(node), entry));
+        RedisFuture<List<Object>> sent = RedisBroker.redis(() -> join.send(connection, ScriptOutputType.MULTI, scriptKeys, args));
+        List<Object> result = join.await(sent, settings.commandTimeout(), connection, ScriptOutputType.MULTI, scriptKeys, args);
+        broker.awaitAll(records);
+
+        Position top = new Position((String) result.get(0), Long.parseLong(String.valueOf(result.get(1))));
+        boolean first = (Long) result.get(2) == 1;
+        int memberCount = Math.toIntExact((Long) result.get(3));
+        List<String> members = result.subList(4, 4 + memberCount).stream().map(String.class::cast).sorted().toList();
+        List<Object> announceTo = first ? result.subList(4 + memberCount, result.size()) : List.of();
+        if (subscribe) {
+            broker.delivered().put(log, top);
+        }
+        try {
+            List<RedisFuture<String>> announced = broker.sendToInboxes(announceTo, Map.of("m", "j", "r", room, "u", session.user()));
+            Optional<Supplier<Recovery>> missed = since.map(position -> broker.sendRecovery(log, top, position, recoveryLimit));
+            broker.awaitAll(announced);
+            return new Entered(top, members, missed.map(Supplier::get));
+        } catch (EngineUnavailableException e) {
+            if (subscribe) {
+                broker.delivered().remove(log);  // reconciliation then drops the interest the script added
+            }
+            throw e;
+        }
+    }
+}

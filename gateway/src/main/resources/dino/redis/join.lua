@@ -1,0 +1,28 @@
+-- Enters a session into a room in one atomic step over the room's keys (one hash tag): presence (is it the
+-- user's first session in the room?), the node's interest when its first local session enters, and what the
+-- joiner needs back. Presence counts as in presence.lua: repeating an entry changes nothing.
+-- KEYS[1] meta hash   KEYS[2] interest set (node ids)   KEYS[3] room sessions   KEYS[4] room users
+-- ARGV[1] node id   ARGV[2] 1 to add the node's interest   ARGV[3] session field (node/session)   ARGV[4] user
+-- Returns {epoch ('' while the log has none), top, first session (1/0), number of members, members...,
+-- then, for a first session only, the ids of the nodes to announce it to}
+if ARGV[2] == '1' then
+  redis.call('SADD', KEYS[2], ARGV[1])
+end
+local first = 0
+if redis.call('HSETNX', KEYS[3], ARGV[3], ARGV[4]) == 1 then
+  if redis.call('HINCRBY', KEYS[4], ARGV[4], 1) == 1 then
+    first = 1
+  end
+end
+local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
+local members = redis.call('HKEYS', KEYS[4])
+local result = {meta[1] or '', meta[2] or '0', first, #members}
+for _, member in ipairs(members) do
+  result[#result + 1] = member
+end
+if first == 1 then
+  for _, node in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    result[#result + 1] = node
+  end
+end
+return result

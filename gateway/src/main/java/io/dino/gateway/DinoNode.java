@@ -103,7 +103,7 @@ public final class DinoNode implements AutoCloseable {
         this.timers = timerPool;
         TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
-        this.calls = new CallTracker(metrics);
+        this.calls = new CallTracker(metrics, timers);
         this.grpcHealth = new HealthStatusManager();
         this.drain = new Drain();
 
@@ -127,7 +127,7 @@ public final class DinoNode implements AutoCloseable {
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
                 .addRouting(GrpcRouting.builder()
-                        .intercept(calls, new ApiKeyInterceptor(apiKeys))
+                        .intercept(calls, new ApiKeyInterceptor(apiKeys, timers))
                         .service(backend)
                         .service(grpcHealth.getHealthService()))
                 .addFeature(GrpcReflectionFeature.builder().enabled(true).build())

@@ -5,6 +5,7 @@ import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
 import io.dino.gateway.auth.AuthSettings;
 import io.dino.gateway.auth.TokenMinter;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -111,11 +112,16 @@ public final class TestNode implements AutoCloseable {
     }
 
     public BackendGrpc.BackendBlockingStub backend(String apiKey) {
+        return backend(channel(), apiKey);
+    }
+
+    /** A backend stub on {@code channel} that sends {@code apiKey} (none if null); its deadline starts now. */
+    public static BackendGrpc.BackendBlockingStub backend(Channel channel, String apiKey) {
         Metadata headers = new Metadata();
         if (apiKey != null) {
             headers.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), apiKey);
         }
-        return BackendGrpc.newBlockingStub(channel())
+        return BackendGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }

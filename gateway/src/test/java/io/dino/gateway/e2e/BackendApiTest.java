@@ -6,6 +6,7 @@ import io.dino.api.v1.BroadcastRequest;
 import io.dino.api.v1.DisconnectUserRequest;
 import io.dino.api.v1.GetPresenceRequest;
 import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.ListOnlineUsersResponse;
 import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
@@ -17,8 +18,14 @@ import io.dino.api.v1.UserPresence;
 import io.dino.client.CloseStatus;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
+import io.dino.gateway.CallOutcomes;
+import io.dino.gateway.HealthWatch;
 import io.dino.gateway.TestNode;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -30,6 +37,7 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -45,12 +53,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BackendApiTest {
 
     private static TestNode node;
-    private static BackendGrpc.BackendBlockingStub backend;
+    private static ManagedChannel channel;
+    private BackendGrpc.BackendBlockingStub backend;
 
     @BeforeAll
     static void start() {
         node = TestNode.start();
-        backend = node.backend();
+        channel = node.channel();
+    }
+
+    @BeforeEach
+    void stub() {
+        // a stub's deadline runs from when it is made, so one stub for the whole class runs out
+        backend = TestNode.backend(channel, TestNode.API_KEY);
     }
 
     @AfterAll
@@ -191,6 +206,60 @@ class BackendApiTest {
         assertThatThrownBy(() -> node.backend("wrong-key").listOnlineUsers(request))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    @Test
+    void refusedCallsLeaveTheOtherCallsOnTheirChannelAlone() throws Exception {
+        ListOnlineUsersRequest request = ListOnlineUsersRequest.getDefaultInstance();
+        // a request of many DATA frames, most of them still on their way when the call is refused
+        PublishToRoomRequest large = PublishToRoomRequest.newBuilder()
+                .setRoom("refused").setBodyJson("\"" + "x".repeat(1 << 20) + "\"").build();
+        CallOutcomes outcomes = new CallOutcomes();
+        try (HealthWatch watch = HealthWatch.open(channel)) {
+            // more valid calls in flight on the same connection while the refused ones are answered
+            try (var callers = outcomes.keepCalling(2, "concurrent valid call",
+                    () -> TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request))) {
+                for (int round = 0; round < 200; round++) {
+                    outcomes.expectStatus("call without a key", Status.Code.UNAUTHENTICATED, "missing x-api-key metadata",
+                            () -> TestNode.backend(channel, null).listOnlineUsers(request));
+                    outcomes.expectOk("valid call after a refused one",
+                            () -> TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request));
+                    outcomes.expectStatus("call with a wrong key", Status.Code.UNAUTHENTICATED, "the API key is not valid",
+                            () -> TestNode.backend(channel, "wrong-key").listOnlineUsers(request));
+                    outcomes.expectOk("valid call after a refused one",
+                            () -> TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request));
+                    if (round % 10 == 0) {
+                        outcomes.expectStatus("large call with a wrong key", Status.Code.UNAUTHENTICATED,
+                                "the API key is not valid", () -> TestNode.backend(channel, "wrong-key").publishToRoom(large));
+                        outcomes.expectOk("valid call after a large refused one",
+                                () -> TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request));
+                    }
+                }
+            }
+
+            outcomes.assertAllAsExpected();
+            assertThat(watch.ended()).as("the watch in flight on the same channel").isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusedCallWhoseClientNeverSendsItsRequestIsStillAnswered() throws Exception {
+        // as a client-streaming call it sends its headers at once, and messages only when told to: never, here
+        MethodDescriptor<ListOnlineUsersRequest, ListOnlineUsersResponse> silent = BackendGrpc.getListOnlineUsersMethod()
+                .toBuilder().setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+        ClientCall<ListOnlineUsersRequest, ListOnlineUsersResponse> call = channel.newCall(silent,
+                CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new Metadata());
+
+        Status status = closed.get(TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(status.getDescription()).isEqualTo("missing x-api-key metadata");
     }
 
     @Test

@@ -1,10 +1,20 @@
 package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.PublishToRoomRequest;
 import io.dino.client.CloseStatus;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
+import io.dino.gateway.CallOutcomes;
+import io.dino.gateway.HealthWatch;
 import io.dino.gateway.TestNode;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
@@ -62,5 +72,61 @@ class ShutdownTest {
         assertThat(late.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1012);
         shutdown.join(TIMEOUT);
         node.close();
+    }
+
+    @Test
+    void callsRefusedWhileDrainingLeaveTheCallsInFlightOnTheirChannelAlone() throws Exception {
+        // the drain waits for calls in flight; the watch below is one, so the node drains until the test ends it
+        TestNode node = TestNode.start(Map.of("dino.shutdown.grpc-grace", "PT60S"));
+        try {
+            ManagedChannel channel = node.channel();
+            ListOnlineUsersRequest request = ListOnlineUsersRequest.getDefaultInstance();
+            // a request of many DATA frames, most of them still on their way when the call is refused
+            PublishToRoomRequest large = PublishToRoomRequest.newBuilder()
+                    .setRoom("refused").setBodyJson("\"" + "x".repeat(1 << 20) + "\"").build();
+            HealthCheckRequest overall = HealthCheckRequest.newBuilder().setService("").build();
+            CallOutcomes outcomes = new CallOutcomes();
+            Thread shutdown;
+            try (HealthWatch watch = HealthWatch.open(channel)) {
+                shutdown = Thread.ofVirtual().start(() -> node.node().shutdown());
+                watch.awaitStatus(ServingStatus.NOT_SERVING);
+                await().atMost(TIMEOUT).until(() -> refusedAsDraining(channel, request));
+
+                Runnable check = () -> HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS).check(overall);
+                // more calls in flight on the same connection while the refused ones are answered
+                try (var callers = outcomes.keepCalling(2, "concurrent health check", check)) {
+                    for (int round = 0; round < 200; round++) {
+                        outcomes.expectStatus("backend call while draining", Status.Code.UNAVAILABLE,
+                                "the node is shutting down",
+                                () -> TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request));
+                        outcomes.expectOk("health check after a refused call", check);
+                        if (round % 10 == 0) {
+                            outcomes.expectStatus("large backend call while draining", Status.Code.UNAVAILABLE,
+                                    "the node is shutting down",
+                                    () -> TestNode.backend(channel, TestNode.API_KEY).publishToRoom(large));
+                            outcomes.expectOk("health check after a large refused call", check);
+                        }
+                    }
+                }
+
+                outcomes.assertAllAsExpected();
+                assertThat(watch.statuses()).contains(ServingStatus.NOT_SERVING);
+                assertThat(watch.ended()).as("the watch in flight on the same channel").isEmpty();
+                assertThat(shutdown.isAlive()).as("the drain still waits for the watch").isTrue();
+            }
+            assertThat(shutdown.join(TIMEOUT)).as("the drain ends once the last call in flight ended").isTrue();
+        } finally {
+            node.close();
+        }
+    }
+
+    private static boolean refusedAsDraining(ManagedChannel channel, ListOnlineUsersRequest request) {
+        try {
+            TestNode.backend(channel, TestNode.API_KEY).listOnlineUsers(request);
+            return false;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+        }
     }
 }

@@ -8,6 +8,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
+import java.util.concurrent.ScheduledExecutorService;
+
 /**
  * Lets a call to the backend API through only with a configured key in the {@code x-api-key} header.
  * The gRPC health and reflection services stay open: probes and grpcurl need no key.
@@ -17,9 +19,12 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ApiKeys keys;
+    private final ScheduledExecutorService timers;
 
-    public ApiKeyInterceptor(ApiKeys keys) {
+    /** {@code timers} bound how long a refused call waits for its request (see {@link Refusal}). */
+    public ApiKeyInterceptor(ApiKeys keys, ScheduledExecutorService timers) {
         this.keys = keys;
+        this.timers = timers;
     }
 
     @Override
@@ -29,14 +34,10 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
         }
         String presented = headers.get(API_KEY);
         if (presented == null) {
-            call.close(Status.UNAUTHENTICATED.withDescription("missing x-api-key metadata"), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return Refusal.refuse(call, Status.UNAUTHENTICATED.withDescription("missing x-api-key metadata"), timers);
         }
         if (!keys.accepts(presented)) {
-            call.close(Status.UNAUTHENTICATED.withDescription("the API key is not valid"), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return Refusal.refuse(call, Status.UNAUTHENTICATED.withDescription("the API key is not valid"), timers);
         }
         return next.startCall(call, headers);
     }

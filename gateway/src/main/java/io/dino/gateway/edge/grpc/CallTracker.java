@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,14 +25,17 @@ public final class CallTracker implements ServerInterceptor {
     private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
 
     private final GatewayMetrics metrics;
+    private final ScheduledExecutorService timers;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     // guarded by lock
     private int inFlight;
     private boolean draining;
 
-    public CallTracker(GatewayMetrics metrics) {
+    /** {@code timers} bound how long a refused call waits for its request (see {@link Refusal}). */
+    public CallTracker(GatewayMetrics metrics, ScheduledExecutorService timers) {
         this.metrics = metrics;
+        this.timers = timers;
     }
 
     @Override
@@ -41,10 +45,8 @@ public final class CallTracker implements ServerInterceptor {
         try {
             if (draining && !call.getMethodDescriptor().getServiceName().equals(HEALTH_SERVICE)) {
                 metrics.grpcCall(method, Status.Code.UNAVAILABLE.name());
-                call.close(Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"),
-                        new Metadata());
-                return new ServerCall.Listener<>() {
-                };
+                return Refusal.refuse(call,
+                        Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"), timers);
             }
             inFlight++;
         } finally {

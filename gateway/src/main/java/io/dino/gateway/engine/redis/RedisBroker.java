@@ -90,24 +90,26 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Publication publish(LogId log, Draft draft) {
-        java.util.LinkedHashMap<LogId, Draft> one = new java.util.LinkedHashMap<>();
-        one.put(log, draft);
-        return publishEach(one).getFirst();
+        return publishAll(List.of(log), List.of(draft)).getFirst();
+    }
+
+    @Override
+    public List<Publication> publishEach(java.util.SequencedMap<LogId, Draft> drafts) {
+        return publishAll(List.copyOf(drafts.keySet()), List.copyOf(drafts.values()));
     }
 
     /**
      * One round trip for the scripts of all logs (pipelined), one for routing all of them to the interested
      * nodes' inboxes (pipelined): two in all, however many logs.
      */
-    @Override
-    public List<Publication> publishEach(java.util.SequencedMap<LogId, Draft> drafts) {
-        List<LogId> logs = List.copyOf(drafts.keySet());
+    private List<Publication> publishAll(List<LogId> logs, List<Draft> drafts) {
         List<String> encoded = new ArrayList<>(logs.size());
         List<String[]> scriptKeys = new ArrayList<>(logs.size());
         List<String[]> scriptArgs = new ArrayList<>(logs.size());
         List<io.lettuce.core.RedisFuture<List<Object>>> sent = new ArrayList<>(logs.size());
-        for (LogId log : logs) {
-            Draft draft = drafts.get(log);
+        for (int i = 0; i < logs.size(); i++) {
+            LogId log = logs.get(i);
+            Draft draft = drafts.get(i);
             encoded.add(PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson()));
             scriptKeys.add(publishKeys(log, draft));
             scriptArgs.add(publishArgs(draft, encoded.getLast()));

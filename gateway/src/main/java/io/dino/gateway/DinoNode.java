@@ -188,7 +188,12 @@ public final class DinoNode implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        grpcHealth.enterTerminalState();
+        try {
+            grpcHealth.enterTerminalState();
+        } catch (RuntimeException e) {
+            // telling a health watcher whose connection is gone throws; the shutdown must go on regardless
+            LOG.log(Level.DEBUG, "a gRPC health watcher could not be told NOT_SERVING", e);
+        }
         try {
             drain.run(wsEndpoint.shutdownTasks(), wsEndpoint::openConnections, calls::refuseNewCalls, calls::awaitIdle,
                     config.shutdown().drainPeriod(), config.shutdown().grpcGrace());

@@ -56,6 +56,31 @@ class ShutdownTest {
     }
 
     @Test
+    void aHealthWatcherWhoseConnectionVanishedDoesNotStopTheShutdownHalfWay() throws Exception {
+        TestNode node = TestNode.start(Map.of("dino.shutdown.drain-period", "PT0.2S", "dino.shutdown.grpc-grace", "PT1S"));
+        ManagedChannel channel = node.channel();
+        HealthWatch.open(channel);
+        channel.shutdownNow();  // the connection goes; the server is not told the watch ended
+        assertThat(channel.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        DinoClient client = node.client("carl", new EventRecorder());
+        java.net.URI live = node.httpUri("/observe/health/live");
+
+        node.node().shutdown();
+
+        assertThat(client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1012);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(TIMEOUT).until(() -> {
+            try {
+                http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding());
+                return false;
+            } catch (java.io.IOException refused) {
+                return true;  // the server stopped: the shutdown ran to its end
+            }
+        });
+        node.close();
+    }
+
+    @Test
     void whileDrainingTheNodeIsNotReadyAndNewSocketsAreToldToGoElsewhere() throws Exception {
         TestNode node = TestNode.start(Map.of("dino.shutdown.drain-period", "PT3S"));
         node.client("early", new EventRecorder());

@@ -120,10 +120,6 @@ public final class Operations {
         });
     }
 
-    public void disconnect(Session session, ErrorCode code, String reason, boolean reconnect) {
-        hub.disconnect(session, new Event.Disconnect(code, reason, reconnect));
-    }
-
     // ---- rooms
 
     public JoinResult join(Session session, String room, Optional<Position> since) {

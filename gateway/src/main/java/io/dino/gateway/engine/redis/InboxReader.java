@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 final class InboxReader implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(InboxReader.class.getName());
-    private static final long BLOCK_MILLIS = 1000;
+    private static final long MAX_BLOCK_MILLIS = 1000;
     private static final int BATCH = 512;
     static final long GAP_WAIT_MILLIS = 100;
     static final long AUDIT_MILLIS = 1000;
@@ -60,9 +60,16 @@ final class InboxReader implements AutoCloseable {
     /** Logs found behind at an earlier audit, with the top seen then. */
     private final Map<LogId, Position> suspects = new HashMap<>();
 
+    /**
+     * The blocking read must end well within the command timeout, which lettuce applies to every command: a
+     * read that blocked as long as the timeout would fail whenever the inbox is quiet, and starve the audit.
+     */
+    private final long blockMillis;
+
     InboxReader(StatefulRedisConnection<String, String> connection, Keys keys, String node, RedisBroker broker,
-                ControlRouter control) {
+                ControlRouter control, Duration commandTimeout) {
         this.connection = connection;
+        this.blockMillis = Math.max(GAP_WAIT_MILLIS / 2, Math.min(MAX_BLOCK_MILLIS, commandTimeout.toMillis() / 2));
         this.keys = keys;
         this.node = node;
         this.broker = broker;
@@ -93,7 +100,7 @@ final class InboxReader implements AutoCloseable {
         while (running) {
             try {
                 List<StreamMessage<String, String>> entries = connection.sync().xread(
-                        XReadArgs.Builder.block(order.hasWaiting() ? GAP_WAIT_MILLIS / 2 : BLOCK_MILLIS).count(BATCH),
+                        XReadArgs.Builder.block(order.hasWaiting() ? GAP_WAIT_MILLIS / 2 : blockMillis).count(BATCH),
                         XReadArgs.StreamOffset.from(keys.inbox(node), inboxId));
                 for (StreamMessage<String, String> entry : entries) {
                     inboxId = entry.getId();
@@ -220,7 +227,7 @@ final class InboxReader implements AutoCloseable {
         connection.close();
         if (thread != null) {
             try {
-                thread.join(Duration.ofMillis(BLOCK_MILLIS * 3));
+                thread.join(Duration.ofMillis(MAX_BLOCK_MILLIS * 3));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -97,7 +97,12 @@ final class NodeRegistry implements AutoCloseable {
             boolean restore = takenForDead.getAndSet(false);
             if (restore) {
                 LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence and interest", node);
-                presence.reassert();
+                try {
+                    presence.reassert();
+                } catch (RuntimeException e) {
+                    takenForDead.set(true);  // the next round tries again
+                    throw e;
+                }
             }
             broker.reconcileInterest(restore || ++rounds % FULL_INTEREST_EVERY == 0);
             removeLeftovers();

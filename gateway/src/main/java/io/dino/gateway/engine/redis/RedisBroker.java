@@ -72,7 +72,7 @@ public final class RedisBroker implements Broker {
         this.settings = settings;
         this.clock = clock;
         this.control = new ControlRouter(node, keys, connection, settings, clock);
-        this.reader = new InboxReader(readerConnection, keys, node, this, control);
+        this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout());
     }
 
     /** The heartbeat and the client live and die with the broker. */

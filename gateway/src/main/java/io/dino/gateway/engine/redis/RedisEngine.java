@@ -7,7 +7,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 
-import java.time.Duration;
 import java.time.InstantSource;
 
 /**
@@ -34,7 +33,6 @@ public final class RedisEngine {
         try {
             commands = client.connect();
             reader = client.connect();
-            reader.setTimeout(settings.commandTimeout().plus(Duration.ofSeconds(2)));
             heartbeat = client.connect();
         } catch (RuntimeException e) {
             client.shutdown();

@@ -266,9 +266,21 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void aStoredMessageWhoseRoutingFailedIsDeliveredLiveWithoutAnotherMessage() {
+        storedButNotRoutedIsDelivered(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theAuditAlsoRunsOnAQuietInboxWhenTheCommandTimeoutIsShort() {
+        // a blocking read as long as the command timeout would time out on every quiet second, and never audit
+        storedButNotRoutedIsDelivered(Duration.ofSeconds(1));
+    }
+
+    private static void storedButNotRoutedIsDelivered(Duration commandTimeout) {
         String shared = "route" + PREFIXES.incrementAndGet();
         try (Engine publisher = engine("a", shared, Duration.ofSeconds(30));
-             Engine subscriber = engine("b", shared, Duration.ofSeconds(30))) {
+             Engine subscriber = RedisEngine.start("b", new RedisSettings(redis.uri(), shared, commandTimeout, 100,
+                     Duration.ZERO, Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofSeconds(30)),
+                     InstantSource.system())) {
             RecordingListener onB = new RecordingListener();
             publisher.broker().start(new RecordingListener());
             subscriber.broker().start(onB);

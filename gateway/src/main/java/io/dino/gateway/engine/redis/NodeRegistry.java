@@ -98,7 +98,9 @@ final class NodeRegistry implements AutoCloseable {
             if (restore) {
                 LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence and interest", node);
                 try {
-                    presence.reassert();
+                    for (RedisPresenceStore.Entry back : presence.reassert()) {
+                        broker.announceMembership(back.room(), back.user(), true);
+                    }
                 } catch (RuntimeException e) {
                     takenForDead.set(true);  // the next round tries again
                     throw e;

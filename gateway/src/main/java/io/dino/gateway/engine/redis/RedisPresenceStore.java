@@ -87,13 +87,26 @@ public final class RedisPresenceStore implements PresenceStore {
     public void close() {
     }
 
-    /** Puts this node's entries back (after it was taken for dead); changes nobody's first/last state. */
-    void reassert() {
-        for (String encoded : ownEntries) {
+    /**
+     * Puts this node's entries back after it was taken for dead (its peers were told its users left). Returns
+     * the room entries that are their user's first session in the room again, so the node announces
+     * {@code joined} for them: peers see the users come back the way they saw them go. An entry whose session
+     * closed while this ran is taken out again, so a client that left meanwhile does not come back as a ghost.
+     */
+    List<Entry> reassert() {
+        List<Entry> back = new ArrayList<>();
+        for (String encoded : List.copyOf(ownEntries)) {
             Entry entry = Entry.decode(node, encoded);
-            run(entry, true);
+            boolean first = run(entry, true);
             RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
+            if (!ownEntries.contains(encoded)) {
+                run(entry, false);
+                RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
+            } else if (first && entry.room() != null) {
+                back.add(entry);
+            }
         }
+        return back;
     }
 
     /** Removes another (dead) node's entry; true when it was the user's last session there. */

@@ -45,6 +45,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +61,8 @@ public final class DinoNode implements AutoCloseable {
     private static final Logger LOG = System.getLogger(DinoNode.class.getName());
     /** Helidon closes a socket whose single frame exceeds this; smaller oversized frames get FRAME_TOO_LARGE. */
     private static final int HARD_FRAME_LIMIT_FACTOR = 4;
+    /** The listener of the /observe endpoints when dino.management.port is set. */
+    private static final String MANAGEMENT_SOCKET = "management";
 
     private final GatewayConfig config;
     private final Engine engine;
@@ -131,7 +134,10 @@ public final class DinoNode implements AutoCloseable {
                         .service(backend)
                         .service(grpcHealth.getHealthService()))
                 .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
+                .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
+                        socket -> socket.host(host).port(port))))
                 .addFeature(ObserveFeature.builder()
+                        .sockets(config.managementPort().isPresent() ? List.of(MANAGEMENT_SOCKET) : List.of(WebServer.DEFAULT_SOCKET_NAME))
                         .addObserver(HealthObserver.builder()
                                 .details(true)
                                 .addCheck(this::readiness, HealthCheckType.READINESS, "dino")
@@ -168,6 +174,11 @@ public final class DinoNode implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of the /observe endpoints: the management listener's when there is one, else the main port. */
+    public int managementPort() {
+        return config.managementPort().isPresent() ? server.port(MANAGEMENT_SOCKET) : server.port();
     }
 
     public String nodeId() {

@@ -63,6 +63,7 @@ public final class Main {
         String host = node.config().wsPath();
         int port = node.port();
         String base = node.host() + ":" + port;
+        String management = node.host() + ":" + node.managementPort();
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)
@@ -73,7 +74,7 @@ public final class Main {
                 Get a client token:  ./dino token alice%s
                 Stop with Ctrl-C (sessions are told to reconnect elsewhere).
                 %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
-                configFile.map(Path::toString).orElse("defaults"), base, host, base, base, base,
+                configFile.map(Path::toString).orElse("defaults"), base, host, base, management, management,
                 configFile.map(path -> " --config " + path).orElse(""));
     }
 

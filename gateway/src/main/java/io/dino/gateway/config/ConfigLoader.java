@@ -76,7 +76,24 @@ public final class ConfigLoader {
                         dino.get("redis.prefix").asString().orElse("dino"),
                         positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
                         positive(dino.get("redis.inbox-max-length"), 100_000)),
-                cluster(dino.get("cluster")));
+                cluster(dino.get("cluster")),
+                port(dino.get("management.port")));
+    }
+
+    private static java.util.OptionalInt port(Config node) {
+        if (!node.exists()) {
+            return java.util.OptionalInt.empty();
+        }
+        int value;
+        try {
+            value = node.asInt().get();
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be a whole number");
+        }
+        if (value < 0 || value > 65_535) {
+            throw invalid(node.key().toString(), "must be a port number 0-65535, got " + value);
+        }
+        return java.util.OptionalInt.of(value);
     }
 
     private static GatewayConfig.History history(Config history) {

@@ -21,10 +21,13 @@ import java.util.Set;
  * @param shutdown graceful shutdown pacing
  * @param redis    where the redis engine keeps shared state (used when engine is REDIS)
  * @param cluster  node liveness (redis engine)
+ * @param managementPort port of a separate listener for the {@code /observe} endpoints (0: any free port);
+ *                       empty: they are served on the main port
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
-                            Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster) {
+                            Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
+                            java.util.OptionalInt managementPort) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);

@@ -184,6 +184,9 @@ class DocsTest {
         if (type.equals("string")) {
             return Map.of(key, "doc-check");
         }
+        if (type.startsWith("port number")) {
+            return Map.of(key, "9090");
+        }
         if (type.equals("list of strings")) {
             return Map.of(key + ".0", SECRET + "-doc-check");
         }

@@ -49,6 +49,25 @@ class OpsTest {
     }
 
     @Test
+    void withAManagementPortTheObserveEndpointsLeaveTheMainPort() throws Exception {
+        try (TestNode managed = TestNode.start(java.util.Map.of("dino.management.port", "0"))) {
+            int management = managed.node().managementPort();
+            assertThat(management).isNotEqualTo(managed.port());
+            java.net.URI base = java.net.URI.create("http://127.0.0.1:" + management);
+
+            assertThat(HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("dino_connections");
+            for (String path : java.util.List.of("/observe/health/ready", "/observe/metrics")) {
+                assertThat(HTTP.send(HttpRequest.newBuilder(managed.httpUri(path)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as(path + " on the main port").isEqualTo(404);
+            }
+            managed.client("still-chatting", new EventRecorder()).join("ops-room").join();  // the main port serves clients
+        }
+    }
+
+    @Test
     void metricsExposeConnectionsTrafficLatencyErrorsAndGrpcCalls() throws Exception {
         EventRecorder events = new EventRecorder();
         DinoClient client = node.client("metered", events);

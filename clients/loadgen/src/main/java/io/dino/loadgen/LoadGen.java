@@ -28,7 +28,9 @@ public final class LoadGen {
             new WorkloadType(PublishWorkload.NAME, PublishWorkload.SUMMARY, PublishWorkload.USAGE, PublishWorkload.OPTIONS,
                     PublishWorkload.FLAGS, PublishWorkload.REPEATABLE, options -> new PublishWorkload(PublishWorkload.Config.from(options))),
             new WorkloadType(OpsWorkload.NAME, OpsWorkload.SUMMARY, OpsWorkload.USAGE, OpsWorkload.OPTIONS, Set.of(), Set.of(),
-                    options -> new OpsWorkload(OpsWorkload.Config.from(options))));
+                    options -> new OpsWorkload(OpsWorkload.Config.from(options))),
+            new WorkloadType(SoakWorkload.NAME, SoakWorkload.SUMMARY, SoakWorkload.USAGE, SoakWorkload.OPTIONS, Set.of(), Set.of(),
+                    options -> new SoakWorkload(SoakWorkload.Config.from(options))));
 
     private LoadGen() {
     }

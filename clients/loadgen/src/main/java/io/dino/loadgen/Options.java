@@ -172,6 +172,23 @@ final class Options {
         throw new UsageException("option --" + name + " must be a positive number: " + value);
     }
 
+    /** A finite number of 0 or more, such as {@code 0} or {@code 0.5}. */
+    double nonNegativeDouble(String name, double defaultValue) {
+        String value = value(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed >= 0 && Double.isFinite(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("option --" + name + " must be a number of 0 or more: " + value);
+    }
+
     OptionalDouble optionalPositiveDouble(String name) {
         return value(name) == null ? OptionalDouble.empty() : OptionalDouble.of(positiveDouble(name, 1));
     }

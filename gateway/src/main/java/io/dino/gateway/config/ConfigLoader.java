@@ -60,13 +60,7 @@ public final class ConfigLoader {
                 dino.get("api-keys").asList(String.class).orElse(List.of()),
                 dino.get("ws-path").asString().orElse("/ws"),
                 new LinkedHashSet<>(dino.get("allowed-origins").asList(String.class).orElse(List.of())),
-                new GatewayConfig.Limits(
-                        positive(limits.get("max-frame-bytes"), 65_536),
-                        positive(limits.get("max-message-bytes"), 16_384),
-                        positive(limits.get("max-rooms-per-session"), 100),
-                        positive(limits.get("outbound-queue-frames"), 1_024),
-                        positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
-                        positive(limits.get("ping-interval"), Duration.ofSeconds(25), false)),
+                limits(limits),
                 history(history),
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
@@ -77,6 +71,24 @@ public final class ConfigLoader {
                         positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
                         positive(dino.get("redis.inbox-max-length"), 100_000)),
                 cluster(dino.get("cluster")));
+    }
+
+    private static GatewayConfig.Limits limits(Config limits) {
+        GatewayConfig.Limits settings = new GatewayConfig.Limits(
+                positive(limits.get("max-frame-bytes"), 65_536),
+                positive(limits.get("max-message-bytes"), 16_384),
+                positive(limits.get("max-rooms-per-session"), 100),
+                positive(limits.get("outbound-queue-frames"), 1_024),
+                positive(limits.get("outbound-queue-bytes"), 4 * 1_048_576),
+                positive(limits.get("max-reply-bytes"), 1_048_576),
+                positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
+                positive(limits.get("ping-interval"), Duration.ofSeconds(25), false));
+        // a history page always carries at least one message, or paging could not move on
+        if (settings.maxReplyBytes() < settings.maxMessageBytes()) {
+            throw invalid(limits.get("max-reply-bytes").key().toString(),
+                    "must be at least max-message-bytes (" + settings.maxMessageBytes() + "), got " + settings.maxReplyBytes());
+        }
+        return settings;
     }
 
     private static GatewayConfig.History history(Config history) {

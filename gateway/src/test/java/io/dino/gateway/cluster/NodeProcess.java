@@ -292,8 +292,10 @@ public final class NodeProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // C1 only and the serial collector: the same code runs, but a node starts in about half the time
-        // on a small CI machine, where several node JVMs and the test JVM share two cores
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // on a small CI machine, where several node JVMs and the test JVM share two cores. An OutOfMemoryError
+        // ends the node, as with ./dino run
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 MAIN, "run", "--config", configFile.toString())
                 .directory(dir.toFile())

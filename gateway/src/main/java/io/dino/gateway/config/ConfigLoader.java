@@ -98,7 +98,8 @@ public final class ConfigLoader {
                 positive(history.get("max-limit"), 500),
                 positive(history.get("idempotency-window"), Duration.ofMinutes(5), false),
                 positive(history.get("max-age"), Duration.ofDays(1), true),
-                positive(history.get("recovery-limit"), 1_000));
+                positive(history.get("recovery-limit"), 1_000),
+                positive(history.get("memory-budget"), 128L * 1_048_576));
         if (settings.defaultLimit() > settings.maxLimit()) {
             throw invalid(history.get("default-limit").key().toString(),
                     "must not exceed max-limit (" + settings.maxLimit() + "), got " + settings.defaultLimit());
@@ -130,6 +131,19 @@ public final class ConfigLoader {
         int value;
         try {
             value = node.asInt().orElse(defaultValue);
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be a whole number");
+        }
+        if (value <= 0) {
+            throw invalid(node.key().toString(), "must be greater than 0, got " + value);
+        }
+        return value;
+    }
+
+    private static long positive(Config node, long defaultValue) {
+        long value;
+        try {
+            value = node.asLong().orElse(defaultValue);
         } catch (RuntimeException e) {
             throw invalid(node.key().toString(), "must be a whole number");
         }

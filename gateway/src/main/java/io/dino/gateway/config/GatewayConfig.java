@@ -58,9 +58,10 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxAge            publications older than this leave the logs, and a log idle for longer goes
      *                          as a whole (after a margin, see Retention); zero keeps them
      * @param recoveryLimit     most messages one recovery replays; a bigger gap answers recovered: false
+     * @param memoryBudget      bytes all logs of the memory engine keep together; beyond it the oldest messages go
      */
     public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow,
-                          Duration maxAge, int recoveryLimit) {
+                          Duration maxAge, int recoveryLimit, long memoryBudget) {
     }
 
     /**

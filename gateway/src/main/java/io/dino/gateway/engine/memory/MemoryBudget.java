@@ -27,13 +27,14 @@ final class MemoryBudget {
     /** A kept publication; {@code publication} becomes null when its log drops it (guarded by the log's lock). */
     static final class Entry {
         final MemoryLog log;
-        final long bodyBytes;
+        /** What dropping the publication frees: its body and fields; the entry's own bytes go when it is polled. */
+        final long publicationBytes;
         Publication publication;
 
         private Entry(MemoryLog log, Publication publication) {
             this.log = log;
             this.publication = publication;
-            this.bodyBytes = Utf8.length(publication.bodyJson()) + (long) (MESSAGE_BYTES - ENTRY_BYTES);
+            this.publicationBytes = Utf8.length(publication.bodyJson()) + (long) (MESSAGE_BYTES - ENTRY_BYTES);
         }
     }
 
@@ -51,7 +52,7 @@ final class MemoryBudget {
     /** Counts a publication its log now keeps; the caller holds that log's lock. */
     Entry keep(MemoryLog log, Publication publication) {
         Entry entry = new Entry(log, publication);
-        usedBytes.addAndGet(entry.bodyBytes + ENTRY_BYTES);
+        usedBytes.addAndGet(entry.publicationBytes + ENTRY_BYTES);
         order.add(entry);
         return entry;
     }
@@ -59,7 +60,7 @@ final class MemoryBudget {
     /** Its log dropped the entry's publication; the caller holds that log's lock. */
     void dropped(Entry entry) {
         entry.publication = null;
-        usedBytes.addAndGet(-entry.bodyBytes);
+        usedBytes.addAndGet(-entry.publicationBytes);
     }
 
     /** Evicts the oldest publications until the budget holds. The caller holds no log's lock (it takes them one at a time). */

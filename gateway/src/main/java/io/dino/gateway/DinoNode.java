@@ -243,6 +243,7 @@ public final class DinoNode implements AutoCloseable {
     private static Engine memoryEngine(GatewayConfig config, InstantSource clock) {
         String epoch = Ids.next(clock.millis()).substring(10, 18).toLowerCase(java.util.Locale.ROOT);
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
+                config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore());
     }

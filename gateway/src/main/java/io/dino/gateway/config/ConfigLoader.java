@@ -60,13 +60,7 @@ public final class ConfigLoader {
                 dino.get("api-keys").asList(String.class).orElse(List.of()),
                 dino.get("ws-path").asString().orElse("/ws"),
                 new LinkedHashSet<>(dino.get("allowed-origins").asList(String.class).orElse(List.of())),
-                new GatewayConfig.Limits(
-                        positive(limits.get("max-frame-bytes"), 65_536),
-                        positive(limits.get("max-message-bytes"), 16_384),
-                        positive(limits.get("max-rooms-per-session"), 100),
-                        positive(limits.get("outbound-queue-frames"), 1_024),
-                        positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
-                        positive(limits.get("ping-interval"), Duration.ofSeconds(25), false)),
+                limits(limits),
                 history(history),
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
@@ -96,6 +90,24 @@ public final class ConfigLoader {
         return java.util.OptionalInt.of(value);
     }
 
+    private static GatewayConfig.Limits limits(Config limits) {
+        GatewayConfig.Limits settings = new GatewayConfig.Limits(
+                positive(limits.get("max-frame-bytes"), 65_536),
+                positive(limits.get("max-message-bytes"), 16_384),
+                positive(limits.get("max-rooms-per-session"), 100),
+                positive(limits.get("outbound-queue-frames"), 1_024),
+                positive(limits.get("outbound-queue-bytes"), 4 * 1_048_576),
+                positive(limits.get("max-reply-bytes"), 1_048_576),
+                positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
+                positive(limits.get("ping-interval"), Duration.ofSeconds(25), false));
+        // a history page always carries at least one message, or paging could not move on
+        if (settings.maxReplyBytes() < settings.maxMessageBytes()) {
+            throw invalid(limits.get("max-reply-bytes").key().toString(),
+                    "must be at least max-message-bytes (" + settings.maxMessageBytes() + "), got " + settings.maxReplyBytes());
+        }
+        return settings;
+    }
+
     private static GatewayConfig.History history(Config history) {
         GatewayConfig.History settings = new GatewayConfig.History(
                 positive(history.get("retained-per-log"), 1_000),
@@ -103,7 +115,8 @@ public final class ConfigLoader {
                 positive(history.get("max-limit"), 500),
                 positive(history.get("idempotency-window"), Duration.ofMinutes(5), false),
                 positive(history.get("max-age"), Duration.ofDays(1), true),
-                positive(history.get("recovery-limit"), 1_000));
+                positive(history.get("recovery-limit"), 1_000),
+                positive(history.get("memory-budget"), 128L * 1_048_576));
         if (settings.defaultLimit() > settings.maxLimit()) {
             throw invalid(history.get("default-limit").key().toString(),
                     "must not exceed max-limit (" + settings.maxLimit() + "), got " + settings.defaultLimit());
@@ -135,6 +148,19 @@ public final class ConfigLoader {
         int value;
         try {
             value = node.asInt().orElse(defaultValue);
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be a whole number");
+        }
+        if (value <= 0) {
+            throw invalid(node.key().toString(), "must be greater than 0, got " + value);
+        }
+        return value;
+    }
+
+    private static long positive(Config node, long defaultValue) {
+        long value;
+        try {
+            value = node.asLong().orElse(defaultValue);
         } catch (RuntimeException e) {
             throw invalid(node.key().toString(), "must be a whole number");
         }

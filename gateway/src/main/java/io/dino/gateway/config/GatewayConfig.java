@@ -42,12 +42,15 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxMessageBytes     largest message body, as JSON text
      * @param maxRoomsPerSession  rooms one session may be in at once
      * @param outboundQueueFrames frames queued for one session before it counts as a slow consumer
+     * @param outboundQueueBytes  characters of frames queued for one session before it counts as a slow consumer
+     *                            (the frame being written included), so large replies cannot fill the heap
+     * @param maxReplyBytes       most bytes of message bodies one history page or recovery carries
      * @param authTimeout         time a new socket has to send {@code connect}
      * @param pingInterval        how often the server pings each socket; the pongs keep idle sessions from
      *                            being closed by {@code server.idle-connection-timeout}
      */
     public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
-                         Duration authTimeout, Duration pingInterval) {
+                         int outboundQueueBytes, int maxReplyBytes, Duration authTimeout, Duration pingInterval) {
     }
 
     /**
@@ -58,9 +61,10 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxAge            publications older than this leave the logs, and a log idle for longer goes
      *                          as a whole (after a margin, see Retention); zero keeps them
      * @param recoveryLimit     most messages one recovery replays; a bigger gap answers recovered: false
+     * @param memoryBudget      bytes all logs of the memory engine keep together; beyond it the oldest messages go
      */
     public record History(int retainedPerLog, int defaultLimit, int maxLimit, Duration idempotencyWindow,
-                          Duration maxAge, int recoveryLimit) {
+                          Duration maxAge, int recoveryLimit, long memoryBudget) {
     }
 
     /**

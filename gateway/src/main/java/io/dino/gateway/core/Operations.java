@@ -41,8 +41,11 @@ public final class Operations {
     public record Opened(Session session, Position inbox, Optional<Recovery> recovery) {
     }
 
-    /** A page of a log (a room's, or the caller's inbox), oldest first, and where the log stands. */
-    public record HistoryResult(LogId log, Position position, List<Publication> messages) {
+    /**
+     * A page of a log (a room's, or the caller's inbox), oldest first, and where the log stands;
+     * {@code truncated} when the page holds fewer messages than asked for because of max-reply-bytes.
+     */
+    public record HistoryResult(LogId log, Position position, List<Publication> messages, boolean truncated) {
     }
 
     private static final String SYSTEM_SENDER = "system";
@@ -85,7 +88,7 @@ public final class Operations {
                 hub.add(session);
                 return null;
             });
-            Optional<Recovery> recovery = inboxSince.map(since -> engine(() -> broker.recover(inbox, since, history.recoveryLimit())));
+            Optional<Recovery> recovery = inboxSince.map(since -> bounded(engine(() -> broker.recover(inbox, since, history.recoveryLimit()))));
             Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(inbox)));
             return new Opened(session, top, recovery);
         } catch (DinoException e) {
@@ -136,13 +139,13 @@ public final class Operations {
         Rooms.Entered entered = engine(() -> hub.addToRoom(room, session,
                 subscribe -> rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit())));
         session.rooms().add(room);
-        return new JoinResult(room, entered.top(), entered.members(), entered.recovery());
+        return new JoinResult(room, entered.top(), entered.members(), entered.recovery().map(this::bounded));
     }
 
     /** A join of a room the session is already in changes nothing; it reads where the room stands. */
     private JoinResult rejoin(String room, Optional<Position> since) {
         LogId log = LogId.room(room);
-        Optional<Recovery> recovery = since.map(position -> engine(() -> broker.recover(log, position, history.recoveryLimit())));
+        Optional<Recovery> recovery = since.map(position -> bounded(engine(() -> broker.recover(log, position, history.recoveryLimit()))));
         Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
         return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
     }
@@ -197,7 +200,46 @@ public final class Operations {
         Broker.Page page = engine(() -> after.isPresent()
                 ? broker.pageAfter(log, after.getAsLong(), limit)
                 : broker.pageBefore(log, before.orElse(Long.MAX_VALUE), limit));
-        return new HistoryResult(log, page.top(), page.messages());
+        List<Publication> messages = page.messages();
+        // paging back keeps the newest messages of the page, paging forward the oldest: either way the
+        // client's next page (before the first, after the last) continues without a gap
+        int kept = after.isPresent() ? fittingFromStart(messages) : fittingFromEnd(messages);
+        List<Publication> fitting = after.isPresent()
+                ? messages.subList(0, kept)
+                : messages.subList(messages.size() - kept, messages.size());
+        return new HistoryResult(log, page.top(), fitting, kept < messages.size());
+    }
+
+    /**
+     * A recovery whose messages would make a reply larger than max-reply-bytes answers recovered: false, as a
+     * gap beyond the recovery limit does: the client then pages the history, which is cut to size.
+     */
+    private Recovery bounded(Recovery recovery) {
+        return fittingFromStart(recovery.missed()) < recovery.missed().size() ? Recovery.notRecovered(recovery.top()) : recovery;
+    }
+
+    /** How many of the first messages fit in one reply. */
+    private int fittingFromStart(List<Publication> messages) {
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += Utf8.length(messages.get(i).bodyJson());
+            if (bytes > limits.maxReplyBytes()) {
+                return i;
+            }
+        }
+        return messages.size();
+    }
+
+    /** How many of the last messages fit in one reply. */
+    private int fittingFromEnd(List<Publication> messages) {
+        long bytes = 0;
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            bytes += Utf8.length(messages.get(i).bodyJson());
+            if (bytes > limits.maxReplyBytes()) {
+                return messages.size() - 1 - i;
+            }
+        }
+        return messages.size();
     }
 
     public int defaultHistoryLimit() {

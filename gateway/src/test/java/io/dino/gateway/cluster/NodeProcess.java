@@ -45,6 +45,7 @@ public final class NodeProcess implements AutoCloseable {
     private static final int KILL_TIMEOUT_SECONDS = 10;
     private static final int START_ATTEMPTS = 3;
     private static final String MAIN = "io.dino.gateway.Main";
+    private static final String DEFAULT_MAX_HEAP = "256m";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final TokenMinter MINTER = new TokenMinter(new AuthSettings(List.of(SECRET), List.of(),
             Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofHours(1)), InstantSource.system());
@@ -53,10 +54,12 @@ public final class NodeProcess implements AutoCloseable {
     private final Path dir;
     private final Path configFile;
     private final Path log;
+    private final String maxHeap;
     private Process process;
 
-    private NodeProcess(int port, String yaml) {
+    private NodeProcess(int port, String yaml, String maxHeap) {
         this.port = port;
+        this.maxHeap = maxHeap;
         this.dir = FixtureSupport.tempDir("dino-node-");
         this.configFile = dir.resolve("dino.yaml");
         this.log = dir.resolve("node.log");
@@ -175,9 +178,15 @@ public final class NodeProcess implements AutoCloseable {
      * another process took the port between picking and binding it, starts again on another one.
      */
     public static NodeProcess start(String engine, String redisUri, String nodeId, Map<String, String> extraKeys) {
+        return start(engine, redisUri, nodeId, extraKeys, DEFAULT_MAX_HEAP);
+    }
+
+    /** As {@link #start(String, String, String, Map)}, with the node's heap limited to {@code maxHeap} ({@code -Xmx}, e.g. 128m). */
+    public static NodeProcess start(String engine, String redisUri, String nodeId, Map<String, String> extraKeys,
+                                    String maxHeap) {
         for (int attempt = 1; ; attempt++) {
             int port = FixtureSupport.freePort();
-            NodeProcess node = new NodeProcess(port, config(port, engine, redisUri, nodeId, extraKeys));
+            NodeProcess node = new NodeProcess(port, config(port, engine, redisUri, nodeId, extraKeys), maxHeap);
             try {
                 node.launchAndAwaitReady();
                 return node;
@@ -194,7 +203,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** A node with a config of the caller's, which must make it listen on {@code port} on 127.0.0.1. */
     public static NodeProcess start(int port, String yaml) {
-        NodeProcess node = new NodeProcess(port, yaml);
+        NodeProcess node = new NodeProcess(port, yaml, DEFAULT_MAX_HEAP);
         try {
             node.launchAndAwaitReady();
             return node;
@@ -283,8 +292,10 @@ public final class NodeProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // C1 only and the serial collector: the same code runs, but a node starts in about half the time
-        // on a small CI machine, where several node JVMs and the test JVM share two cores
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // on a small CI machine, where several node JVMs and the test JVM share two cores. An OutOfMemoryError
+        // ends the node, as with ./dino run
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 MAIN, "run", "--config", configFile.toString())
                 .directory(dir.toFile())

@@ -46,7 +46,7 @@ class SessionCloseRaceTest {
 
     /** The memory broker, with a gate in subscribe so the test can hold a join in the middle. */
     private static final class GatedBroker implements Broker {
-        final MemoryBroker delegate = new MemoryBroker("e1", 10, Duration.ZERO,
+        final MemoryBroker delegate = new MemoryBroker("e1", 10, Duration.ZERO, Long.MAX_VALUE,
                 new IdempotencyCache(Duration.ofMinutes(1), 10, InstantSource.system()), InstantSource.system());
         final CountDownLatch joinReachedEngine = new CountDownLatch(1);
         final CountDownLatch releaseJoin = new CountDownLatch(1);

@@ -76,6 +76,9 @@ final class Commands {
                 for (Publication publication : history.messages()) {
                     messages.add(frames.message(publication));
                 }
+                if (history.truncated()) {
+                    result.put("truncated", true);
+                }
                 yield result;
             }
             case "ping" -> frames.object().put("ts", System.currentTimeMillis());

@@ -7,14 +7,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 /**
  * The one write path of a connection: frames are queued by any thread and written in order by a
  * single writer at a time. No thread waits while a session is idle: a writer task starts when frames
- * arrive and ends when the queue is empty. The queue is bounded; {@link #offer} reports overflow so
- * the connection can drop a slow consumer instead of buffering without end.
+ * arrive and ends when the queue is empty. The queue is bounded by frames and by their size; {@link #offer}
+ * reports overflow so the connection can drop a slow consumer instead of buffering without end.
+ *
+ * <p>Size is counted in characters ({@code String.length()}): O(1) per frame, unlike UTF-8 bytes, which
+ * matters because a fan-out offers the same frame to every member of a room. A frame counts until its
+ * write returns, so a write blocked on a client that does not read still holds its share of the bound.
  */
 final class OutboundQueue {
 
@@ -30,23 +35,36 @@ final class OutboundQueue {
     private final WsSession socket;
     private final Executor writers;
     private final int capacity;
+    private final long capacityChars;
     private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile boolean closed;
 
-    OutboundQueue(WsSession socket, Executor writers, int capacity) {
+    OutboundQueue(WsSession socket, Executor writers, int capacity, long capacityChars) {
         this.socket = socket;
         this.writers = writers;
         this.capacity = capacity;
+        this.capacityChars = capacityChars;
     }
 
-    /** Queues a frame; false when the queue is full or closed (the frame is dropped). */
+    /**
+     * Queues a frame; false when the queue is full or closed (the frame is dropped). A frame larger than the
+     * whole size bound still goes when nothing else is queued: frames are bounded by the reply and message
+     * limits, and the session could otherwise never receive it.
+     */
     boolean offer(String frame) {
         if (closed) {
             return false;
         }
         if (queuedFrames.incrementAndGet() > capacity) {
+            queuedFrames.decrementAndGet();
+            return false;
+        }
+        long chars = queuedChars.addAndGet(frame.length());
+        if (chars > capacityChars && chars != frame.length()) {
+            queuedChars.addAndGet(-frame.length());
             queuedFrames.decrementAndGet();
             return false;
         }
@@ -75,6 +93,7 @@ final class OutboundQueue {
         if (discardQueued) {
             items.clear();
             queuedFrames.set(0);
+            queuedChars.set(0);
         }
         if (lastFrame != null) {
             items.add(lastFrame);
@@ -116,8 +135,12 @@ final class OutboundQueue {
         try {
             switch (item) {
                 case String frame -> {
-                    queuedFrames.decrementAndGet();
-                    socket.send(frame, true);
+                    try {
+                        socket.send(frame, true);
+                    } finally {
+                        queuedFrames.decrementAndGet();
+                        queuedChars.addAndGet(-frame.length());
+                    }
                 }
                 case Ping ignored -> socket.ping(BufferData.empty());
                 case Close close -> {

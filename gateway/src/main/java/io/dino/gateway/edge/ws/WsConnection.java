@@ -55,7 +55,8 @@ final class WsConnection implements WsListener, Outbound {
     @Override
     public void onOpen(WsSession socket) {
         this.socket = socket;
-        queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames());
+        queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
+                context.limits().outboundQueueBytes());
         context.metrics().connectionOpened();
         context.connections().add(this);
         if (context.draining().get()) {
@@ -113,7 +114,8 @@ final class WsConnection implements WsListener, Outbound {
         if (!current.offer(frame) && !current.isClosed()) {
             context.metrics().error(ErrorCode.SLOW_CONSUMER);
             Event.Disconnect slow = new Event.Disconnect(ErrorCode.SLOW_CONSUMER,
-                    "more than " + context.limits().outboundQueueFrames() + " frames waiting; read faster", true);
+                    "more than " + context.limits().outboundQueueFrames() + " frames or "
+                            + context.limits().outboundQueueBytes() + " bytes waiting; read faster", true);
             current.closeAfter(context.frames().encode(slow), ErrorCode.SLOW_CONSUMER.code(), "slow consumer", true);
             // a client that does not read may never take the close frame either: cut it off after a grace period
             context.timers().schedule(this::terminate, SLOW_CONSUMER_GRACE.toMillis(), TimeUnit.MILLISECONDS);

@@ -29,6 +29,10 @@ import java.util.function.Function;
  * <p>Retention is the redis engine's: publications older than max-age leave a log as it receives new
  * ones, and a log idle for {@link Retention#idleLifetime} is removed as a whole: at once when it is next
  * used, and otherwise by a sweep that publishers run at most once a minute.
+ *
+ * <p>On top of that, all logs together keep at most the memory budget ({@link MemoryBudget}): beyond it
+ * the oldest publications go first, whichever log they are in. History then answers from what is kept,
+ * and a recovery whose gap was evicted answers recovered: false, as when count or age retention dropped it.
  */
 public final class MemoryBroker implements Broker {
 
@@ -38,6 +42,7 @@ public final class MemoryBroker implements Broker {
     private final int retainedPerLog;
     private final long maxAgeMillis;
     private final long lifetimeMillis;
+    private final MemoryBudget budget;
     private final IdempotencyCache idempotency;
     private final InstantSource clock;
     private final Map<LogId, MemoryLog> logs = new ConcurrentHashMap<>();
@@ -50,10 +55,12 @@ public final class MemoryBroker implements Broker {
      * @param epoch          this start's epoch; each log's epoch begins with it
      * @param retainedPerLog how many recent publications each log keeps for history
      * @param maxAge         publications older than this leave the logs; zero keeps them (and every log)
+     * @param budgetBytes    what all logs together may keep (see {@link MemoryBudget}); the oldest go beyond it
      * @param idempotency    remembers idempotency keys for the idempotency window
      * @param clock          judges ages and idleness
      */
-    public MemoryBroker(String epoch, int retainedPerLog, Duration maxAge, IdempotencyCache idempotency, InstantSource clock) {
+    public MemoryBroker(String epoch, int retainedPerLog, Duration maxAge, long budgetBytes, IdempotencyCache idempotency,
+                        InstantSource clock) {
         if (retainedPerLog < 1) {
             throw new IllegalArgumentException("retainedPerLog must be >= 1");
         }
@@ -61,6 +68,7 @@ public final class MemoryBroker implements Broker {
         this.retainedPerLog = retainedPerLog;
         this.maxAgeMillis = maxAge.toMillis();
         this.lifetimeMillis = Retention.idleLifetime(maxAge).toMillis();
+        this.budget = new MemoryBudget(budgetBytes);
         this.idempotency = idempotency;
         this.clock = clock;
         this.nextSweepMillis = new AtomicLong(clock.millis() + sweepIntervalMillis());
@@ -75,8 +83,16 @@ public final class MemoryBroker implements Broker {
     public Publication publish(LogId log, Draft draft) {
         long now = clock.millis();
         sweepIfDue(now);
+        try {
+            return append(log, draft, now);
+        } finally {
+            budget.enforce();  // after the log's lock is released: eviction takes other logs' locks
+        }
+    }
+
+    private Publication append(LogId log, Draft draft, long now) {
         while (true) {
-            MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(nextEpoch(), retainedPerLog, now));
+            MemoryLog memoryLog = logs.computeIfAbsent(log, id -> new MemoryLog(nextEpoch(), retainedPerLog, budget, now));
             memoryLog.lock.lock();
             try {
                 if (memoryLog.removed || expireIfIdle(log, memoryLog, now)) {
@@ -211,6 +227,7 @@ public final class MemoryBroker implements Broker {
 
     private void remove(LogId log, MemoryLog memoryLog) {
         memoryLog.removed = true;
+        memoryLog.clear();
         logs.remove(log, memoryLog);
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,12 +26,13 @@ import static org.awaitility.Awaitility.await;
  * Redis stays bounded under a churn of room names (the bound docs/operations.md states): once their
  * retention has passed, 100,000 rooms that each got a message, and 20,000 that were only looked at,
  * leave no key and less than a MiB of memory behind. Its own redis-server, so the keyspace and
- * INFO memory are this test's alone.
+ * INFO memory are this test's alone. The same holds for the inboxes of users who never connect.
  */
 class RedisStateBoundTest {
 
     private static final int ROOMS = 100_000;
     private static final long MEMORY_BOUND_BYTES = 1024 * 1024;
+    private static final int USERS = 2_000;
 
     @Test
     void aChurnOf100kRoomsLeavesNoKeyAndUnderAMibBehindOnceTheirRetentionHasPassed() throws Exception {
@@ -55,6 +57,44 @@ class RedisStateBoundTest {
                         node.presence().members("made-up-" + i);
                     }
                 });
+
+                await().atMost(Duration.ofSeconds(20)).until(direct::dbsize, keys -> keys == keysBefore);
+                await().atMost(Duration.ofSeconds(10)).until(() -> usedMemory(direct) - memoryBefore < MEMORY_BOUND_BYTES);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    /**
+     * Private messages to users that never connect (made-up names) make a user log each; they expire like
+     * room logs once retention has passed, so such messages cannot pile up in Redis without end.
+     */
+    @Test
+    void inboxLogsOfUsersWhoNeverConnectLeaveNoKeyOnceTheirRetentionHasPassed() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            RedisClient client = RedisClient.create(redis.uri());
+            try (Engine node = RedisEngine.start("inboxes", new RedisSettings(redis.uri(), "dino", Duration.ofSeconds(5), 1000,
+                    Duration.ofSeconds(1), Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1), Duration.ofSeconds(10)),
+                    InstantSource.system())) {
+                RedisCommands<String, String> direct = client.connect().sync();
+                node.broker().start(new RecordingListener());
+                long keysBefore = direct.dbsize();
+                long memoryBefore = usedMemory(direct);
+                String body = "\"" + "x".repeat(16_000) + "\"";
+
+                // one private message each (the WebSocket "private" command), and batches of 100 (PublishToUsers)
+                inParallel(USERS, i -> node.broker().publish(LogId.user("made-up-" + i),
+                        new Draft("p" + i, "mallory", System.currentTimeMillis(), body, "")));
+                inParallel(USERS / 100, batch -> {
+                    LinkedHashMap<LogId, Draft> drafts = new LinkedHashMap<>();
+                    for (int i = 0; i < 100; i++) {
+                        drafts.put(LogId.user("batch-" + batch + "-" + i),
+                                new Draft("b" + batch + "-" + i, "system", System.currentTimeMillis(), body, ""));
+                    }
+                    node.broker().publishEach(drafts);
+                });
+                assertThat(direct.dbsize()).as("each message made a user log").isGreaterThan(keysBefore + USERS);
 
                 await().atMost(Duration.ofSeconds(20)).until(direct::dbsize, keys -> keys == keysBefore);
                 await().atMost(Duration.ofSeconds(10)).until(() -> usedMemory(direct) - memoryBefore < MEMORY_BOUND_BYTES);

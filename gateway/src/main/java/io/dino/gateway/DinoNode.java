@@ -14,6 +14,7 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
+import io.dino.gateway.edge.json.ExactNumbers;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.edge.ws.WsEndpoint;
 import io.dino.gateway.engine.Engine;
@@ -83,9 +84,9 @@ public final class DinoNode implements AutoCloseable {
         this.advertisedHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         InstantSource clock = InstantSource.system();
         // buffers from a shared pool: the default keeps them per thread, i.e. ~16 KiB per connection's virtual thread
-        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+        ObjectMapper mapper = ExactNumbers.configure(new ObjectMapper(JsonFactory.builder()
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                .build());
+                .build()));
         MeterRegistry registry = Metrics.globalRegistry();
         this.metrics = new GatewayMetrics(registry, config.nodeId());
         this.engine = switch (config.engine()) {

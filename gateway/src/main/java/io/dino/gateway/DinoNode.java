@@ -124,6 +124,8 @@ public final class DinoNode implements AutoCloseable {
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()
                         .maxFrameLength(config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR)
+                        // empty: Helidon accepts only an Origin naming the request's Host; without Origin (not a
+                        // browser) any request passes either way (docs/protocol.md, Transport)
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))

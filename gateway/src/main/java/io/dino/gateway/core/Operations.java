@@ -45,7 +45,6 @@ public final class Operations {
     public record HistoryResult(LogId log, Position position, List<Publication> messages) {
     }
 
-
     private final String nodeId;
     private final Broker broker;
     private final PresenceStore presence;

@@ -104,6 +104,23 @@ class BadInputTest {
     }
 
     @Test
+    void numbersAndNestingBeyondTheParsersLimitsAreMalformed() throws Exception {
+        String limits = "the frame exceeds a JSON limit (numbers of at most 1000 characters, nesting at most 1000 deep)";
+        client.sendRaw("{\"id\":1,\"cmd\":\"ping\",\"n\":1" + "0".repeat(1000) + "}").join();
+        assertThat(awaitReply().at("/error/message").asText()).isEqualTo(limits);
+        client.sendRaw("{\"id\":2,\"cmd\":\"ping\",\"n\":" + "[".repeat(1000) + "]".repeat(1000) + "}").join();
+        assertThat(awaitReply().at("/error/message").asText()).isEqualTo(limits);
+        // at the limits (the frame's object is the first level), and within the 2048-byte frame limit
+        client.sendRaw("{\"id\":3,\"cmd\":\"ping\",\"n\":1" + "0".repeat(999) + "}").join();
+        JsonNode longest = awaitReply();
+        assertThat(longest.has("result")).as(longest.toString()).isTrue();
+        client.sendRaw("{\"id\":4,\"cmd\":\"ping\",\"deep\":" + "[".repeat(999) + "]".repeat(999) + "}").join();
+        JsonNode deepest = awaitReply();
+        assertThat(deepest.has("result")).as(deepest.toString()).isTrue();
+        assertSessionsStillWork();
+    }
+
+    @Test
     void tooLargeFrameIsRefusedAndTheSessionStays() throws Exception {
         client.sendRaw("{\"id\":1,\"cmd\":\"ping\",\"pad\":\"" + "x".repeat(3000) + "\"}").join();
         assertThat(awaitReply().at("/error/name").asText()).isEqualTo("FRAME_TOO_LARGE");

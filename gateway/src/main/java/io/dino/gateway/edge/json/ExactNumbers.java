@@ -42,6 +42,7 @@ public final class ExactNumbers extends StdDeserializer<JsonNode> {
         return read(parser, context.getNodeFactory());
     }
 
+    /** A JSON null is a NullNode, as in Jackson's own trees (a Java null would read as a missing field). */
     @Override
     public JsonNode getNullValue(DeserializationContext context) {
         return context.getNodeFactory().nullNode();
@@ -66,8 +67,9 @@ public final class ExactNumbers extends StdDeserializer<JsonNode> {
                 yield array;
             }
             case VALUE_STRING -> nodes.textNode(parser.getText());
-            case VALUE_NUMBER_INT -> parser.getText().equals("-0") ? raw(parser, nodes) : switch (parser.getNumberType()) {
-                case INT -> nodes.numberNode(parser.getIntValue());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> parser.getIntValue() == 0 && parser.getText().startsWith("-")
+                        ? raw(parser, nodes) : nodes.numberNode(parser.getIntValue());
                 case LONG -> nodes.numberNode(parser.getLongValue());
                 default -> nodes.numberNode(parser.getBigIntegerValue());
             };

@@ -14,6 +14,7 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
+import io.dino.gateway.edge.json.ExactNumbers;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.edge.ws.WsEndpoint;
 import io.dino.gateway.engine.Engine;
@@ -86,9 +87,9 @@ public final class DinoNode implements AutoCloseable {
         this.advertisedHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         InstantSource clock = InstantSource.system();
         // buffers from a shared pool: the default keeps them per thread, i.e. ~16 KiB per connection's virtual thread
-        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+        ObjectMapper mapper = ExactNumbers.configure(new ObjectMapper(JsonFactory.builder()
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                .build());
+                .build()));
         MeterRegistry registry = Metrics.globalRegistry();
         this.metrics = new GatewayMetrics(registry, config.nodeId());
         this.engine = switch (config.engine()) {
@@ -126,6 +127,8 @@ public final class DinoNode implements AutoCloseable {
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()
                         .maxFrameLength(config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR)
+                        // empty: Helidon accepts only an Origin naming the request's Host; without Origin (not a
+                        // browser) any request passes either way (docs/protocol.md, Transport)
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))

@@ -3,6 +3,8 @@ package io.dino.gateway;
 import io.dino.gateway.auth.TokenMinter;
 import io.dino.gateway.config.ConfigLoader;
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.Names;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 
@@ -84,12 +86,18 @@ public final class Main {
         if (rest.size() != 1) {
             throw new IllegalArgumentException("usage: token USER [--roles a,b] [--ttl SECONDS] [--config FILE]");
         }
+        String user = rest.getFirst();
+        try {
+            Names.user(user);  // a token the gateway would refuse (e.g. for "system") is no use to anyone
+        } catch (DinoException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         GatewayConfig config = ConfigLoader.gateway(ConfigLoader.load(configFile));
         TokenMinter minter = new TokenMinter(config.auth(), InstantSource.system());
         if (!minter.canMint()) {
             throw new IllegalStateException("the configuration has no dino.auth.hmac-secrets to sign tokens with");
         }
-        out.println(minter.mint(rest.getFirst(), new LinkedHashSet<>(roles), Map.of(), ttl).token());
+        out.println(minter.mint(user, new LinkedHashSet<>(roles), Map.of(), ttl).token());
     }
 
     private static Optional<String> option(List<String> arguments, String name) {

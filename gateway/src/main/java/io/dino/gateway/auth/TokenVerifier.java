@@ -8,11 +8,18 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import io.dino.gateway.core.DinoException;
+import io.dino.gateway.core.Names;
 
 import java.security.Key;
 import java.text.ParseException;
@@ -22,12 +29,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Verifies client tokens: JWTs signed HS256 with a configured secret, or RS256 / ES256 with a
  * configured public key. Unsigned tokens ({@code alg: none}), other algorithms, unknown key ids,
- * missing {@code sub} or {@code exp}, and expired tokens are refused.
+ * missing {@code sub} or {@code exp}, a {@code sub} that is not a string or not a valid user id
+ * ({@link Names#user}: so never {@code system}), an {@code exp} that is no time, and expired tokens are
+ * refused, with messages of ours.
  *
  * <p>The header's {@code kid} picks the keys: a token that names one is checked only against the key
  * configured with that kid, a token that names none only against the keys of its algorithm configured
@@ -42,7 +52,8 @@ public final class TokenVerifier {
 
     static final String ROLES_CLAIM = "roles";
     static final String ATTRIBUTES_CLAIM = "attrs";
-    private static final int MAX_USER_ID_LENGTH = 128;
+    /** 9999-12-31T23:59:59Z: later times do not fit a millisecond count that every client can handle. */
+    private static final long MAX_EXP_SECONDS = 253_402_300_799L;
 
     /** A configured key, the algorithm it verifies, and its kid (null when configured without one). */
     private record VerificationKey(JWSAlgorithm algorithm, String keyId, Key key) {
@@ -50,12 +61,16 @@ public final class TokenVerifier {
 
     private final List<VerificationKey> keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final Optional<String> issuer;
+    private final Optional<String> audience;
 
     public TokenVerifier(AuthSettings settings) {
         keys = Keys.fromSettings(settings).stream().map(TokenVerifier::verificationKey).toList();
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no token keys configured: set dino.auth.hmac-secrets or dino.auth.public-keys");
         }
+        issuer = settings.issuer();
+        audience = settings.audience();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector((header, context) -> keysFor(header));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
@@ -67,26 +82,97 @@ public final class TokenVerifier {
     }
 
     public Principal verify(String token) throws TokenRejectedException {
+        SignedJWT jwt = signedJwt(token);
+        if (keysFor(jwt.getHeader()).isEmpty()) {
+            throw invalid(noKey(jwt.getHeader()));
+        }
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            claims = processor.process(jwt, null);
         } catch (ExpiredJWTException e) {
+            // nimbus turns an exp beyond any real time into a negative date: that token is invalid, not expired
+            checkRawClaims(jwt);
             throw new TokenRejectedException(TokenRejectedException.Reason.EXPIRED, "the token has expired");
-        } catch (ParseException e) {
-            throw invalid("the token is not a JWT");
-        } catch (BadJOSEException e) {
-            throw invalid("the token was refused: " + e.getMessage());
-        } catch (Exception e) {
+        } catch (BadJWSException e) {
+            throw invalid("the token's signature does not verify");
+        } catch (BadJWTException e) {
+            throw invalid(claimsProblem(jwt));
+        } catch (BadJOSEException | JOSEException e) {
             throw invalid("the token could not be verified");
         }
+        checkRawClaims(jwt);
         String user = claims.getSubject();
-        if (user.isEmpty() || user.length() > MAX_USER_ID_LENGTH || user.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("the token's sub is not a valid user id (1-128 characters, no control characters)");
+        try {
+            Names.user(user);
+        } catch (DinoException e) {
+            throw invalid("the token's sub is not a valid user id: " + e.getMessage());
         }
         try {
             return new Principal(user, roles(claims), attributes(claims), claims.getExpirationTime().toInstant());
         } catch (ParseException | ClassCastException e) {
             throw invalid("the token's roles or attrs claim has the wrong type");
+        }
+    }
+
+    /** Our messages for what nimbus refuses: its own texts name its classes and are no help to a client. */
+    private static SignedJWT signedJwt(String token) throws TokenRejectedException {
+        JWT parsed;
+        try {
+            parsed = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw invalid("the token is malformed (not a JWT)");
+        }
+        if (parsed instanceof SignedJWT signed) {
+            return signed;
+        }
+        throw invalid("the token must be signed (unsigned and encrypted tokens are refused)");
+    }
+
+    private String noKey(JWSHeader header) {
+        if (keys.stream().noneMatch(key -> key.algorithm().equals(header.getAlgorithm()))) {
+            return "the token's algorithm " + header.getAlgorithm() + " is not accepted";
+        }
+        return header.getKeyID() == null ? "no key without a kid is configured for the token's algorithm" : "unknown key id";
+    }
+
+    /** Which claim check failed; the processor checks the same ones (required sub and exp, iss, aud, nbf). */
+    private String claimsProblem(SignedJWT jwt) {
+        Map<String, Object> raw = jwt.getPayload().toJSONObject();
+        if (raw != null && raw.get("sub") != null && !(raw.get("sub") instanceof String)) {
+            return "the token's sub must be a string";  // nimbus reads an array or object sub as no claims at all
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return "the token's claims are malformed";
+        }
+        if (claims.getSubject() == null) {
+            return "the token has no sub claim";
+        }
+        if (claims.getExpirationTime() == null) {
+            return "the token has no exp claim";
+        }
+        if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
+            return "the token's iss is not the configured issuer";
+        }
+        if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
+            return "the token's aud does not name the configured audience";
+        }
+        return "the token is not valid yet (nbf)";
+    }
+
+    /**
+     * Checks what nimbus converts without a word: a sub that is a number (RFC 7519 makes it a string) and an
+     * exp that is no time (it would overflow to an expiry in the past or at a random date).
+     */
+    private static void checkRawClaims(SignedJWT jwt) throws TokenRejectedException {
+        Map<String, Object> raw = jwt.getPayload().toJSONObject();
+        if (!(raw.get("sub") instanceof String)) {
+            throw invalid("the token's sub must be a string");
+        }
+        if (!(raw.get("exp") instanceof Number exp) || exp.doubleValue() < 0 || exp.doubleValue() > MAX_EXP_SECONDS) {
+            throw invalid("the token's exp must be a time in seconds between 0 and " + MAX_EXP_SECONDS + " (year 9999)");
         }
     }
 

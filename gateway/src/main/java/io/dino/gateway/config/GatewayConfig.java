@@ -15,7 +15,7 @@ import java.util.Set;
  * @param auth     client token settings
  * @param apiKeys  keys backend services present on the gRPC API
  * @param wsPath   HTTP path of the WebSocket endpoint
- * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any origin
+ * @param allowedOrigins browser origins allowed to open WebSockets; empty allows only the node's own origin
  * @param limits   per-session and per-message limits
  * @param history  log retention and history query bounds
  * @param shutdown graceful shutdown pacing

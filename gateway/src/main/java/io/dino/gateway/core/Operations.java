@@ -48,8 +48,6 @@ public final class Operations {
     public record HistoryResult(LogId log, Position position, List<Publication> messages, boolean truncated) {
     }
 
-    private static final String SYSTEM_SENDER = "system";
-
     private final String nodeId;
     private final Broker broker;
     private final PresenceStore presence;
@@ -274,7 +272,7 @@ public final class Operations {
 
     public Publication publishToRoom(String room, String sender, String bodyJson, String idempotencyKey) {
         Names.room(room);
-        return publish(LogId.room(room), senderOrSystem(sender), bodyJson, idempotencyKey);
+        return publish(LogId.room(room), Names.sender(sender), bodyJson, idempotencyKey);
     }
 
     /** Publishes to each distinct user's inbox, in order; the idempotency key applies per user. */
@@ -282,7 +280,7 @@ public final class Operations {
         LinkedHashSet<String> distinct = new LinkedHashSet<>(users);
         distinct.forEach(Names::user);
         checkBody(bodyJson);
-        String from = senderOrSystem(sender);
+        String from = Names.sender(sender);
         java.util.LinkedHashMap<LogId, Draft> drafts = new java.util.LinkedHashMap<>();
         for (String user : distinct) {
             long now = clock.millis();
@@ -297,7 +295,7 @@ public final class Operations {
     public Publication broadcast(String sender, String bodyJson) {
         checkBody(bodyJson);
         long now = clock.millis();
-        Publication publication = new Publication(Ids.next(now), null, senderOrSystem(sender), now, null, bodyJson);
+        Publication publication = new Publication(Ids.next(now), null, Names.sender(sender), now, null, bodyJson);
         engine(() -> {
             broker.broadcast(publication);
             return null;
@@ -342,13 +340,6 @@ public final class Operations {
             throw new DinoException(ErrorCode.MESSAGE_TOO_LARGE,
                     "the body is larger than " + limits.maxMessageBytes() + " bytes");
         }
-    }
-
-    private static String senderOrSystem(String sender) {
-        if (sender == null || sender.isBlank()) {
-            return SYSTEM_SENDER;
-        }
-        return Names.user(sender);
     }
 
     private static <T> T engine(Supplier<T> call) {

@@ -2,6 +2,8 @@ package io.dino.gateway.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -67,6 +69,57 @@ class TokenVerifierTest {
         assertRefused(verifier, sign(unboundSigner, JWSAlgorithm.RS256, "rsa-1")); // rsa-1 names the other key
         assertRefused(verifier, sign(unboundSigner, JWSAlgorithm.RS256, "rsa-2")); // no such key
         assertRefused(verifier, sign(secretSigner, JWSAlgorithm.HS256, "hmac-1")); // secrets are configured without kid
+    }
+
+    @Test
+    void aSubThatIsNotAStringIsRefused() throws Exception {
+        TokenVerifier verifier = new TokenVerifier(settings(Optional.empty(), Optional.empty()));
+        long exp = Instant.now().plusSeconds(300).getEpochSecond();
+        assertThat(verifier.verify(signPayload("{\"sub\":\"42\",\"exp\":" + exp + "}")).user()).isEqualTo("42");
+        assertInvalid(verifier, signPayload("{\"sub\":42,\"exp\":" + exp + "}"), "the token's sub must be a string");
+        assertInvalid(verifier, signPayload("{\"sub\":[\"a\"],\"exp\":" + exp + "}"), "the token's sub must be a string");
+    }
+
+    @Test
+    void anExpBeyondAnyRealTimeIsInvalidNotExpired() throws Exception {
+        TokenVerifier verifier = new TokenVerifier(settings(Optional.empty(), Optional.empty()));
+        String message = "the token's exp must be a time in seconds between 0 and 253402300799 (year 9999)";
+        assertInvalid(verifier, signPayload("{\"sub\":\"ann\",\"exp\":1e20}"), message);
+        // 1e17 s overflows a millisecond count into a date in the future: accepted before, with a random expiry
+        assertInvalid(verifier, signPayload("{\"sub\":\"ann\",\"exp\":100000000000000000}"), message);
+        assertInvalid(verifier, signPayload("{\"sub\":\"ann\",\"exp\":-5}"), message);
+        assertThat(verifier.verify(signPayload("{\"sub\":\"ann\",\"exp\":253402300799}")).expiresAt())
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    }
+
+    @Test
+    void refusalsSayWhatIsWrongInOurWords() throws Exception {
+        TokenVerifier verifier = new TokenVerifier(settings(Optional.of("https://auth.example.com"), Optional.of("dino")));
+        long exp = Instant.now().plusSeconds(300).getEpochSecond();
+        assertInvalid(verifier, "a.b.c", "the token is malformed (not a JWT)");
+        assertInvalid(verifier, signPayload("{\"sub\":\"ann\",\"exp\":" + exp + "}"), "the token's iss is not the configured issuer");
+        assertInvalid(verifier, signPayload("{\"sub\":\"ann\",\"exp\":" + exp + ",\"iss\":\"https://auth.example.com\"}"),
+                "the token's aud does not name the configured audience");
+        assertInvalid(verifier, signPayload("not json"), "the token's claims are malformed");
+        assertInvalid(verifier, signPayload("{\"sub\":\"system\",\"exp\":" + exp
+                        + ",\"iss\":\"https://auth.example.com\",\"aud\":\"dino\"}"),
+                "the token's sub is not a valid user id: user id 'system' is reserved for messages from the backend");
+        assertInvalid(verifier, signPayload("{\"sub\":\"x\\ud800\",\"exp\":" + exp
+                        + ",\"iss\":\"https://auth.example.com\",\"aud\":\"dino\"}"),
+                "the token's sub is not a valid user id: user id must be valid Unicode (it has a lone surrogate)");
+    }
+
+    private static String signPayload(String payload) throws Exception {
+        JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload(payload));
+        jws.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        return jws.serialize();
+    }
+
+    private static void assertInvalid(TokenVerifier verifier, String token, String message) {
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(TokenRejectedException.Reason.INVALID);
+            assertThat(e.getMessage()).isEqualTo(message);
+        });
     }
 
     @Test

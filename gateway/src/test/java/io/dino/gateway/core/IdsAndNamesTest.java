@@ -23,7 +23,7 @@ class IdsAndNamesTest {
     @Test
     void roomNamesAllowLettersDigitsAndSomePunctuation() {
         assertThat(Names.room("team-7:general_v2.0")).isEqualTo("team-7:general_v2.0");
-        for (String bad : new String[] {"", "with space", "emoji🙂", "slash/room", "x".repeat(65)}) {
+        for (String bad : new String[] {"", "with space", "emoji🙂", "slash/room", "x".repeat(65), "lone\uD800"}) {
             assertThatThrownBy(() -> Names.room(bad)).isInstanceOfSatisfying(DinoException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE));
         }
@@ -35,6 +35,29 @@ class IdsAndNamesTest {
         for (String bad : new String[] {"", "tab\there", "x".repeat(129)}) {
             assertThatThrownBy(() -> Names.user(bad)).isInstanceOf(DinoException.class);
         }
+    }
+
+    @Test
+    void userIdsMustBeValidUnicode() {
+        assertThat(Names.user("astral🙂")).isEqualTo("astral🙂");
+        for (String bad : new String[] {"x\uD800", "x\uDC00", "\uDC00\uD800", "\uD83D"}) {
+            assertThatThrownBy(() -> Names.user(bad)).isInstanceOfSatisfying(DinoException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE);
+                assertThat(e.getMessage()).contains("lone surrogate");
+            });
+        }
+    }
+
+    @Test
+    void systemIsReservedForBackendMessagesAndIsTheDefaultSender() {
+        assertThatThrownBy(() -> Names.user("system")).isInstanceOfSatisfying(DinoException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE);
+            assertThat(e.getMessage()).contains("reserved");
+        });
+        assertThat(Names.user("System")).isEqualTo("System");
+        assertThat(Names.sender("")).isEqualTo("system");
+        assertThat(Names.sender("system")).isEqualTo("system");
+        assertThat(Names.sender("billing")).isEqualTo("billing");
     }
 
     @Test

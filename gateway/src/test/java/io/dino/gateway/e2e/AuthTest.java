@@ -81,7 +81,7 @@ class AuthTest {
     void forgedTokenIsRefusedAndTheSocketClosed() throws Exception {
         String forged = sign(new MACSigner("another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8)),
                 JWSAlgorithm.HS256, null, claims("forger").build());
-        assertRefused(forged, 4011, "INVALID_TOKEN");
+        assertRefused(forged, 4011, "INVALID_TOKEN", "the token's signature does not verify");
     }
 
     @Test
@@ -96,33 +96,42 @@ class AuthTest {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
         String header = base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String payload = base64.encodeToString(claims("nobody").build().toString().getBytes(StandardCharsets.UTF_8));
-        assertRefused(header + "." + payload + ".", 4011, "INVALID_TOKEN");
+        assertRefused(header + "." + payload + ".", 4011, "INVALID_TOKEN", "the token must be signed (unsigned and encrypted tokens are refused)");
     }
 
     @Test
     void tokenSignedByAnUnknownKeyIdIsRefused() throws Exception {
         String unknownKid = sign(new RSASSASigner(rsa.getPrivate()), JWSAlgorithm.RS256, "rsa-unknown", claims("kim").build());
-        assertRefused(unknownKid, 4011, "INVALID_TOKEN");
+        assertRefused(unknownKid, 4011, "INVALID_TOKEN", "unknown key id");
     }
 
     @Test
     void tokenWithoutKidIsNotCheckedAgainstAKeyConfiguredWithOne() throws Exception {
         String withoutKid = sign(new RSASSASigner(rsa.getPrivate()), JWSAlgorithm.RS256, null, claims("kai").build());
-        assertRefused(withoutKid, 4011, "INVALID_TOKEN");
+        assertRefused(withoutKid, 4011, "INVALID_TOKEN", "no key without a kid is configured for the token's algorithm");
     }
 
     @Test
     void tokenWithoutExpiryOrSubjectIsRefused() throws Exception {
         MACSigner signer = new MACSigner(TestNode.SECRET.getBytes(StandardCharsets.UTF_8));
         assertRefused(sign(signer, JWSAlgorithm.HS256, null, new JWTClaimsSet.Builder().subject("forever").build()),
-                4011, "INVALID_TOKEN");
+                4011, "INVALID_TOKEN", "the token has no exp claim");
         assertRefused(sign(signer, JWSAlgorithm.HS256, null,
-                new JWTClaimsSet.Builder().expirationTime(Date.from(Instant.now().plusSeconds(60))).build()), 4011, "INVALID_TOKEN");
+                new JWTClaimsSet.Builder().expirationTime(Date.from(Instant.now().plusSeconds(60))).build()), 4011, "INVALID_TOKEN",
+                "the token has no sub claim");
+    }
+
+    @Test
+    void theUserIdSystemIsReservedForBackendMessages() throws Exception {
+        String system = sign(new MACSigner(TestNode.SECRET.getBytes(StandardCharsets.UTF_8)), JWSAlgorithm.HS256, null,
+                claims("system").build());
+        assertRefused(system, 4011, "INVALID_TOKEN",
+                "the token's sub is not a valid user id: user id 'system' is reserved for messages from the backend");
     }
 
     @Test
     void garbageTokenIsRefused() throws Exception {
-        assertRefused("not-a-jwt", 4011, "INVALID_TOKEN");
+        assertRefused("not-a-jwt", 4011, "INVALID_TOKEN", "the token is malformed (not a JWT)");
     }
 
     @Test
@@ -146,9 +155,17 @@ class AuthTest {
     }
 
     private static void assertRefused(String token, int code, String name) throws Exception {
+        assertRefused(token, code, name, null);
+    }
+
+    /** Refused with this code and name, and (unless null) this message: ours, not the JWT library's. */
+    private static void assertRefused(String token, int code, String name, String message) throws Exception {
         DinoClient client = node.rawClient(new EventRecorder());
         client.sendRaw("{\"id\":1,\"cmd\":\"connect\",\"token\":\"" + token + "\"}").join();
         JsonNode reply = client.awaitUnmatchedReply(TIMEOUT);
+        if (message != null) {
+            assertThat(reply.at("/error/message").asText()).isEqualTo(message);
+        }
         assertThat(reply.at("/error/code").asInt()).isEqualTo(code);
         assertThat(reply.at("/error/name").asText()).isEqualTo(name);
         CloseStatus status = client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

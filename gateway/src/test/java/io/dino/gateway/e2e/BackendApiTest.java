@@ -276,6 +276,10 @@ class BackendApiTest {
                 "users must name 1-1000 users", "INVALID_VALUE");
         assertInvalid(() -> backend.mintToken(MintTokenRequest.newBuilder().setUser("").build()),
                 "user id must be", "INVALID_VALUE");
+        assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok").setBodyJson("1 2").build()),
+                "body_json must hold exactly one JSON value, but more follows it", "INVALID_VALUE");
+        assertInvalid(() -> backend.mintToken(MintTokenRequest.newBuilder().setUser("system").build()),
+                "user id 'system' is reserved for messages from the backend", "INVALID_VALUE");
         assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok")
                         .setBodyJson("\"" + "x".repeat(20_000) + "\"").build()),
                 "larger than 16384 bytes", "MESSAGE_TOO_LARGE");

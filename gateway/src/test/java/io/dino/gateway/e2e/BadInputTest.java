@@ -69,6 +69,10 @@ class BadInputTest {
             "{\"id\":7,\"cmd\":\"history\",\"room\":\"shared\",\"limit\":\"ten\"} | 4003 | INVALID_VALUE",
             "{\"id\":7,\"cmd\":\"connect\",\"token\":\"x\"}          | 4013 | ALREADY_CONNECTED",
             "{\"id\":7,\"cmd\":\"history\",\"inbox\":\"yes\"}        | 4003 | INVALID_VALUE",
+            "{\"id\":7,\"cmd\":\"ping\"} {\"id\":8,\"cmd\":\"ping\"}  | 4000 | MALFORMED_FRAME",
+            "{\"id\":7,\"cmd\":\"join\",\"room\":\"x\\ud800\"}   | 4003 | INVALID_VALUE",
+            "{\"id\":7,\"cmd\":\"private\",\"to\":\"x\\ud800\",\"body\":1} | 4003 | INVALID_VALUE",
+            "{\"id\":7,\"cmd\":\"private\",\"to\":\"system\",\"body\":1} | 4003 | INVALID_VALUE",
     })
     void badFrameGetsACodedErrorAndTheSessionStaysUsable(String frame, int code, String name) throws Exception {
         client.sendRaw(frame).join();
@@ -87,6 +91,33 @@ class BadInputTest {
         assertThat(reply.get("id").asText()).isEqualTo("req-9");
         client.sendRaw("not json").join();
         assertThat(awaitReply().get("id").isNull()).isTrue();
+    }
+
+    @Test
+    void aSecondJsonValueInTheFrameIsRefusedNotIgnored() throws Exception {
+        client.sendRaw("{\"id\":1,\"cmd\":\"ping\"}{\"id\":2,\"cmd\":\"ping\"}").join();
+        JsonNode reply = awaitReply();
+        assertThat(reply.at("/error/name").asText()).isEqualTo("MALFORMED_FRAME");
+        assertThat(reply.at("/error/message").asText())
+                .isEqualTo("the frame must hold exactly one JSON value, but more follows it");
+        assertSessionsStillWork();
+    }
+
+    @Test
+    void numbersAndNestingBeyondTheParsersLimitsAreMalformed() throws Exception {
+        String limits = "the frame exceeds a JSON limit (numbers of at most 1000 characters, nesting at most 1000 deep)";
+        client.sendRaw("{\"id\":1,\"cmd\":\"ping\",\"n\":1" + "0".repeat(1000) + "}").join();
+        assertThat(awaitReply().at("/error/message").asText()).isEqualTo(limits);
+        client.sendRaw("{\"id\":2,\"cmd\":\"ping\",\"n\":" + "[".repeat(1000) + "]".repeat(1000) + "}").join();
+        assertThat(awaitReply().at("/error/message").asText()).isEqualTo(limits);
+        // at the limits (the frame's object is the first level), and within the 2048-byte frame limit
+        client.sendRaw("{\"id\":3,\"cmd\":\"ping\",\"n\":1" + "0".repeat(999) + "}").join();
+        JsonNode longest = awaitReply();
+        assertThat(longest.has("result")).as(longest.toString()).isTrue();
+        client.sendRaw("{\"id\":4,\"cmd\":\"ping\",\"deep\":" + "[".repeat(999) + "]".repeat(999) + "}").join();
+        JsonNode deepest = awaitReply();
+        assertThat(deepest.has("result")).as(deepest.toString()).isTrue();
+        assertSessionsStillWork();
     }
 
     @Test

@@ -1,14 +1,16 @@
 package io.dino.gateway.edge.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 
 /**
  * Message bodies as both edges accept them: any JSON value except null, a blank string, or an empty
- * object or array (those are "empty messages").
+ * object or array (those are "empty messages"). Numbers keep the sender's text (see {@link ExactNumbers}).
  */
 public final class JsonBodies {
 
@@ -42,9 +44,23 @@ public final class JsonBodies {
         try {
             parsed = mapper.readTree(bodyJson);
         } catch (JsonProcessingException e) {
-            throw new DinoException(ErrorCode.INVALID_VALUE, "body_json is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new DinoException(ErrorCode.INVALID_VALUE, problem("body_json", e));
         }
         return toJson(parsed);
+    }
+
+    /**
+     * Why {@code what} could not be read as one JSON value, in our words (Jackson's messages name its
+     * classes and settings).
+     */
+    public static String problem(String what, JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return what + " exceeds a JSON limit (numbers of at most 1000 characters, nesting at most 1000 deep)";
+        }
+        // with FAIL_ON_TRAILING_TOKENS (ExactNumbers.configure), the only mismatch readTree reports
+        if (e instanceof MismatchedInputException) {
+            return what + " must hold exactly one JSON value, but more follows it";
+        }
+        return what + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -12,6 +12,7 @@ import io.dino.gateway.core.Outbound;
 import io.dino.gateway.core.Operations;
 import io.dino.gateway.core.Session;
 import io.dino.gateway.core.Utf8;
+import io.dino.gateway.edge.json.JsonBodies;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -148,7 +149,7 @@ final class WsConnection implements WsListener, Outbound {
             frame = context.mapper().readTree(text);
         } catch (JsonProcessingException e) {
             context.metrics().commandReceived("invalid");
-            fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, "the frame is not valid JSON");
+            fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, JsonBodies.problem("the frame", e));
             return;
         }
         if (frame == null || !frame.isObject()) {

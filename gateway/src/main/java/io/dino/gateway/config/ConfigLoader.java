@@ -66,7 +66,8 @@ public final class ConfigLoader {
                         positive(limits.get("max-rooms-per-session"), 100),
                         positive(limits.get("outbound-queue-frames"), 1_024),
                         positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
-                        positive(limits.get("ping-interval"), Duration.ofSeconds(25), false)),
+                        positive(limits.get("ping-interval"), Duration.ofSeconds(25), false),
+                        positive(limits.get("ping-timeout"), Duration.ofSeconds(30), false)),
                 history(history),
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),

@@ -5,6 +5,7 @@ import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
 import io.dino.gateway.TestNode;
+import io.dino.gateway.cluster.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -60,6 +61,40 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void onTheRedisEngineAFinOrAResetEndsTheSessionToo() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             TestNode node = TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri()))) {
+            EventRecorder watcherEvents = watcherIn(node);
+            StalledSocket finished = joinedSocket(node, "redis-fin-ghost");
+            finished.shutdownOutput();
+            awaitGone(node, watcherEvents, "redis-fin-ghost");
+
+            joinedSocket(node, "redis-reset-ghost").reset();
+            awaitGone(node, watcherEvents, "redis-reset-ghost");
+            finished.close();
+        }
+    }
+
+    @Test
+    void aSocketClosedByTheIdleTimeoutEndsItsSession() throws Exception {
+        // no pings, so Helidon's idle timeout closes every socket, the watcher's too: presence and the gauge tell
+        try (TestNode node = TestNode.start(Map.of(
+                "server.idle-connection-timeout", "PT2S",
+                "server.idle-connection-period", "PT0.2S",
+                "dino.limits.ping-interval", "PT1H"))) {
+            StalledSocket idle = StalledSocket.open(node.port(), "/ws");
+            idle.sendText("{\"id\":1,\"cmd\":\"connect\",\"token\":\"" + node.token("idler") + "\"}");
+            await().atMost(TIMEOUT).until(() -> onlineUsers(node).contains("idler"));
+
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                assertThat(onlineUsers(node)).isEmpty();
+                assertThat(connectionsGauge(node)).isZero();
+            });
+            idle.close();
+        }
+    }
+
+    @Test
     void aSocketThatAnswersNoPingIsDroppedAfterThePingTimeout() throws Exception {
         try (TestNode node = TestNode.start(Map.of(
                 "dino.limits.ping-interval", "PT0.2S",
@@ -111,10 +146,13 @@ class ConnectionLifecycleTest {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(watcherEvents.events("left")).anySatisfy(left -> assertThat(left.get("user").asText()).isEqualTo(user));
             assertThat(members(node)).containsExactly("watcher");
-            assertThat(node.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance()).getUsersList())
-                    .containsExactly("watcher");
+            assertThat(onlineUsers(node)).containsExactly("watcher");
             assertThat(connectionsGauge(node)).isEqualTo(1.0);
         });
+    }
+
+    private static List<String> onlineUsers(TestNode node) {
+        return node.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance()).getUsersList();
     }
 
     private static List<String> members(TestNode node) {

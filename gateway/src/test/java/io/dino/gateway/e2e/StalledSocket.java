@@ -43,7 +43,7 @@ final class StalledSocket implements AutoCloseable {
 
     /**
      * With {@code smallReceiveBuffer} false the system's default buffer is kept: such a socket takes more before
-     * it fills, but reads fast once it reads again (a 4 KiB window moves some 100 KB a second on loopback).
+     * it fills, but reads fast once it reads again (through a 4 KiB window loopback moved only some 60 KB a second).
      */
     static StalledSocket open(int port, String path, boolean smallReceiveBuffer) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -293,6 +293,7 @@ final class WsConnection implements WsListener, Outbound {
      * Helidon tells the listener nothing when a socket ends without a close frame: on end of stream, a reset,
      * a failed read or its idle timeout, its reader loop just returns or throws. That loop runs on the thread
      * that opened the connection, one per connection, so the end of that thread is the end of the socket.
+     * The watcher is a virtual thread (the writers' executor starts one per task), parked until then.
      */
     private void watchReader(Thread reader) {
         context.writers().execute(() -> {

@@ -48,9 +48,11 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param authTimeout         time a new socket has to send {@code connect}
      * @param pingInterval        how often the server pings each socket; the pongs keep idle sessions from
      *                            being closed by {@code server.idle-connection-timeout}
+     * @param pingTimeout         how long a ping may go unanswered before the socket counts as dead and is dropped
      */
     public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
-                         int outboundQueueBytes, int maxReplyBytes, Duration authTimeout, Duration pingInterval) {
+                         int outboundQueueBytes, int maxReplyBytes, Duration authTimeout, Duration pingInterval,
+                         Duration pingTimeout) {
     }
 
     /**

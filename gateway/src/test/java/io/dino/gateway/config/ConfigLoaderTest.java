@@ -28,7 +28,8 @@ class ConfigLoaderTest {
         assertThat(config.engine()).isEqualTo(GatewayConfig.EngineKind.MEMORY);
         assertThat(config.wsPath()).isEqualTo("/ws");
         assertThat(config.allowedOrigins()).isEmpty();
-        assertThat(config.limits()).isEqualTo(new GatewayConfig.Limits(65_536, 16_384, 100, 1_024, 4_194_304, 1_048_576, Duration.ofSeconds(10), Duration.ofSeconds(25)));
+        assertThat(config.limits()).isEqualTo(new GatewayConfig.Limits(65_536, 16_384, 100, 1_024, 4_194_304, 1_048_576,
+                Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofSeconds(30)));
         assertThat(config.history()).isEqualTo(new GatewayConfig.History(1_000, 50, 500, Duration.ofMinutes(5), Duration.ofDays(1), 1_000,
                 134_217_728L));
         assertThat(config.shutdown()).isEqualTo(new GatewayConfig.Shutdown(Duration.ofSeconds(5), Duration.ofSeconds(10)));
@@ -111,6 +112,7 @@ class ConfigLoaderTest {
         assertInvalid(Map.of("dino.engine", "cassandra"), "dino.engine must be memory or redis");
         assertInvalid(Map.of("dino.limits.max-reply-bytes", "1000"),
                 "dino.limits.max-reply-bytes must be at least max-message-bytes (16384), got 1000");
+        assertInvalid(Map.of("dino.limits.ping-timeout", "PT0S"), "dino.limits.ping-timeout must be more than 0");
     }
 
     @Test

@@ -32,21 +32,28 @@ final class OutboundQueue {
     /** A WebSocket ping; the client's pong counts as activity, which keeps idle sessions open. */
     private enum Ping { INSTANCE }
 
+    /** The answer to a client's ping, carrying its payload (RFC 6455 §5.5.3). */
+    private record Pong(byte[] payload) {
+    }
+
     private final WsSession socket;
     private final Executor writers;
     private final int capacity;
     private final long capacityChars;
+    private final Runnable writeFailed;
     private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile boolean closed;
 
-    OutboundQueue(WsSession socket, Executor writers, int capacity, long capacityChars) {
+    /** {@code writeFailed} runs when a write fails: the peer is gone, and Helidon may not notice by itself. */
+    OutboundQueue(WsSession socket, Executor writers, int capacity, long capacityChars, Runnable writeFailed) {
         this.socket = socket;
         this.writers = writers;
         this.capacity = capacity;
         this.capacityChars = capacityChars;
+        this.writeFailed = writeFailed;
     }
 
     /**
@@ -77,6 +84,14 @@ final class OutboundQueue {
     void ping() {
         if (!closed) {
             items.add(Ping.INSTANCE);
+            startWriting();
+        }
+    }
+
+    /** Queues a pong unless the connection is closing (nothing may follow a close frame). */
+    void pong(byte[] payload) {
+        if (!closed) {
+            items.add(new Pong(payload));
             startWriting();
         }
     }
@@ -143,6 +158,7 @@ final class OutboundQueue {
                     }
                 }
                 case Ping ignored -> socket.ping(BufferData.empty());
+                case Pong pong -> socket.pong(BufferData.create(pong.payload()));
                 case Close close -> {
                     socket.close(close.code(), close.reason());
                     return false;
@@ -151,8 +167,8 @@ final class OutboundQueue {
             }
             return true;
         } catch (RuntimeException e) {
-            // the peer is gone; the connection's close handler cleans up
             LOG.log(Level.DEBUG, "write failed, dropping the rest of the queue", e);
+            writeFailed.run();
             return false;
         }
     }

@@ -13,6 +13,8 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.core.Session;
 import io.dino.gateway.core.Utf8;
 import io.dino.gateway.edge.json.JsonBodies;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -48,6 +50,8 @@ final class WsConnection implements WsListener, Outbound {
     private volatile OutboundQueue queue;
     private volatile Session session;
     private volatile ScheduledFuture<?> authTimeout;
+    // timer thread writes, reader thread clears: System.nanoTime() of the oldest unanswered ping, 0 when none is
+    private volatile long unansweredPingSince;
 
     WsConnection(WsContext context) {
         this.context = context;
@@ -57,9 +61,10 @@ final class WsConnection implements WsListener, Outbound {
     public void onOpen(WsSession socket) {
         this.socket = socket;
         queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
-                context.limits().outboundQueueBytes());
+                context.limits().outboundQueueBytes(), this::terminate);
         context.metrics().connectionOpened();
         context.connections().add(this);
+        watchReader(Thread.currentThread());
         if (context.draining().get()) {
             shutDown();
             return;
@@ -97,6 +102,18 @@ final class WsConnection implements WsListener, Outbound {
     }
 
     @Override
+    public void onPing(WsSession socket, BufferData payload) {
+        byte[] copy = new byte[payload.available()];
+        payload.read(copy);
+        queue.pong(copy);
+    }
+
+    @Override
+    public void onPong(WsSession socket, BufferData payload) {
+        unansweredPingSince = 0;
+    }
+
+    @Override
     public void onClose(WsSession socket, int status, String reason) {
         cleanUp();
     }
@@ -128,11 +145,22 @@ final class WsConnection implements WsListener, Outbound {
         queue.closeAfter(encodedEvent, closeCode(disconnect.code()), truncate(disconnect.reason()), false);
     }
 
+    /** Pings the socket, or drops it when a ping went unanswered for longer than the ping timeout. */
     void ping() {
         OutboundQueue current = queue;
-        if (current != null) {
-            current.ping();
+        if (current == null) {
+            return;
         }
+        long now = System.nanoTime();
+        long since = unansweredPingSince;
+        if (since == 0) {
+            unansweredPingSince = now;
+        } else if (now - since >= context.limits().pingTimeout().toNanos()) {
+            // a peer that vanished without a FIN or RST (cable cut, suspended laptop) only shows as silence
+            terminate();
+            return;
+        }
+        current.ping();
     }
 
     /** Closes the connection with the shutdown notice (used by the drain, also before authentication). */
@@ -265,18 +293,34 @@ final class WsConnection implements WsListener, Outbound {
     }
 
     /**
-     * Drops the connection without a close handshake. Runs off the timer thread: closing the session may wait
-     * for a command of it that is still running, and closing the socket may block.
+     * Helidon tells the listener nothing when a socket ends without a close frame: on end of stream, a reset,
+     * a failed read or its idle timeout, its reader loop just returns or throws. That loop runs on the thread
+     * that opened the connection, one per connection, so the end of that thread is the end of the socket.
+     * The watcher is a virtual thread (the writers' executor starts one per task), parked until then.
+     */
+    private void watchReader(Thread reader) {
+        context.writers().execute(() -> {
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            cleanUp();
+        });
+    }
+
+    /**
+     * Drops the connection without a close handshake: WsSession.terminate() would send a close frame of its own
+     * (1000, taking the place of any close already queued) and ends nothing when called off the reader thread.
+     * Closing the server connection interrupts the reader, which closes the socket. Runs off the timer thread:
+     * closing the session may wait for a command of it that is still running.
      */
     private void terminate() {
         if (context.connections().contains(this)) {
             context.writers().execute(() -> {
                 cleanUp();
-                try {
-                    socket.terminate();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.DEBUG, "terminating a dropped connection failed", e);
-                }
+                ((ServerConnection) socket).close(true);
             });
         }
     }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static io.dino.gateway.e2e.RawWebSocket.CLOSE;
@@ -29,6 +30,8 @@ class FrameLevelTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FIN = 0x80;
+    private static final int MAX_FRAME_BYTES = 4096;
+    private static final int HARD_FRAME_LIMIT = 4 * MAX_FRAME_BYTES;
 
     private static TestNode node;
     private static DinoClient bystander;
@@ -36,7 +39,7 @@ class FrameLevelTest {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        node = TestNode.start(Map.of("dino.limits.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES)));
         bystanderEvents = new EventRecorder();
         bystander = node.client("bystander", bystanderEvents);
         bystander.join("frames").join();
@@ -95,6 +98,22 @@ class FrameLevelTest {
             raw.send(TEXT, "{\"id\":2,\"cmd\":\"ping\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
             raw.send(FIN | CONTINUATION, new byte[] {'"', '}', (byte) 0xe2, (byte) 0x82});
             assertThat(raw.awaitClose().closeCode()).isEqualTo(1007);
+        }
+        assertOthersUnaffected();
+    }
+
+    @Test
+    void aFragmentPushedOverTheHardLimitByACarriedCharacterClosesWith1009() throws Exception {
+        try (RawWebSocket raw = connected("pusher")) {
+            raw.send(TEXT, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc3});
+            // exactly at the limit, but handed on with the é's first byte in front
+            byte[] rest = new byte[HARD_FRAME_LIMIT];
+            Arrays.fill(rest, (byte) 'x');
+            rest[0] = (byte) 0xa9;
+            rest[rest.length - 2] = '"';
+            rest[rest.length - 1] = '}';
+            raw.send(FIN | CONTINUATION, rest);
+            assertThat(raw.awaitClose().closeCode()).isEqualTo(1009);
         }
         assertOthersUnaffected();
     }

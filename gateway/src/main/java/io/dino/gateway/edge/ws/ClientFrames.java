@@ -133,6 +133,10 @@ final class ClientFrames implements Supplier<byte[]> {
         if (utf8.decode(bytes, CharBuffer.allocate(bytes.remaining()), last).isError()) {
             throw refused("invalid UTF-8 in a text message", WsCloseCodes.NOT_CONSISTENT);
         }
+        // carried bytes can push a fragment just under the limit over it, and Helidon would close without clean-up
+        if (bytes.position() > maxFrameLength) {
+            throw refused("Payload too large", WsCloseCodes.TOO_BIG);
+        }
         byte[] all = bytes.array();
         carried = Arrays.copyOfRange(all, bytes.position(), all.length);
         return bytes.position() == all.length ? all : Arrays.copyOf(all, bytes.position());

@@ -35,7 +35,7 @@ class BodyNumbersTest {
 
     @Test
     void roomMessagesAndHistoryKeepTheSendersNumberText() throws Exception {
-        try (RawWebSocket alice = connected("alice")) {
+        try (TextWebSocket alice = connected("alice")) {
             alice.send("{\"id\":1,\"cmd\":\"join\",\"room\":\"numbers\"}");
             await(alice, "\"id\":1,");
             alice.send("{\"id\":2,\"cmd\":\"send\",\"room\":\"numbers\",\"body\":" + BODY + "}");
@@ -47,7 +47,7 @@ class BodyNumbersTest {
 
     @Test
     void privateMessagesKeepTheSendersNumberText() throws Exception {
-        try (RawWebSocket ann = connected("ann"); RawWebSocket ben = connected("ben")) {
+        try (TextWebSocket ann = connected("ann"); TextWebSocket ben = connected("ben")) {
             ann.send("{\"id\":1,\"cmd\":\"private\",\"to\":\"ben\",\"body\":" + BODY + "}");
             assertThat(await(ben, "\"event\":\"private\"")).endsWith("\"body\":" + BODY + "}}");
         }
@@ -55,7 +55,7 @@ class BodyNumbersTest {
 
     @Test
     void backendBodiesKeepTheirNumberText() throws Exception {
-        try (RawWebSocket reader = connected("reader")) {
+        try (TextWebSocket reader = connected("reader")) {
             reader.send("{\"id\":1,\"cmd\":\"join\",\"room\":\"backend-numbers\"}");
             await(reader, "\"id\":1,");
             node.backend().publishToRoom(PublishToRoomRequest.newBuilder().setRoom("backend-numbers")
@@ -64,15 +64,15 @@ class BodyNumbersTest {
         }
     }
 
-    private static RawWebSocket connected(String user) throws Exception {
-        RawWebSocket socket = RawWebSocket.open(node.wsUri(), Map.of(), TIMEOUT).join();
+    private static TextWebSocket connected(String user) throws Exception {
+        TextWebSocket socket = TextWebSocket.open(node.wsUri(), Map.of(), TIMEOUT).join();
         socket.send("{\"id\":0,\"cmd\":\"connect\",\"token\":\"" + node.token(user) + "\"}");
         assertThat(await(socket, "\"id\":0,")).contains("\"result\"");
         return socket;
     }
 
     /** The next frame that contains the marker; frames before it are skipped. */
-    private static String await(RawWebSocket socket, String marker) throws Exception {
+    private static String await(TextWebSocket socket, String marker) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             String frame = socket.next(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));

@@ -41,14 +41,14 @@ class OriginTest {
     }
 
     private static void assertAccepted(TestNode node, Map<String, String> headers) throws Exception {
-        try (RawWebSocket socket = RawWebSocket.open(node.wsUri(), headers, TIMEOUT).join()) {
+        try (TextWebSocket socket = TextWebSocket.open(node.wsUri(), headers, TIMEOUT).join()) {
             socket.send("{\"id\":1,\"cmd\":\"connect\",\"token\":\"" + node.token("origin-user") + "\"}");
             assertThat(socket.next(TIMEOUT)).contains("\"result\"");
         }
     }
 
     private static void assertRefused(TestNode node, Map<String, String> headers) {
-        Throwable failure = catchThrowable(() -> RawWebSocket.open(node.wsUri(), headers, TIMEOUT).join().close());
+        Throwable failure = catchThrowable(() -> TextWebSocket.open(node.wsUri(), headers, TIMEOUT).join().close());
         while (failure != null && !(failure instanceof WebSocketHandshakeException)) {
             failure = failure.getCause();
         }

@@ -60,6 +60,8 @@ final class WsConnection implements WsListener, Outbound {
     @Override
     public void onOpen(WsSession socket) {
         this.socket = socket;
+        // a frame refused below Helidon closes the socket without onClose
+        ClientFramesUpgradeProvider.framesOf(socket).ifPresent(frames -> frames.whenRefused(this::cleanUp));
         queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
                 context.limits().outboundQueueBytes(), this::terminate);
         context.metrics().connectionOpened();

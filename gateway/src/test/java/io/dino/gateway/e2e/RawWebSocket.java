@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A WebSocket client on a raw socket, for frames no library client sends: fragments cut anywhere, invalid UTF-8,
@@ -85,8 +86,13 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The bytes of one masked client frame, for tests that write many frames at once. */
     static byte[] frame(int first, byte[] payload) {
+        return frame(first, payload, ThreadLocalRandom.current());
+    }
+
+    /** As {@link #frame(int, byte[])} with the mask drawn from {@code random}: a seeded one gives the same bytes again. */
+    static byte[] frame(int first, byte[] payload, RandomGenerator random) {
         byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
+        random.nextBytes(mask);
         ByteBuffer frame = ByteBuffer.allocate(payload.length + 14);
         frame.put((byte) first);
         if (payload.length < 126) {

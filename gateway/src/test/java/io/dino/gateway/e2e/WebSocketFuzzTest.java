@@ -6,15 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
 import io.dino.gateway.TestNode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,9 +19,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,10 +35,17 @@ import static org.awaitility.Awaitility.await;
  * sends one case on a shared raw connection (reconnecting after the server closed it) and checks the outcome its
  * kind allows; afterwards the healthy session must have received its own messages in order and the node must be
  * ready with no INTERNAL error counted. Frame payloads and the text generators live in {@link FuzzCases}.
+ * <p>
+ * All cases come from one generator seeded per run; every failure names the seed, and
+ * {@code -Ddino.fuzz.seed=<seed>} replays the same cases in the same order (the earlier ones shape the node's state).
  */
 class WebSocketFuzzTest {
 
     static final int MAX_FRAME_BYTES = 8192;
+    private static final int TRIES = 10_000;
+    private static final String SEED_PROPERTY = "dino.fuzz.seed";
+    /** Enough of a failing case's bytes to recognise it; the seed replays all of them. */
+    private static final int MAX_HEX_BYTES = 256;
     private static final String HEALTHY_ROOM = "healthy-room";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,12 +53,11 @@ class WebSocketFuzzTest {
     private static String fuzzToken;
     private static RawWebSocket fuzz;
     private static long syncs;
-    private static long tries;
     private static DinoClient healthy;
     private static EventRecorder healthyEvents;
     private static final List<String> healthySent = new ArrayList<>();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         node = TestNode.start(Map.of(
                 "dino.limits.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES),
@@ -66,7 +69,7 @@ class WebSocketFuzzTest {
         healthy.join(HEALTHY_ROOM).join();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         if (fuzz != null) {
             fuzz.close();
@@ -74,11 +77,35 @@ class WebSocketFuzzTest {
         node.close();
     }
 
-    @Property(tries = 10_000, shrinking = ShrinkingMode.BOUNDED)
-    void noFrameDisturbsTheNodeOrOtherSessions(@ForAll("cases") FuzzCase fuzzCase) throws IOException {
-        Statistics.collect(fuzzCase.kind());
+    @Test
+    void noFrameDisturbsTheNodeOrOtherSessions() {
+        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
+        String replay = "seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + ")";
+        // printed first as well, in case the run hangs or the JVM dies before any failure message
+        System.out.println("WebSocketFuzzTest: " + replay);
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, Integer> kinds = new TreeMap<>();
+        for (int index = 0; index < TRIES; index++) {
+            FuzzCase fuzzCase = FuzzCases.next(random);
+            kinds.merge(fuzzCase.kind(), 1, Integer::sum);
+            try {
+                tryCase(index, fuzzCase);
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("case " + index + " failed, " + replay + ": " + fuzzCase
+                        + "\nframes sent: " + fuzzCase.hex(MAX_HEX_BYTES), e);
+            }
+        }
+        System.out.println("WebSocketFuzzTest: " + TRIES + " cases, " + replay + ", by kind: " + kinds);
+        try {
+            theHealthySessionAndTheNodeAreUnaffected();
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("after " + TRIES + " cases, " + replay, e);
+        }
+    }
+
+    private void tryCase(int index, FuzzCase fuzzCase) throws IOException {
         // first, so that the healthy session has spoken even if the first case fails
-        if (tries++ % 10 == 0) {
+        if (index % 10 == 0) {
             String body = "h-" + healthySent.size();
             healthy.send(HEALTHY_ROOM, body).join();
             healthySent.add(body);
@@ -91,8 +118,7 @@ class WebSocketFuzzTest {
         }
     }
 
-    @AfterProperty
-    void theHealthySessionAndTheNodeAreUnaffected() throws Exception {
+    private void theHealthySessionAndTheNodeAreUnaffected() throws Exception {
         List<JsonNode> own = healthyEvents.awaitCount(e -> e.at("/msg/from").asText().equals("healthy"),
                 healthySent.size(), TIMEOUT);
         assertThat(own).extracting(e -> e.at("/msg/body").asText()).containsExactlyElementsOf(healthySent);
@@ -101,11 +127,6 @@ class WebSocketFuzzTest {
         assertThat(Metrics.scrape(node)).doesNotContainPattern("dino_errors_total\\{[^}]*code=\"INTERNAL\"[^}]*} [1-9]");
         // no session left behind by a closed socket: the healthy one and the fuzzer's last one
         await().atMost(TIMEOUT).until(() -> Metrics.connections(node), open -> open <= 2);
-    }
-
-    @Provide
-    Arbitrary<FuzzCase> cases() {
-        return FuzzCases.all();
     }
 
     /** Sends the case, then (if it may leave the socket open) a ping whose reply proves the socket still works. */
@@ -197,9 +218,19 @@ class WebSocketFuzzTest {
             return outcome.equals(Outcome.RESET) ? mayReset : closeCodes.contains(outcome.code());
         }
 
+        /** The frames as sent, masked, in hex; cut after {@code maxBytes}. */
+        String hex(int maxBytes) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            frames.forEach(bytes::writeBytes);
+            byte[] all = bytes.toByteArray();
+            String hex = HexFormat.of().formatHex(all, 0, Math.min(all.length, maxBytes));
+            return all.length <= maxBytes ? hex : hex + "… (" + all.length + " bytes)";
+        }
+
+        /** Kind and description, the latter cut: a payload's hex may run to kilobytes. */
         @Override
         public String toString() {
-            return kind + ": " + description;
+            return kind + ": " + (description.length() <= 600 ? description : description.substring(0, 600) + "…");
         }
     }
 }

@@ -123,70 +123,41 @@ final class Options {
 
     /** A positive int. */
     int positiveInt(String name, int defaultValue) {
-        String value = value(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option --" + name + " must be a positive integer: " + value);
+        return number(name, defaultValue, Integer::parseInt, parsed -> parsed > 0, "a positive integer");
     }
 
     /** An int of zero or more. */
     int nonNegativeInt(String name, int defaultValue) {
-        String value = value(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option --" + name + " must be a whole number of 0 or more: " + value);
+        return number(name, defaultValue, Integer::parseInt, parsed -> parsed >= 0, "a whole number of 0 or more");
     }
 
     /** A positive, finite number such as {@code 100} or {@code 1.5}. */
     double positiveDouble(String name, double defaultValue) {
-        String value = value(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            double parsed = Double.parseDouble(value);
-            if (parsed > 0 && Double.isFinite(parsed)) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("option --" + name + " must be a positive number: " + value);
+        return number(name, defaultValue, Double::parseDouble, parsed -> parsed > 0 && Double.isFinite(parsed), "a positive number");
     }
 
     /** A finite number of 0 or more, such as {@code 0} or {@code 0.5}. */
     double nonNegativeDouble(String name, double defaultValue) {
+        return number(name, defaultValue, Double::parseDouble, parsed -> parsed >= 0 && Double.isFinite(parsed),
+                "a number of 0 or more");
+    }
+
+    /** The option parsed, or the default when it is absent; a value that does not parse or is out of range is refused. */
+    private <N extends Number> N number(String name, N defaultValue, java.util.function.Function<String, N> parser,
+                                        java.util.function.Predicate<N> valid, String what) {
         String value = value(name);
         if (value == null) {
             return defaultValue;
         }
         try {
-            double parsed = Double.parseDouble(value);
-            if (parsed >= 0 && Double.isFinite(parsed)) {
+            N parsed = parser.apply(value);
+            if (valid.test(parsed)) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("option --" + name + " must be a number of 0 or more: " + value);
+        throw new UsageException("option --" + name + " must be " + what + ": " + value);
     }
 
     OptionalDouble optionalPositiveDouble(String name) {

@@ -38,10 +38,7 @@ class RedisStateBoundTest {
     void aChurnOf100kRoomsLeavesNoKeyAndUnderAMibBehindOnceTheirRetentionHasPassed() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             RedisClient client = RedisClient.create(redis.uri());
-            // max-age 1 s: a room that gets nothing more lives 2 s (max-age plus the margin)
-            try (Engine node = RedisEngine.start("churn", new RedisSettings(redis.uri(), "dino", Duration.ofSeconds(5), 1000,
-                    Duration.ofSeconds(1), Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1), Duration.ofSeconds(10)),
-                    InstantSource.system())) {
+            try (Engine node = shortRetention(redis, "churn")) {
                 RedisCommands<String, String> direct = client.connect().sync();
                 node.broker().start(new RecordingListener());
                 long keysBefore = direct.dbsize();
@@ -74,9 +71,7 @@ class RedisStateBoundTest {
     void inboxLogsOfUsersWhoNeverConnectLeaveNoKeyOnceTheirRetentionHasPassed() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             RedisClient client = RedisClient.create(redis.uri());
-            try (Engine node = RedisEngine.start("inboxes", new RedisSettings(redis.uri(), "dino", Duration.ofSeconds(5), 1000,
-                    Duration.ofSeconds(1), Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1), Duration.ofSeconds(10)),
-                    InstantSource.system())) {
+            try (Engine node = shortRetention(redis, "inboxes")) {
                 RedisCommands<String, String> direct = client.connect().sync();
                 node.broker().start(new RecordingListener());
                 long keysBefore = direct.dbsize();
@@ -129,5 +124,12 @@ class RedisStateBoundTest {
                 .filter(line -> line.startsWith("used_memory:"))
                 .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).strip()))
                 .findFirst().orElseThrow();
+    }
+
+    /** A node whose logs keep messages for 1 s: a log that gets nothing more lives 2 s (max-age plus the margin). */
+    private static Engine shortRetention(RedisServer redis, String node) {
+        return RedisEngine.start(node, new RedisSettings(redis.uri(), "dino", Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(1), Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1), Duration.ofSeconds(10)),
+                InstantSource.system());
     }
 }

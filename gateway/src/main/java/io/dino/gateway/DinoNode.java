@@ -14,6 +14,7 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
+import io.dino.gateway.edge.grpc.GrpcServer;
 import io.dino.gateway.edge.json.ExactNumbers;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.edge.ws.WsEndpoint;
@@ -27,6 +28,8 @@ import io.dino.gateway.ops.Drain;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -35,8 +38,6 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.grpc.GrpcReflectionFeature;
-import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -71,6 +72,11 @@ public final class DinoNode implements AutoCloseable {
     private final WsEndpoint wsEndpoint;
     private final CallTracker calls;
     private final HealthStatusManager grpcHealth;
+    private final ApiKeys apiKeys;
+    private final BackendService backend;
+    private final String host;
+    private final int configuredPort;
+    private volatile GrpcServer grpcServer;
     private final Drain drain;
     /** Starts a virtual thread per burst of frames; no executor bookkeeping on the per-frame path. */
     private static final ThreadFactory WRITER_THREADS = Thread.ofVirtual().factory();  // thread-safe, unlike a builder
@@ -83,7 +89,8 @@ public final class DinoNode implements AutoCloseable {
 
     private DinoNode(Config root) {
         this.config = ConfigLoader.gateway(root);
-        String host = root.get("server.host").asString().orElse("0.0.0.0");
+        this.host = root.get("server.host").asString().orElse("0.0.0.0");
+        this.configuredPort = root.get("server.port").asInt().orElse(0);
         this.advertisedHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         InstantSource clock = InstantSource.system();
         // buffers from a shared pool: the default keeps them per thread, i.e. ~16 KiB per connection's virtual thread
@@ -107,15 +114,15 @@ public final class DinoNode implements AutoCloseable {
         this.timers = timerPool;
         TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
-        this.calls = new CallTracker(metrics, timers);
+        this.calls = new CallTracker(metrics);
         this.grpcHealth = new HealthStatusManager();
         this.drain = new Drain();
 
-        ApiKeys apiKeys = new ApiKeys(config.apiKeys());
+        this.apiKeys = new ApiKeys(config.apiKeys());
         if (apiKeys.isEmpty()) {
             LOG.log(Level.WARNING, "no dino.api-keys configured: every backend API call will be refused");
         }
-        BackendService backend = new BackendService(operations, new JsonBodies(mapper),
+        this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.server = WebServer.builder()
                 // small frames (gRPC headers, trailers, chat messages) must not wait for delayed ACKs
@@ -132,11 +139,6 @@ public final class DinoNode implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
-                .addRouting(GrpcRouting.builder()
-                        .intercept(calls, new ApiKeyInterceptor(apiKeys, timers))
-                        .service(backend)
-                        .service(grpcHealth.getHealthService()))
-                .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
                 .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
                         socket -> socket.host(host).port(port))))
                 .addFeature(ObserveFeature.builder()
@@ -162,11 +164,17 @@ public final class DinoNode implements AutoCloseable {
             throw new IllegalStateException("the server could not listen (is port "
                     + root.get("server.port").asString().orElse("8080") + " already in use?)");
         }
+        try {
+            node.grpcServer = node.startGrpc();
+        } catch (RuntimeException e) {
+            node.shutdown();
+            throw e;
+        }
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
-        LOG.log(Level.INFO, "node {0} started on port {1} with the {2} engine",
-                node.config.nodeId(), String.valueOf(node.port()), node.engine.name());
+        LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
+                node.config.nodeId(), String.valueOf(node.port()), String.valueOf(node.grpcPort()), node.engine.name());
         return node;
     }
 
@@ -177,6 +185,11 @@ public final class DinoNode implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of the backend API (gRPC). */
+    public int grpcPort() {
+        return grpcServer.port();
     }
 
     /** The port of the /observe endpoints: the management listener's when there is one, else the main port. */
@@ -208,22 +221,51 @@ public final class DinoNode implements AutoCloseable {
             // telling a health watcher whose connection is gone throws; the shutdown must go on regardless
             LOG.log(Level.DEBUG, "a gRPC health watcher could not be told NOT_SERVING", e);
         }
+        boolean interrupted = false;
         try {
             drain.run(wsEndpoint.shutdownTasks(), wsEndpoint::openConnections, calls::refuseNewCalls, calls::awaitIdle,
                     config.shutdown().drainPeriod(), config.shutdown().grpcGrace());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // an interrupt cuts the drain short; the node still stops
+            interrupted = true;
+            LOG.log(Level.WARNING, "drain interrupted: stopping at once");
         }
+        interrupted |= stopGrpc();
         server.stop();
         timers.shutdownNow();
         engine.close();
         metrics.close();
         LOG.log(Level.INFO, "node {0} stopped", config.nodeId());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public void close() {
         shutdown();
+    }
+
+    /** dino.grpc.port, else the port after the main one, else (main port chosen at random) any free port. */
+    private GrpcServer startGrpc() {
+        int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
+        return GrpcServer.start(host, port, config.grpc(), java.time.Duration.ofSeconds(10),
+                List.of(calls, new ApiKeyInterceptor(apiKeys)),
+                List.of(backend, grpcHealth.getHealthService(),
+                        ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
+    }
+
+    /** True if interrupted while waiting for the gRPC server to stop. */
+    private boolean stopGrpc() {
+        if (grpcServer == null) {
+            return false;
+        }
+        try {
+            grpcServer.stop();
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        }
     }
 
     private HealthCheckResponse readiness() {

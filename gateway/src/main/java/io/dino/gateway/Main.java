@@ -62,9 +62,9 @@ public final class Main {
     }
 
     private static void printBanner(DinoNode node, Optional<Path> configFile) {
-        String host = node.config().wsPath();
-        int port = node.port();
-        String base = node.host() + ":" + port;
+        String wsPath = node.config().wsPath();
+        String base = node.host() + ":" + node.port();
+        String grpc = node.host() + ":" + node.grpcPort();
         String management = node.host() + ":" + node.managementPort();
         System.out.printf("""
 
@@ -76,7 +76,7 @@ public final class Main {
                 Get a client token:  ./dino token alice%s
                 Stop with Ctrl-C (sessions are told to reconnect elsewhere).
                 %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
-                configFile.map(Path::toString).orElse("defaults"), base, host, base, management, management,
+                configFile.map(Path::toString).orElse("defaults"), base, wsPath, grpc, management, management,
                 configFile.map(path -> " --config " + path).orElse(""));
     }
 

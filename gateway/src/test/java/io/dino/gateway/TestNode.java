@@ -58,6 +58,7 @@ public final class TestNode implements AutoCloseable {
         Map<String, String> values = new HashMap<>();
         values.put("server.host", "127.0.0.1");
         values.put("server.port", "0");
+        values.put("dino.grpc.port", "0");
         values.put("dino.auth.hmac-secrets.0", SECRET);
         values.put("dino.api-keys.0", API_KEY);
         values.put("dino.shutdown.drain-period", "PT0S");
@@ -72,6 +73,10 @@ public final class TestNode implements AutoCloseable {
 
     public int port() {
         return node.port();
+    }
+
+    public int grpcPort() {
+        return node.grpcPort();
     }
 
     public URI wsUri() {
@@ -101,7 +106,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public ManagedChannel channel() {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
         resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return channel;
     }

@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * stored once. Broadcasts have no idempotency key and are never retried.
  *
  * <pre>{@code
- * try (DinoBackendClient dino = DinoBackendClient.builder("127.0.0.1", 8080).apiKey("dev-api-key").build()) {
+ * try (DinoBackendClient dino = DinoBackendClient.builder("127.0.0.1", 8081).apiKey("dev-api-key").build()) {
  *     PublishResponse stored = dino.publishToRoom("lobby", "\"hello\"");
  * }
  * }</pre>

@@ -44,7 +44,7 @@ final class FanoutWorkload implements Workload {
 
               --url URL          WebSocket endpoint of a node; repeat for several nodes
                                  (default ws://127.0.0.1:8080/ws)
-              --grpc HOST:PORT   backend gRPC endpoint, used to mint tokens (default 127.0.0.1:8080)
+              --grpc HOST:PORT   backend gRPC endpoint, used to mint tokens (default 127.0.0.1:8081)
               --api-key KEY      backend API key (default: environment variable DINO_API_KEY)
               --subscribers S    subscriber connections (default 1000)
               --rooms R          rooms (default 10)
@@ -74,7 +74,7 @@ final class FanoutWorkload implements Workload {
         static Config from(Options options) {
             Config config = new Config(
                     options.uris("url", "ws://127.0.0.1:8080/ws", Set.of("ws", "wss")),
-                    options.string("grpc", "127.0.0.1:8080"),
+                    options.string("grpc", "127.0.0.1:8081"),
                     options.required("api-key", "DINO_API_KEY"),
                     options.positiveInt("subscribers", 1000),
                     options.positiveInt("rooms", 10),

@@ -52,7 +52,7 @@ final class PublishWorkload implements Workload {
 
               --url URL          WebSocket endpoint of a node for the subscribers; repeat for several nodes
                                  (default ws://127.0.0.1:8080/ws)
-              --grpc HOST:PORT   backend gRPC endpoint: publishes and token minting (default 127.0.0.1:8080)
+              --grpc HOST:PORT   backend gRPC endpoint: publishes and token minting (default 127.0.0.1:8081)
               --api-key KEY      backend API key (default: environment variable DINO_API_KEY)
               --rooms R          rooms to publish into (default 10)
               --subscribers S    subscriber connections; 0 measures publishing alone (default 1000)
@@ -75,7 +75,7 @@ final class PublishWorkload implements Workload {
         static Config from(Options options) {
             Config config = new Config(
                     options.uris("url", "ws://127.0.0.1:8080/ws", Set.of("ws", "wss")),
-                    options.string("grpc", "127.0.0.1:8080"),
+                    options.string("grpc", "127.0.0.1:8081"),
                     options.required("api-key", "DINO_API_KEY"),
                     options.positiveInt("rooms", 10),
                     options.nonNegativeInt("subscribers", 1000),

@@ -68,7 +68,7 @@ class LoadGenTest {
         IdleWorkload.Config config = IdleWorkload.Config.from(Options.parse(List.of("--api-key", "k"), IdleWorkload.OPTIONS));
 
         assertThat(config.target().url().toString()).isEqualTo("ws://127.0.0.1:8080/ws");
-        assertThat(config.target().grpc()).isEqualTo("127.0.0.1:8080");
+        assertThat(config.target().grpc()).isEqualTo("127.0.0.1:8081");
         assertThat(config.connections()).isEqualTo(1000);
         assertThat(config.rate()).isEqualTo(500);
         assertThat(config.hold()).isEqualTo(Duration.ofSeconds(10));

@@ -55,7 +55,7 @@ class WorkloadConfigTest {
         FanoutWorkload.Config config = fanout("--api-key", "k");
 
         assertThat(config.nodes()).extracting(Object::toString).containsExactly("ws://127.0.0.1:8080/ws");
-        assertThat(config.grpc()).isEqualTo("127.0.0.1:8080");
+        assertThat(config.grpc()).isEqualTo("127.0.0.1:8081");
         assertThat(config.subscribers()).isEqualTo(1000);
         assertThat(config.rooms()).isEqualTo(10);
         assertThat(config.publishers()).isEqualTo(10);

@@ -71,7 +71,11 @@ public final class ConfigLoader {
                         positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
                         positive(dino.get("redis.inbox-max-length"), 100_000)),
                 cluster(dino.get("cluster")),
-                port(dino.get("management.port")));
+                port(dino.get("management.port")),
+                new GatewayConfig.Grpc(
+                        port(dino.get("grpc.port")),
+                        positive(dino.get("grpc.max-message-bytes"), 4 * 1_048_576),
+                        positive(dino.get("grpc.max-calls-per-connection"), 10_000)));
     }
 
     private static java.util.OptionalInt port(Config node) {

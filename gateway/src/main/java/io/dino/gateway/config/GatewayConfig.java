@@ -23,11 +23,12 @@ import java.util.Set;
  * @param cluster  node liveness (redis engine)
  * @param managementPort port of a separate listener for the {@code /observe} endpoints (0: any free port);
  *                       empty: they are served on the main port
+ * @param grpc     the backend API's own listener
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
-                            java.util.OptionalInt managementPort) {
+                            java.util.OptionalInt managementPort, Grpc grpc) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -83,6 +84,16 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param nodeTimeout       after this long without a heartbeat a node counts as dead and its sessions are removed
      */
     public record Cluster(Duration heartbeatInterval, Duration nodeTimeout) {
+    }
+
+    /**
+     * @param port                  port of the gRPC listener (0: any free port); empty: the main port + 1, or any
+     *                              free port when the main port is itself chosen at random
+     * @param maxMessageBytes       largest request message accepted (a bigger one gets RESOURCE_EXHAUSTED)
+     * @param maxCallsPerConnection calls one connection may have open at once (HTTP/2 MAX_CONCURRENT_STREAMS);
+     *                              clients queue the rest
+     */
+    public record Grpc(java.util.OptionalInt port, int maxMessageBytes, int maxCallsPerConnection) {
     }
 
     /**

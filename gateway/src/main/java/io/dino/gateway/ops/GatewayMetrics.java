@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The node's own meters (docs/operations.md lists them). Counters are looked up once and cached, so
@@ -96,6 +97,14 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void published(long nanos) {
         publishLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Reports {@code active} as the number of backend API calls open now, health watches included. */
+    public void grpcCallsActive(IntSupplier active) {
+        register(Gauge.builder("dino.grpc.calls.active", active::getAsInt)
+                .description("Backend API calls open now, health watches included")
+                .tags(List.of(node))
+                .scope(SCOPE));
     }
 
     public void grpcCall(String method, String status) {

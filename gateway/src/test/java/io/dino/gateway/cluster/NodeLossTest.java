@@ -44,7 +44,7 @@ class NodeLossTest {
                 subscriber.session.join("stream").get(30, TimeUnit.SECONDS);
             }
 
-            try (DinoBackendClient backend = DinoBackendClient.builder("127.0.0.1", survivor.port())
+            try (DinoBackendClient backend = DinoBackendClient.builder("127.0.0.1", survivor.grpcPort())
                     .apiKey(NodeProcess.API_KEY).build()) {
                 for (int sequence = 0; sequence < MESSAGES; sequence++) {
                     if (sequence == MESSAGES / 3) {

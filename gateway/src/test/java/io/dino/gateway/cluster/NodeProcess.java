@@ -3,6 +3,9 @@ package io.dino.gateway.cluster;
 import io.dino.gateway.TestNode;
 import io.dino.gateway.auth.AuthSettings;
 import io.dino.gateway.auth.TokenMinter;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -51,6 +54,7 @@ public final class NodeProcess implements AutoCloseable {
             Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofHours(1)), InstantSource.system());
 
     private final int port;
+    private final int grpcPort;
     private final Path dir;
     private final Path configFile;
     private final Path log;
@@ -59,6 +63,8 @@ public final class NodeProcess implements AutoCloseable {
 
     private NodeProcess(int port, String yaml, String maxHeap) {
         this.port = port;
+        this.grpcPort = Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML))
+                .get("dino.grpc.port").asInt().orElse(port + 1);
         this.maxHeap = maxHeap;
         this.dir = FixtureSupport.tempDir("dino-node-");
         this.configFile = dir.resolve("dino.yaml");
@@ -79,8 +85,8 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * The YAML config of a test node: loopback on {@code port}, the test HMAC secret and API key, no
-     * drain period (so {@link #stop()} is quick).
+     * The YAML config of a test node: loopback on {@code port}, gRPC on a free port, the test HMAC secret
+     * and API key, no drain period (so {@link #stop()} is quick).
      *
      * @param engine    {@code dino.engine}, e.g. {@code redis} or {@code memory}
      * @param redisUri  {@code dino.redis.uri}; null leaves it out (the memory engine needs none)
@@ -96,6 +102,7 @@ public final class NodeProcess implements AutoCloseable {
         Map<String, Object> tree = new LinkedHashMap<>();
         put(tree, "server.host", FixtureSupport.LOOPBACK);
         put(tree, "server.port", Integer.toString(port));
+        put(tree, "dino.grpc.port", Integer.toString(FixtureSupport.freePort()));
         if (nodeId != null) {
             put(tree, "dino.node-id", nodeId);
         }
@@ -222,6 +229,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of the node's backend API (gRPC). */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public URI wsUri() {

@@ -57,7 +57,7 @@ class DocsTest {
         try (TestNode node = TestNode.start()) {
             EventRecorder events = new EventRecorder();
             node.client("bob", events);
-            String token = BackendClientExample.run("127.0.0.1", node.port(), TestNode.API_KEY);
+            String token = BackendClientExample.run("127.0.0.1", node.grpcPort(), TestNode.API_KEY);
 
             DinoClient alice = DinoClient.connect(node.wsUri(), token).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(alice.connectResult().get("user").asText()).isEqualTo("alice");

@@ -15,13 +15,14 @@ final class NodeMetrics {
     private NodeMetrics() {
     }
 
-    /** The value of {@code meter} for this node on the line that also has {@code label} (e.g. {@code code="X"}); 0 when absent. */
-    static double value(TestNode node, String meter, String label) throws IOException, InterruptedException {
+    /** The value of {@code meter} for this node on the line that also has every one of {@code labels} (e.g. {@code code="X"}); 0 when absent. */
+    static double value(TestNode node, String meter, String... labels) throws IOException, InterruptedException {
         String body = HTTP.send(HttpRequest.newBuilder(node.httpUri("/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String nodeTag = "node=\"" + node.node().nodeId() + "\"";
         return body.lines()
-                .filter(line -> line.startsWith(meter + "{") && line.contains(nodeTag) && line.contains(label))
+                .filter(line -> line.startsWith(meter + "{") && line.contains(nodeTag)
+                        && java.util.Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst()
                 .orElse(0);

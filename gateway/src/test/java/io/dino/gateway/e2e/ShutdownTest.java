@@ -101,9 +101,10 @@ class ShutdownTest {
 
     @Test
     void callsRefusedWhileDrainingLeaveTheCallsInFlightOnTheirChannelAlone() throws Exception {
-        // the drain waits for calls in flight; the watch below is one, so the node drains until the test ends it
-        TestNode node = TestNode.start(Map.of("dino.shutdown.grpc-grace", "PT60S"));
+        // closing the one WebSocket session starts a pause of 30-60 s: the node drains until the test ends it
+        TestNode node = TestNode.start(Map.of("dino.shutdown.drain-period", "PT60S"));
         try {
+            node.client("lingering", new EventRecorder());
             ManagedChannel channel = node.channel();
             ListOnlineUsersRequest request = ListOnlineUsersRequest.getDefaultInstance();
             // a request of many DATA frames, most of them still on their way when the call is refused
@@ -138,9 +139,24 @@ class ShutdownTest {
                 outcomes.assertAllAsExpected();
                 assertThat(watch.statuses()).contains(ServingStatus.NOT_SERVING);
                 assertThat(watch.ended()).as("the watch in flight on the same channel").isEmpty();
-                assertThat(shutdown.isAlive()).as("the drain still waits for the watch").isTrue();
+                assertThat(shutdown.isAlive()).as("the node still drains").isTrue();
             }
-            assertThat(shutdown.join(TIMEOUT)).as("the drain ends once the last call in flight ended").isTrue();
+            shutdown.interrupt();
+            assertThat(shutdown.join(TIMEOUT)).as("an interrupted drain stops the node at once").isTrue();
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
+    void aHealthWatchDoesNotHoldTheDrainAndIsToldNotServingBeforeItEnds() throws Exception {
+        TestNode node = TestNode.start(Map.of("dino.shutdown.grpc-grace", "PT60S"));
+        try (HealthWatch watch = HealthWatch.open(node.channel())) {
+            Thread shutdown = Thread.ofVirtual().start(() -> node.node().shutdown());
+
+            assertThat(shutdown.join(TIMEOUT)).as("the shutdown ends without waiting for the watch").isTrue();
+            await().atMost(TIMEOUT).until(() -> watch.ended().isPresent());
+            assertThat(watch.statuses()).containsExactly(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
         } finally {
             node.close();
         }

@@ -8,8 +8,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
-import java.util.concurrent.ScheduledExecutorService;
-
 /**
  * Lets a call to the backend API through only with a configured key in the {@code x-api-key} header.
  * The gRPC health and reflection services stay open: probes and grpcurl need no key.
@@ -18,13 +16,13 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
-    private final ApiKeys keys;
-    private final ScheduledExecutorService timers;
+    private static final ServerCall.Listener<Object> NOTHING = new ServerCall.Listener<>() {
+    };
 
-    /** {@code timers} bound how long a refused call waits for its request (see {@link Refusal}). */
-    public ApiKeyInterceptor(ApiKeys keys, ScheduledExecutorService timers) {
+    private final ApiKeys keys;
+
+    public ApiKeyInterceptor(ApiKeys keys) {
         this.keys = keys;
-        this.timers = timers;
     }
 
     @Override
@@ -34,11 +32,17 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
         }
         String presented = headers.get(API_KEY);
         if (presented == null) {
-            return Refusal.refuse(call, Status.UNAUTHENTICATED.withDescription("missing x-api-key metadata"), timers);
+            return refuse(call, "missing x-api-key metadata");
         }
         if (!keys.accepts(presented)) {
-            return Refusal.refuse(call, Status.UNAUTHENTICATED.withDescription("the API key is not valid"), timers);
+            return refuse(call, "the API key is not valid");
         }
         return next.startCall(call, headers);
+    }
+
+    @SuppressWarnings("unchecked")  // the listener ignores every message, whatever its type
+    private static <Q> ServerCall.Listener<Q> refuse(ServerCall<Q, ?> call, String why) {
+        call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+        return (ServerCall.Listener<Q>) NOTHING;
     }
 }

@@ -10,8 +10,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,49 +21,70 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CallTracker implements ServerInterceptor {
 
-    /** Health checks keep working while draining, so probes see NOT_SERVING rather than an error. */
+    /**
+     * Health checks keep working while draining, so probes see NOT_SERVING rather than an error; and
+     * the drain does not wait for them: a health watch lasts as long as its client wants.
+     */
     private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
 
     private final GatewayMetrics metrics;
-    private final ScheduledExecutorService timers;
+    private final AtomicInteger active = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     // guarded by lock
-    private int inFlight;
+    private int holdingDrain;
     private boolean draining;
 
-    /** {@code timers} bound how long a refused call waits for its request (see {@link Refusal}). */
-    public CallTracker(GatewayMetrics metrics, ScheduledExecutorService timers) {
+    public CallTracker(GatewayMetrics metrics) {
         this.metrics = metrics;
-        this.timers = timers;
+        metrics.grpcCallsActive(active::get);
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
+        boolean holdsDrain = !call.getMethodDescriptor().getServiceName().equals(HEALTH_SERVICE);
         lock.lock();
         try {
-            if (draining && !call.getMethodDescriptor().getServiceName().equals(HEALTH_SERVICE)) {
+            if (draining && holdsDrain) {
                 metrics.grpcCall(method, Status.Code.UNAVAILABLE.name());
-                return Refusal.refuse(call,
-                        Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"), timers);
+                call.close(Status.UNAVAILABLE.withDescription("the node is shutting down; retry on another node"), new Metadata());
+                return new ServerCall.Listener<Q>() {
+                };
             }
-            inFlight++;
+            if (holdsDrain) {
+                holdingDrain++;
+            }
         } finally {
             lock.unlock();
         }
+        active.incrementAndGet();
         AtomicBoolean finished = new AtomicBoolean();
-        ServerCall.Listener<Q> listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                metrics.grpcCall(method, status.getCode().name());
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    finish(finished);
+        Runnable finish = () -> {
+            if (finished.compareAndSet(false, true)) {
+                active.decrementAndGet();
+                if (holdsDrain) {
+                    releaseDrain();
                 }
             }
-        }, headers);
+        };
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void close(Status status, Metadata trailers) {
+                    metrics.grpcCall(method, status.getCode().name());
+                    try {
+                        super.close(status, trailers);
+                    } finally {
+                        finish.run();
+                    }
+                }
+            }, headers);
+        } catch (RuntimeException e) {
+            finish.run();
+            throw e;
+        }
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onCancel() {
@@ -73,7 +94,7 @@ public final class CallTracker implements ServerInterceptor {
                     if (!finished.get()) {
                         metrics.grpcCall(method, Status.Code.CANCELLED.name());
                     }
-                    finish(finished);
+                    finish.run();
                 }
             }
         };
@@ -89,27 +110,24 @@ public final class CallTracker implements ServerInterceptor {
         }
     }
 
-    /** Waits up to {@code grace} for running calls to finish; true if they all did. */
+    /** Waits up to {@code grace} for running calls (health checks aside) to finish; true if they all did. */
     public boolean awaitIdle(Duration grace) throws InterruptedException {
         long remaining = grace.toNanos();
         lock.lock();
         try {
-            while (inFlight > 0 && remaining > 0) {
+            while (holdingDrain > 0 && remaining > 0) {
                 remaining = idle.awaitNanos(remaining);
             }
-            return inFlight == 0;
+            return holdingDrain == 0;
         } finally {
             lock.unlock();
         }
     }
 
-    private void finish(AtomicBoolean finished) {
-        if (!finished.compareAndSet(false, true)) {
-            return;
-        }
+    private void releaseDrain() {
         lock.lock();
         try {
-            if (--inFlight == 0) {
+            if (--holdingDrain == 0) {
                 idle.signalAll();
             }
         } finally {

@@ -75,7 +75,8 @@ public final class ConfigLoader {
                 new GatewayConfig.Grpc(
                         port(dino.get("grpc.port")),
                         positive(dino.get("grpc.max-message-bytes"), 4 * 1_048_576),
-                        positive(dino.get("grpc.max-calls-per-connection"), 10_000)));
+                        positive(dino.get("grpc.max-calls-per-connection"), 10_000),
+                        tls(dino.get("grpc.tls"))));
     }
 
     private static java.util.OptionalInt port(Config node) {
@@ -92,6 +93,26 @@ public final class ConfigLoader {
             throw invalid(node.key().toString(), "must be a port number 0-65535, got " + value);
         }
         return java.util.OptionalInt.of(value);
+    }
+
+    private static Optional<GatewayConfig.Tls> tls(Config tls) {
+        Optional<String> certificate = tls.get("certificate").asString().filter(value -> !value.isBlank());
+        Optional<String> privateKey = tls.get("private-key").asString().filter(value -> !value.isBlank());
+        if (certificate.isEmpty() && privateKey.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GatewayConfig.Tls(
+                readableFile(tls.get("certificate"), certificate, "private-key"),
+                readableFile(tls.get("private-key"), privateKey, "certificate")));
+    }
+
+    private static Path readableFile(Config node, Optional<String> value, String otherKey) {
+        String key = node.key().toString();
+        Path path = Path.of(value.orElseThrow(() -> invalid(key, "is required when " + otherKey + " is set")));
+        if (!Files.isReadable(path)) {
+            throw invalid(key, "names " + path + ", which does not exist or is not readable");
+        }
+        return path;
     }
 
     private static GatewayConfig.Limits limits(Config limits) {

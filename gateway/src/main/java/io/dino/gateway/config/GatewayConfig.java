@@ -92,8 +92,17 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxMessageBytes       largest request message accepted (a bigger one gets RESOURCE_EXHAUSTED)
      * @param maxCallsPerConnection calls one connection may have open at once (HTTP/2 MAX_CONCURRENT_STREAMS);
      *                              clients queue the rest
+     * @param tls                   certificate and key to serve TLS with; empty: plaintext
      */
-    public record Grpc(java.util.OptionalInt port, int maxMessageBytes, int maxCallsPerConnection) {
+    public record Grpc(java.util.OptionalInt port, int maxMessageBytes, int maxCallsPerConnection,
+                       java.util.Optional<Tls> tls) {
+    }
+
+    /**
+     * @param certificateChain PEM file: the server's certificate, then any intermediates
+     * @param privateKey       PEM file: the certificate's private key, PKCS#8 ({@code BEGIN PRIVATE KEY})
+     */
+    public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
     }
 
     /**

@@ -187,6 +187,13 @@ class DocsTest {
         if (type.startsWith("port number")) {
             return Map.of(key, "9090");
         }
+        if (type.startsWith("PEM file")) {
+            // the certificate and its key go together; the loader checks that the files are readable
+            Path file = Files.createTempFile("docs-check", ".pem");
+            file.toFile().deleteOnExit();
+            String tls = key.substring(0, key.lastIndexOf('.'));
+            return Map.of(tls + ".certificate", file.toString(), tls + ".private-key", file.toString());
+        }
         if (type.equals("list of strings")) {
             return Map.of(key + ".0", SECRET + "-doc-check");
         }

@@ -57,6 +57,15 @@ public final class GrpcServer {
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(PERMITTED_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true);
+        settings.tls().ifPresent(tls -> {
+            try {
+                builder.useTransportSecurity(tls.certificateChain().toFile(), tls.privateKey().toFile());
+            } catch (IllegalArgumentException e) {
+                handlers.shutdownNow();
+                throw new IllegalStateException("dino.grpc.tls: cannot serve TLS with " + tls.certificateChain()
+                        + " and " + tls.privateKey() + ": " + e.getMessage(), e);
+            }
+        });
         services.forEach(service -> builder.addService(RequestParsing.decodeInInterceptors(service.bindService())));
         // grpc-java runs the interceptor added last first
         builder.intercept(new RequestParsing());

@@ -20,7 +20,10 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -58,7 +61,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class DinoClient implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DinoClient.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Numbers in message bodies keep their value: fractions become BigDecimals with their scale (a double
+     * would turn {@code 1e400} into infinity and {@code 0.1000000000000000055511151231257827} into 0.1).
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
     // How long close() waits for the server's Close frame before dropping the connection.
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     // Unmatched replies are only kept for tests to inspect; a misbehaving server must not grow this without bound.

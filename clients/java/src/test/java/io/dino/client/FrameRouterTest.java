@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +16,19 @@ class FrameRouterTest {
     private final PendingRequests pending = new PendingRequests();
     private final List<JsonNode> events = new ArrayList<>();
     private final List<JsonNode> unmatched = new ArrayList<>();
-    private final FrameRouter router = new FrameRouter(new ObjectMapper(), pending, events::add, unmatched::add);
+    private final FrameRouter router = new FrameRouter(DinoClient.MAPPER, pending, events::add, unmatched::add);
+
+    @Test
+    void numbersInAMessageBodyKeepTheirValue() {
+        router.route("{\"event\":\"message\",\"msg\":{\"body\":{\"big\":1e400,"
+                + "\"precise\":0.1000000000000000055511151231257827,\"scaled\":1.50,\"huge\":12345678901234567890123}}}");
+
+        JsonNode body = events.getFirst().at("/msg/body");
+        assertThat(body.get("big").decimalValue()).isEqualByComparingTo("1e400");
+        assertThat(body.get("precise").decimalValue().toPlainString()).isEqualTo("0.1000000000000000055511151231257827");
+        assertThat(body.get("scaled").toString()).isEqualTo("1.50");
+        assertThat(body.get("huge").bigIntegerValue()).hasToString("12345678901234567890123");
+    }
 
     @Test
     void resultCompletesTheRequestWithTheSameId() throws Exception {

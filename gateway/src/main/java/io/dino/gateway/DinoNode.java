@@ -15,6 +15,8 @@ import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
 import io.dino.gateway.edge.grpc.GrpcServer;
+import io.dino.gateway.edge.http.BrokenClientLog;
+import io.dino.gateway.edge.http.HandshakeTimeout;
 import io.dino.gateway.edge.json.ExactNumbers;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.edge.ws.WsEndpoint;
@@ -118,6 +120,8 @@ public final class DinoNode implements AutoCloseable {
         this.grpcHealth = new HealthStatusManager();
         this.drain = new Drain();
 
+        // one line, rate-limited, instead of a stack trace per client that breaks off (docs/operations.md, Logs)
+        BrokenClientLog brokenClients = BrokenClientLog.install();
         this.apiKeys = new ApiKeys(config.apiKeys());
         if (apiKeys.isEmpty()) {
             LOG.log(Level.WARNING, "no dino.api-keys configured: every backend API call will be refused");
@@ -131,6 +135,10 @@ public final class DinoNode implements AutoCloseable {
                 // (server.use-nio in the configuration still overrides this)
                 .useNio(false)
                 .config(root.get("server"))
+                // after config: wraps the connection options it gives, too
+                .update(builder -> builder.connectionOptions(new HandshakeTimeout(
+                        builder.connectionOptions().orElseGet(SocketOptions::create), config.limits().handshakeTimeout(),
+                        timers, metrics, brokenClients)))
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()
                         .maxFrameLength(config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR)

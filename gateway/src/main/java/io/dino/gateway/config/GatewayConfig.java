@@ -50,10 +50,12 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param pingInterval        how often the server pings each socket; the pongs keep idle sessions from
      *                            being closed by {@code server.idle-connection-timeout}
      * @param pingTimeout         how long a ping may go unanswered before the socket counts as dead and is dropped
+     * @param handshakeTimeout    time a new TCP connection has to send a complete HTTP request head (a WebSocket
+     *                            upgrade request included) before the node closes it
      */
     public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
                          int outboundQueueBytes, int maxReplyBytes, Duration authTimeout, Duration pingInterval,
-                         Duration pingTimeout) {
+                         Duration pingTimeout, Duration handshakeTimeout) {
     }
 
     /**

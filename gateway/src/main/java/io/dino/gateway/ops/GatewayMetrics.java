@@ -38,6 +38,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<String, Counter> grpcCalls = new ConcurrentHashMap<>();
     private final Timer publishLatency;
+    private final Counter handshakeTimeouts;
 
     public GatewayMetrics(MeterRegistry registry, String nodeId) {
         this.registry = registry;
@@ -51,6 +52,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .buckets(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
                         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofSeconds(1))
+                .tags(List.of(node))
+                .scope(SCOPE));
+        this.handshakeTimeouts = register(Counter.builder("dino.handshake.timeouts")
+                .description("Connections closed because they sent no complete request head in time")
                 .tags(List.of(node))
                 .scope(SCOPE));
         for (ErrorCode code : ErrorCode.values()) {
@@ -89,6 +94,11 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Membership membership -> membership.joined() ? "joined" : "left";
             case Event.Disconnect ignored -> "disconnect";
         }, sessions);
+    }
+
+    /** A connection was closed by dino.limits.handshake-timeout. */
+    public void handshakeTimedOut() {
+        handshakeTimeouts.increment();
     }
 
     public void error(ErrorCode code) {

@@ -257,7 +257,7 @@ public final class DinoNode implements AutoCloseable {
     /** dino.grpc.port, else the port after the main one, else (main port chosen at random) any free port. */
     private GrpcServer startGrpc() {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
-        return GrpcServer.start(host, port, config.grpc(), java.time.Duration.ofSeconds(10),
+        return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
                 List.of(backend, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));

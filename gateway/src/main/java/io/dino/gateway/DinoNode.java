@@ -87,6 +87,8 @@ public final class DinoNode implements AutoCloseable {
     private final WebServer server;
     private final Hub hub;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set once every listener is up: until then the node is not ready (the HTTP port answers first). */
+    private volatile boolean started;
     private final String advertisedHost;
 
     private DinoNode(Config root) {
@@ -181,6 +183,7 @@ public final class DinoNode implements AutoCloseable {
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
+        node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
                 node.config.nodeId(), String.valueOf(node.port()), String.valueOf(node.grpcPort()), node.engine.name());
         return node;
@@ -277,11 +280,12 @@ public final class DinoNode implements AutoCloseable {
     }
 
     private HealthCheckResponse readiness() {
-        boolean ready = !drain.isDraining();
+        boolean ready = started && !drain.isDraining();
         return HealthCheckResponse.builder()
                 .status(ready)
                 .detail("engine", engine.name())
                 .detail("node", config.nodeId())
+                .detail("started", started)
                 .detail("draining", drain.isDraining())
                 .build();
     }

@@ -46,6 +46,8 @@ class OpsTest {
         assertThat(readiness.get("status").asText()).isEqualTo("UP");
         assertThat(readiness.findValues("name")).extracting(JsonNode::asText).contains("dino");
         assertThat(readiness.findValue("engine").asText()).isEqualTo("memory");
+        assertThat(readiness.findValue("started").asBoolean()).isTrue();
+        assertThat(readiness.findValue("draining").asBoolean()).isFalse();
     }
 
     @Test

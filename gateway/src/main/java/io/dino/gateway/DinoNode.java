@@ -131,7 +131,7 @@ public final class DinoNode implements AutoCloseable {
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.server = WebServer.builder()
-                // small frames (gRPC headers, trailers, chat messages) must not wait for delayed ACKs
+                // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 // blocking sockets: Helidon's NIO socket holds two 8 KiB buffers per connection, the plain one one
                 // (server.use-nio in the configuration still overrides this)

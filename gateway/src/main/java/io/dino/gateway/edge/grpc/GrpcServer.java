@@ -5,6 +5,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,8 @@ public final class GrpcServer {
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .executor(handlers)
+                // small HTTP/2 frames (headers, trailers, unary replies) must not wait for delayed ACKs
+                .withChildOption(ChannelOption.TCP_NODELAY, true)
                 .maxInboundMessageSize(settings.maxMessageBytes())
                 .maxInboundMetadataSize(MAX_HEADER_BYTES)
                 .maxConcurrentCallsPerConnection(settings.maxCallsPerConnection())

@@ -30,7 +30,9 @@ public final class LoadGen {
             new WorkloadType(OpsWorkload.NAME, OpsWorkload.SUMMARY, OpsWorkload.USAGE, OpsWorkload.OPTIONS, Set.of(), Set.of(),
                     options -> new OpsWorkload(OpsWorkload.Config.from(options))),
             new WorkloadType(SoakWorkload.NAME, SoakWorkload.SUMMARY, SoakWorkload.USAGE, SoakWorkload.OPTIONS, Set.of(), Set.of(),
-                    options -> new SoakWorkload(SoakWorkload.Config.from(options))));
+                    options -> new SoakWorkload(SoakWorkload.Config.from(options))),
+            new WorkloadType(RecoverWorkload.NAME, RecoverWorkload.SUMMARY, RecoverWorkload.USAGE, RecoverWorkload.OPTIONS,
+                    Set.of(), RecoverWorkload.REPEATABLE, options -> new RecoverWorkload(RecoverWorkload.Config.from(options))));
 
     private LoadGen() {
     }

@@ -21,6 +21,32 @@ class WorkloadConfigTest {
         return PublishWorkload.Config.from(Options.parse(List.of(args), PublishWorkload.OPTIONS, PublishWorkload.FLAGS, PublishWorkload.REPEATABLE));
     }
 
+    private static RecoverWorkload.Config recover(String... args) {
+        return RecoverWorkload.Config.from(Options.parse(List.of(args), RecoverWorkload.OPTIONS, java.util.Set.of(), RecoverWorkload.REPEATABLE));
+    }
+
+    @Test
+    void recoverNamesTheNodeToKillFirstAndDefaultsToTenThousandSessionsMissingTenMessages() {
+        RecoverWorkload.Config config = recover("--url", "ws://127.0.0.1:18501/ws", "--url", "ws://127.0.0.1:18502/ws",
+                "--grpc", "127.0.0.1:18503", "--api-key", "k", "--kill-pid", "4242", "--redis-pid", "7");
+
+        assertThat(config.nodeA()).hasToString("ws://127.0.0.1:18501/ws");
+        assertThat(config.nodeB()).hasToString("ws://127.0.0.1:18502/ws");
+        assertThat(config.killPid()).isEqualTo(4242);
+        assertThat(config.redisPid()).hasValue(7);
+        assertThat(config.connections()).isEqualTo(10_000);
+        assertThat(config.missed()).isEqualTo(10);
+        assertThat(config.reconnectMin()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void recoverRefusesOneNodeOrNoPidToKill() {
+        assertThatThrownBy(() -> recover("--url", "ws://127.0.0.1:1/ws", "--kill-pid", "4242"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--url must be given twice");
+        assertThatThrownBy(() -> recover("--url", "ws://127.0.0.1:1/ws", "--url", "ws://127.0.0.1:2/ws"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--kill-pid is required");
+    }
+
     @Test
     void fanoutReadsEveryOption() {
         FanoutWorkload.Config config = fanout("--url", "ws://10.0.0.1:8080/ws", "--url", "ws://10.0.0.2:8080/ws",

@@ -359,7 +359,7 @@ class RedisEngineTest extends EngineContract {
             a.presence().connect(new SessionRef("a", "s1", "sue"));
             a.presence().join("hall", new SessionRef("a", "s1", "sue"));
             // what another node's reaper does to a node it takes for dead
-            raw.sync().del(keys.onlineSessions(), keys.onlineUsers(), keys.roomSessions("hall"), keys.roomUsers("hall"),
+            raw.sync().del(keys.onlineSessions(Keys.onlineBucket("sue")), keys.onlineUsers(Keys.onlineBucket("sue")), keys.roomSessions("hall"), keys.roomUsers("hall"),
                     keys.interest(LogId.room("hall")), keys.nodePresence("a"), keys.nodeInterest("a"));
             raw.sync().zrem(keys.nodes(), "a");
 

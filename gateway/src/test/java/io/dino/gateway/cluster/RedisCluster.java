@@ -125,6 +125,14 @@ public final class RedisCluster implements AutoCloseable {
         signal(server, "-CONT");
     }
 
+    /**
+     * The master drops its replicas' connections ({@code CLIENT KILL TYPE replica}): with a replica frozen, it
+     * cannot reconnect, so nothing the master takes from now on reaches it.
+     */
+    public void dropReplicaLinks(RedisServer master) {
+        ask(master, "CLIENT KILL TYPE replica");
+    }
+
     @Override
     public void close() {
         RuntimeException failure = null;

@@ -117,6 +117,7 @@ public final class RedisBroker implements Broker {
             sent.add(redis(() -> publish.send(connection, ScriptOutputType.MULTI, keysOfLog, argsOfLog)));
         }
         List<Publication> publications = new ArrayList<>(logs.size());
+        List<Runnable> routes = new ArrayList<>();
         List<io.lettuce.core.RedisFuture<String>> routed = new ArrayList<>();
         for (int i = 0; i < logs.size(); i++) {
             LogId log = logs.get(i);
@@ -126,13 +127,17 @@ public final class RedisBroker implements Broker {
             Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
             publications.add(PublicationCodec.decode((String) result.get(3), log, position));
             if (created && result.size() > 4) {
-                routed.addAll(sendToInboxes(result.subList(4, result.size()), Map.of("k", Keys.logToken(log),
-                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i))));
+                List<Object> nodes = result.subList(4, result.size());
+                Map<String, String> entry = Map.of("k", Keys.logToken(log),
+                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i));
+                routes.add(() -> routed.addAll(sendToInboxes(nodes, entry)));
             }
         }
         if (settings.waitReplicas() > 0) {
+            // before routing: nobody sees a publication that a failover could still take back
             confirmReplicated(scriptKeys);
         }
+        routes.forEach(Runnable::run);
         try {
             awaitAll(routed);
         } catch (EngineUnavailableException e) {
@@ -146,8 +151,9 @@ public final class RedisBroker implements Broker {
     /**
      * With {@code dino.redis.wait-replicas}: a {@code WAIT} on each server that took one of the scripts, on the
      * connection that carried it (its answer is in, so the WAIT covers it), and a failure unless enough replicas
-     * have it. The publication is stored either way, and may already be routed; what failing says is that it
-     * could still be lost if its master failed now, so the caller may retry (with an idempotency key, safely).
+     * have it. The publication is stored either way (and not routed: nodes find it only if their audit reads the
+     * log before a failover takes it back); what failing says is that it could still be lost if its master failed
+     * now, so the caller may retry (with an idempotency key, safely).
      */
     private void confirmReplicated(List<String[]> scriptKeys) {
         Set<RedisClusterAsyncCommands<String, String>> servers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

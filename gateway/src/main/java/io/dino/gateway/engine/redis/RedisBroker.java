@@ -62,6 +62,7 @@ public final class RedisBroker implements Broker {
     private final ReentrantReadWriteLock interestChanges = new ReentrantReadWriteLock();
     private NodeRegistry registry;
     private io.lettuce.core.AbstractRedisClient client;
+    private List<Connection> connections = List.of();
 
     RedisBroker(String node, Keys keys, Connection connection,
                 Connection readerConnection, RedisSettings settings, InstantSource clock) {
@@ -74,10 +75,14 @@ public final class RedisBroker implements Broker {
         this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout());
     }
 
-    /** The heartbeat and the client live and die with the broker. */
-    void owns(NodeRegistry registry, io.lettuce.core.AbstractRedisClient client) {
+    /**
+     * The heartbeat, the client and its connections (other than the reader's, which the reader closes) live and
+     * die with the broker.
+     */
+    void owns(NodeRegistry registry, io.lettuce.core.AbstractRedisClient client, List<Connection> connections) {
         this.registry = registry;
         this.client = client;
+        this.connections = List.copyOf(connections);
     }
 
     @Override
@@ -320,6 +325,9 @@ public final class RedisBroker implements Broker {
     public void close() {
         registry.close();
         reader.close();
+        // closed before the client: the cluster client's shutdown would close their per-node connections twice
+        // (lettuce logs "Connection is already closed" for each)
+        connections.forEach(Connection::close);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 

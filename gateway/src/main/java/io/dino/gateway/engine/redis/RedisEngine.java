@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * Builds the Redis engine of one node: a lettuce client with three connections (commands, the blocking
@@ -78,7 +79,7 @@ public final class RedisEngine {
         RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout());
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
-        broker.owns(registry, client);
+        broker.owns(registry, client, List.of(commands, heartbeat));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence));
     }
 

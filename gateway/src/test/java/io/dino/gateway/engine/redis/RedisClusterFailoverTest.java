@@ -91,7 +91,7 @@ class RedisClusterFailoverTest {
                 int atFailover = acknowledged.size();
                 master.restart();
                 await("publishing resumes once the promoted replica has a replica").atMost(FAILOVER_WITHIN)
-                        .until(() -> acknowledged.size() >= atFailover + 100);
+                        .until(() -> acknowledged.size() >= atFailover + 20);
             } finally {
                 publishing.set(false);
                 load.join(Duration.ofSeconds(10));

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Presence shared by the cluster. Per room (and once for "online"): a hash of sessions (node/session →
+ * Presence shared by the cluster. Per room (and per bucket of users for "online", see
+ * {@link Keys#onlineBucket}): a hash of sessions (node/session →
  * user) and a hash of users (user → number of sessions); one script updates both, so "first session in"
  * and "last session out" are decided once, whichever node asks. Each node also records its own entries
  * in Redis, so that when it dies another node can remove them ({@link NodeRegistry}), and in memory, so

@@ -116,6 +116,49 @@ public final class RedisCluster implements AutoCloseable {
         return masterOf(key);
     }
 
+    /**
+     * Moves the slot of {@code key} to master {@code to} while clients go on using it, as resharding does
+     * ({@code CLUSTER SETSLOT} IMPORTING/MIGRATING, {@code MIGRATE} of its keys in batches, then
+     * {@code SETSLOT NODE} on every master): meanwhile clients get {@code ASK} for keys already moved and,
+     * once it is done, {@code MOVED}.
+     */
+    public void moveSlotOf(String key, RedisServer to) {
+        RedisServer from = masterOf(key);
+        int slot = io.lettuce.core.cluster.SlotHash.getSlot(key);
+        String fromId = ask(from, "CLUSTER MYID");
+        String toId = ask(to, "CLUSTER MYID");
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create();
+        try (var source = client.connect(io.lettuce.core.RedisURI.create(from.uri()));
+             var target = client.connect(io.lettuce.core.RedisURI.create(to.uri()))) {
+            target.sync().clusterSetSlotImporting(slot, fromId);
+            source.sync().clusterSetSlotMigrating(slot, toId);
+            for (List<String> keys = source.sync().clusterGetKeysInSlot(slot, 100); !keys.isEmpty();
+                 keys = source.sync().clusterGetKeysInSlot(slot, 100)) {
+                source.sync().migrate(FixtureSupport.LOOPBACK, to.port(), 0, 5_000,
+                        io.lettuce.core.MigrateArgs.Builder.keys(keys));
+            }
+            target.sync().clusterSetSlotNode(slot, toId);
+            source.sync().clusterSetSlotNode(slot, toId);
+            for (RedisServer master : live()) {
+                if (master != from && master != to && ask(master, "INFO replication").contains("role:master")) {
+                    ask(master, "CLUSTER SETSLOT " + slot + " NODE " + toId);
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+        await("every node sees slot " + slot + " on port " + to.port())
+                .atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> masterOf(key) == to && live().stream().allMatch(this::clusterOk));
+    }
+
+    /** The live masters. */
+    public List<RedisServer> masters() {
+        return live().stream().filter(server -> ask(server, "INFO replication").contains("role:master")).toList();
+    }
+
     /** Stops a process without killing it (SIGSTOP), as a machine that froze; {@link #resume} goes on. */
     public void freeze(RedisServer server) {
         signal(server, "-STOP");

@@ -1,10 +1,13 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.cluster.RedisCluster;
+import io.dino.gateway.cluster.RedisServer;
 import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.EngineContract;
+import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.RecordingListener;
 import io.dino.gateway.engine.SessionRef;
 import io.lettuce.core.cluster.SlotHash;
@@ -18,8 +21,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -109,6 +115,53 @@ class RedisClusterEngineTest extends EngineContract {
             assertThat(a.presence().disconnect(new SessionRef("a", "s0", "user0"))).isFalse();
             assertThat(b.presence().disconnect(new SessionRef("b", "again", "user0"))).isTrue();
             assertThat(b.presence().onlineUsers()).doesNotContain("user0").hasSize(59);
+        }
+    }
+
+    @Test
+    void publishingAndDeliveryGoOnWhileTheRoomsSlotMovesToAnotherMaster() throws Exception {
+        String shared = "m" + PREFIXES.incrementAndGet();
+        Keys keys = new Keys(shared);
+        LogId room = LogId.room("moving");
+        RedisServer from = cluster.masterOf(keys.meta(room));
+        RedisServer to = cluster.masters().stream().filter(master -> master != from).findFirst().orElseThrow();
+        try (Engine publisher = engine("a", shared, Duration.ZERO);
+             Engine subscriber = engine("b", shared, Duration.ZERO)) {
+            RecordingListener onB = new RecordingListener();
+            publisher.broker().start(new RecordingListener());
+            subscriber.broker().start(onB);
+            subscriber.broker().subscribe(room);
+            List<Publication> acknowledged = new CopyOnWriteArrayList<>();
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            Thread load = Thread.ofPlatform().name("publisher").start(() -> {
+                for (int i = 0; publishing.get(); i++) {
+                    try {
+                        acknowledged.add(publisher.broker().publish(room, new Draft("m" + i, "ann", 1, Integer.toString(i), "")));
+                    } catch (EngineUnavailableException e) {
+                        // a script over keys of which some moved already answers TRYAGAIN; the publish is not acknowledged
+                    }
+                }
+            });
+            try {
+                await().until(() -> acknowledged.size() >= 50);
+                cluster.moveSlotOf(keys.meta(room), to);
+                int moved = acknowledged.size();
+                await("publishing goes on on the new master").until(() -> acknowledged.size() >= moved + 50);
+            } finally {
+                publishing.set(false);
+                load.join(Duration.ofSeconds(10));
+            }
+
+            assertThat(cluster.masterOf(keys.meta(room))).isSameAs(to);
+            long top = publisher.broker().top(room).offset();
+            // the log keeps its last 100 or so: what it keeps is contiguous, and every acknowledged publication in that
+            // range is there, at the position it was acknowledged with
+            List<Publication> stored = publisher.broker().after(room, 0, 100_000);
+            long oldest = stored.getFirst().position().offset();
+            assertThat(stored).extracting(p -> p.position().offset()).isEqualTo(LongStream.rangeClosed(oldest, top).boxed().toList());
+            assertThat(stored).containsAll(acknowledged.stream().filter(p -> p.position().offset() >= oldest).toList());
+            await().until(() -> onB.offsetsOf(room).size() >= top);
+            assertThat(onB.offsetsOf(room)).isEqualTo(LongStream.rangeClosed(1, top).boxed().toList());
         }
     }
 }

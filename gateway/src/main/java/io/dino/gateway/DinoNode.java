@@ -294,7 +294,9 @@ public final class DinoNode implements AutoCloseable {
         return new RedisSettings(config.redis().uri(), config.redis().prefix(), config.redis().commandTimeout(),
                 config.history().retainedPerLog(), config.history().maxAge(), config.history().idempotencyWindow(),
                 config.redis().inboxMaxLength(),
-                config.cluster().heartbeatInterval(), config.cluster().nodeTimeout());
+                config.cluster().heartbeatInterval(), config.cluster().nodeTimeout(),
+                config.redis().clusterNodes(), config.redis().clusterRefresh(),
+                config.redis().waitReplicas(), config.redis().waitTimeout());
     }
 
     private static Engine memoryEngine(GatewayConfig config, InstantSource clock) {

@@ -65,11 +65,7 @@ public final class ConfigLoader {
                 new GatewayConfig.Shutdown(
                         positive(shutdown.get("drain-period"), Duration.ofSeconds(5), true),
                         positive(shutdown.get("grpc-grace"), Duration.ofSeconds(10), true)),
-                new GatewayConfig.Redis(
-                        dino.get("redis.uri").asString().orElse("redis://127.0.0.1:6379"),
-                        dino.get("redis.prefix").asString().orElse("dino"),
-                        positive(dino.get("redis.command-timeout"), Duration.ofSeconds(2), false),
-                        positive(dino.get("redis.inbox-max-length"), 100_000)),
+                redis(dino.get("redis")),
                 cluster(dino.get("cluster")),
                 port(dino.get("management.port")),
                 new GatewayConfig.Grpc(
@@ -151,6 +147,24 @@ public final class ConfigLoader {
         return settings;
     }
 
+    private static GatewayConfig.Redis redis(Config redis) {
+        GatewayConfig.Redis settings = new GatewayConfig.Redis(
+                redis.get("uri").asString().orElse("redis://127.0.0.1:6379"),
+                redis.get("prefix").asString().orElse("dino"),
+                positive(redis.get("command-timeout"), Duration.ofSeconds(2), false),
+                positive(redis.get("inbox-max-length"), 100_000),
+                redis.get("cluster-nodes").asList(String.class).orElse(List.of()).stream()
+                        .map(String::strip).filter(seed -> !seed.isEmpty()).toList(),
+                positive(redis.get("cluster-refresh-interval"), Duration.ofSeconds(10), false),
+                notNegative(redis.get("wait-replicas"), 0),
+                positive(redis.get("wait-timeout"), Duration.ofMillis(500), false));
+        if (settings.waitTimeout().compareTo(settings.commandTimeout()) >= 0) {
+            throw invalid(redis.get("wait-timeout").key().toString(),
+                    "must be shorter than dino.redis.command-timeout, got " + settings.waitTimeout());
+        }
+        return settings;
+    }
+
     private static GatewayConfig.Cluster cluster(Config cluster) {
         GatewayConfig.Cluster settings = new GatewayConfig.Cluster(
                 positive(cluster.get("heartbeat-interval"), Duration.ofSeconds(5), false),
@@ -180,6 +194,19 @@ public final class ConfigLoader {
         }
         if (value <= 0) {
             throw invalid(node.key().toString(), "must be greater than 0, got " + value);
+        }
+        return value;
+    }
+
+    private static int notNegative(Config node, int defaultValue) {
+        int value;
+        try {
+            value = node.asInt().orElse(defaultValue);
+        } catch (RuntimeException e) {
+            throw invalid(node.key().toString(), "must be a whole number");
+        }
+        if (value < 0) {
+            throw invalid(node.key().toString(), "must be 0 or more, got " + value);
         }
         return value;
     }

@@ -77,8 +77,13 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param prefix             first part of every key
      * @param commandTimeout     longest wait for one Redis command
      * @param inboxMaxLength     entries kept in a node's inbox stream
+     * @param clusterNodes       seed URIs of a Redis Cluster; empty: the standalone Redis at {@code uri}
+     * @param clusterRefresh     how often the cluster client re-reads the cluster topology
+     * @param waitReplicas       replicas that must have a publication before it is acknowledged (0: none)
+     * @param waitTimeout        how long a publish waits for them
      */
-    public record Redis(String uri, String prefix, Duration commandTimeout, int inboxMaxLength) {
+    public record Redis(String uri, String prefix, Duration commandTimeout, int inboxMaxLength,
+                        java.util.List<String> clusterNodes, Duration clusterRefresh, int waitReplicas, Duration waitTimeout) {
     }
 
     /**

@@ -32,6 +32,8 @@ class ClusterDeliveryTest {
 
     private static final AtomicInteger ROOMS = new AtomicInteger();
     private static RedisServer redis;
+    /** The keys that put a node on the Redis of this class (a subclass runs the same tests on a Redis Cluster). */
+    static Map<String, String> redisKeys;
     private static TestNode a;
     private static TestNode b;
     private static TestNode c;
@@ -41,6 +43,11 @@ class ClusterDeliveryTest {
     @BeforeAll
     static void startCluster() {
         redis = RedisServer.start();
+        startNodes(Map.of("dino.redis.uri", redis.uri()));
+    }
+
+    static void startNodes(Map<String, String> redis) {
+        redisKeys = redis;
         a = node("a");
         b = node("b");
         c = node("c");
@@ -48,18 +55,24 @@ class ClusterDeliveryTest {
     }
 
     static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
+        Map<String, String> config = new java.util.HashMap<>(redisKeys);
+        config.putAll(Map.of("dino.engine", "redis", "dino.node-id", id,
                 "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
+        return TestNode.start(config);
     }
 
     @AfterAll
     static void stopCluster() {
+        stopNodes();
+        redis.close();
+    }
+
+    static void stopNodes() {
         for (TestNode node : new TestNode[] {a, b, c, d}) {
             if (node != null) {
                 node.close();
             }
         }
-        redis.close();
     }
 
     @Test
@@ -248,8 +261,9 @@ class ClusterDeliveryTest {
 
     @Test
     void aGapBeyondRetentionIsReportedNotPartlyReplayed() throws Exception {
-        try (TestNode small = TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(),
-                "dino.redis.prefix", "small", "dino.history.retained-per-log", "3"))) {
+        Map<String, String> config = new java.util.HashMap<>(redisKeys);
+        config.putAll(Map.of("dino.engine", "redis", "dino.redis.prefix", "small", "dino.history.retained-per-log", "3"));
+        try (TestNode small = TestNode.start(config)) {
             String room = room();
             DinoClient publisher = small.client("kim", new EventRecorder());
             publisher.join(room).join();

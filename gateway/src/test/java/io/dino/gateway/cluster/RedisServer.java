@@ -44,22 +44,36 @@ public final class RedisServer implements AutoCloseable {
      * @param appendOnly persist every write to an append-only file with {@code appendfsync always}, so
      *                   that data acknowledged before a {@link #kill()} is there after {@link #restart()}
      * @param maxMemory  Redis {@code maxmemory} value such as {@code 64mb}, or empty for no limit
+     * @param more       further {@code redis-server} arguments, such as {@code --cluster-node-timeout 1000}
+     * @param clusterNode a Redis Cluster node: cluster mode on, its cluster bus on a free port of its own
+     *                    (by default the bus takes the port plus 10000, which may be taken or out of range)
      */
-    public record Options(boolean appendOnly, Optional<String> maxMemory) {
+    public record Options(boolean appendOnly, Optional<String> maxMemory, List<String> more, boolean clusterNode) {
 
         /** No persistence, no memory limit. */
-        public static final Options DEFAULT = new Options(false, Optional.empty());
+        public static final Options DEFAULT = new Options(false, Optional.empty(), List.of(), false);
 
         public Options {
             Objects.requireNonNull(maxMemory, "maxMemory");
+            more = List.copyOf(more);
         }
 
         public Options withAppendOnly(boolean on) {
-            return new Options(on, maxMemory);
+            return new Options(on, maxMemory, more, clusterNode);
         }
 
         public Options withMaxMemory(String value) {
-            return new Options(appendOnly, Optional.of(value));
+            return new Options(appendOnly, Optional.of(value), more, clusterNode);
+        }
+
+        public Options withArguments(String... arguments) {
+            List<String> all = new ArrayList<>(more);
+            all.addAll(List.of(arguments));
+            return new Options(appendOnly, maxMemory, all, clusterNode);
+        }
+
+        public Options asClusterNode() {
+            return new Options(appendOnly, maxMemory, more, true);
         }
     }
 
@@ -68,6 +82,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private int port;
+    private int busPort;
     private Process process;
 
     private RedisServer(Path binary, Options options) {
@@ -137,6 +152,10 @@ public final class RedisServer implements AutoCloseable {
         return FixtureSupport.read(log);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** Graceful stop: {@code SHUTDOWN NOSAVE}, falling back to SIGTERM; waits for the process to exit. */
     public void stop() {
         if (!isRunning()) {
@@ -186,6 +205,7 @@ public final class RedisServer implements AutoCloseable {
 
     private void startOnFreePort() {
         for (int attempt = 1; ; attempt++) {
+            busPort = 0;  // a new bus port too: the one tried may be the one taken
             launch(FixtureSupport.freePort());
             try {
                 awaitReady();
@@ -213,6 +233,14 @@ public final class RedisServer implements AutoCloseable {
         if (options.appendOnly()) {
             command.addAll(List.of("--appendfsync", "always"));
         }
+        if (options.clusterNode()) {
+            if (busPort == 0) {
+                busPort = FixtureSupport.freePort();
+            }
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-port", Integer.toString(busPort)));
+        }
+        command.addAll(options.more());
         try {
             process = FixtureSupport.track(new ProcessBuilder(command)
                     .directory(dir.toFile())
@@ -248,12 +276,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Sends one inline command on a fresh connection and returns the reply: the text of a simple string
-     * or bulk string reply.
+     * Sends one inline command on a fresh connection and returns the reply: the text of a simple string,
+     * integer or bulk string reply.
      *
      * @throws IOException on connection failure, or an error reply (such as {@code -LOADING})
      */
-    private String send(String inlineCommand) throws IOException {
+    String send(String inlineCommand) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(FixtureSupport.LOOPBACK, port), 1_000);
             socket.setSoTimeout(2_000);
@@ -265,7 +293,7 @@ public final class RedisServer implements AutoCloseable {
                 throw new IOException("redis-server sent an empty line in reply to " + inlineCommand);
             }
             return switch (line.charAt(0)) {
-                case '+' -> line.substring(1);
+                case '+', ':' -> line.substring(1);
                 case '$' -> new String(in.readNBytes(Math.max(0, Integer.parseInt(line.substring(1)))),
                         StandardCharsets.UTF_8);
                 default -> throw new IOException("redis-server replied " + line + " to " + inlineCommand);

@@ -113,6 +113,24 @@ class ConfigLoaderTest {
         assertInvalid(Map.of("dino.limits.max-reply-bytes", "1000"),
                 "dino.limits.max-reply-bytes must be at least max-message-bytes (16384), got 1000");
         assertInvalid(Map.of("dino.limits.ping-timeout", "PT0S"), "dino.limits.ping-timeout must be more than 0");
+        assertInvalid(Map.of("dino.redis.wait-replicas", "-1"), "dino.redis.wait-replicas must be 0 or more");
+        assertInvalid(Map.of("dino.redis.wait-timeout", "PT2S"),
+                "dino.redis.wait-timeout must be shorter than dino.redis.command-timeout, got PT2S");
+    }
+
+    @Test
+    void redisClusterSeedsAreAListAndTheirAbsenceMeansOneRedis() {
+        GatewayConfig standalone = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
+        GatewayConfig cluster = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of(
+                "dino.redis.cluster-nodes.0", "redis://10.0.0.1:6379", "dino.redis.cluster-nodes.1", " redis://10.0.0.2:6379 ",
+                "dino.redis.wait-replicas", "1"))));
+
+        assertThat(standalone.redis().clusterNodes()).isEmpty();
+        assertThat(standalone.redis().waitReplicas()).isZero();
+        assertThat(cluster.redis().clusterNodes()).containsExactly("redis://10.0.0.1:6379", "redis://10.0.0.2:6379");
+        assertThat(cluster.redis().clusterRefresh()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cluster.redis().waitReplicas()).isEqualTo(1);
+        assertThat(cluster.redis().waitTimeout()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

@@ -6,8 +6,7 @@ import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -45,7 +44,7 @@ final class ControlRouter {
 
     private final String node;
     private final Keys keys;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection connection;
     private final RedisSettings settings;
     private final InstantSource clock;
     private final AtomicLong ids = new AtomicLong();
@@ -82,7 +81,7 @@ final class ControlRouter {
         }
     }
 
-    ControlRouter(String node, Keys keys, StatefulRedisConnection<String, String> connection, RedisSettings settings,
+    ControlRouter(String node, Keys keys, Connection connection, RedisSettings settings,
                   InstantSource clock) {
         this.node = node;
         this.keys = keys;
@@ -147,7 +146,7 @@ final class ControlRouter {
     }
 
     private void send(Set<String> nodes, Map<String, String> entry) {
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         List<RedisFuture<String>> sent = new ArrayList<>(nodes.size());
         for (String target : nodes) {
             sent.add(async.xadd(keys.inbox(target), inboxArgs(), entry));

@@ -8,7 +8,6 @@ import io.dino.gateway.engine.Publication;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -44,7 +43,7 @@ final class InboxReader implements AutoCloseable {
     static final long AUDIT_MILLIS = 1000;
     static final int AUDIT_SLICE = 2000;
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection connection;
     private final Keys keys;
     private final String node;
     private final RedisBroker broker;
@@ -66,7 +65,7 @@ final class InboxReader implements AutoCloseable {
      */
     private final long blockMillis;
 
-    InboxReader(StatefulRedisConnection<String, String> connection, Keys keys, String node, RedisBroker broker,
+    InboxReader(Connection connection, Keys keys, String node, RedisBroker broker,
                 ControlRouter control, Duration commandTimeout) {
         this.connection = connection;
         this.blockMillis = Math.max(GAP_WAIT_MILLIS / 2, Math.min(MAX_BLOCK_MILLIS, commandTimeout.toMillis() / 2));

@@ -45,12 +45,26 @@ final class Keys {
         return tag(LogId.room(room)) + ":users";
     }
 
-    String onlineSessions() {
-        return prefix + ":{online}:sessions";
+    /**
+     * Online presence is split into {@value #ONLINE_BUCKETS} buckets by user, each its own hash tag, so that
+     * connects and disconnects spread over as many Redis Cluster slots instead of making one slot hot. All
+     * sessions of a user share a bucket, so presence.lua still decides "first in" and "last out" atomically.
+     */
+    static final int ONLINE_BUCKETS = 16;
+
+    /** The bucket of a user: its Java {@code String.hashCode} (specified, so the same on every node) modulo the buckets. */
+    static int onlineBucket(String user) {
+        return Math.floorMod(user.hashCode(), ONLINE_BUCKETS);
     }
 
-    String onlineUsers() {
-        return prefix + ":{online}:users";
+    /** Sessions online in a bucket: field node/session, value user. */
+    String onlineSessions(int bucket) {
+        return prefix + ":{online:" + bucket + "}:sessions";
+    }
+
+    /** Users online in a bucket: field user, value number of sessions. */
+    String onlineUsers(int bucket) {
+        return prefix + ":{online:" + bucket + "}:users";
     }
 
     /** The stream a node reads everything it must deliver from. */

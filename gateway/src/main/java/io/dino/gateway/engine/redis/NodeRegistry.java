@@ -4,8 +4,7 @@ import io.dino.gateway.engine.LogId;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ZAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -35,8 +34,8 @@ final class NodeRegistry implements AutoCloseable {
 
     private final String node;
     private final Keys keys;
-    private final StatefulRedisConnection<String, String> heartbeatConnection;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection heartbeatConnection;
+    private final Connection connection;
     private final RedisSettings settings;
     private final RedisBroker broker;
     private final RedisPresenceStore presence;
@@ -48,8 +47,8 @@ final class NodeRegistry implements AutoCloseable {
     private final AtomicBoolean takenForDead = new AtomicBoolean();
     private int rounds;  // housekeeping thread only
 
-    NodeRegistry(String node, Keys keys, StatefulRedisConnection<String, String> heartbeatConnection,
-                 StatefulRedisConnection<String, String> connection, RedisSettings settings,
+    NodeRegistry(String node, Keys keys, Connection heartbeatConnection,
+                 Connection connection, RedisSettings settings,
                  RedisBroker broker, RedisPresenceStore presence, InstantSource clock) {
         this.node = node;
         this.keys = keys;
@@ -80,7 +79,7 @@ final class NodeRegistry implements AutoCloseable {
      */
     private void beat() {
         try {
-            RedisCommands<String, String> redis = heartbeatConnection.sync();
+            RedisClusterCommands<String, String> redis = heartbeatConnection.sync();
             long now = clock.millis();
             if (redis.zadd(keys.nodes(), ZAddArgs.Builder.nx(), now, node) == 1) {
                 takenForDead.set(true);
@@ -163,7 +162,7 @@ final class NodeRegistry implements AutoCloseable {
         sync().zrem(keys.nodes(), deadNode);
     }
 
-    private RedisCommands<String, String> sync() {
+    private RedisClusterCommands<String, String> sync() {
         return connection.sync();
     }
 

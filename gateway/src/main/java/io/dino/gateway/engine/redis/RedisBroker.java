@@ -17,9 +17,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -50,7 +49,7 @@ public final class RedisBroker implements Broker {
 
     private final String node;
     private final Keys keys;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection connection;
     private final RedisSettings settings;
     private final InstantSource clock;
     private final Scripts publish = Scripts.load("publish.lua");
@@ -62,10 +61,11 @@ public final class RedisBroker implements Broker {
     /** Subscribes share it; reconciling interest takes it alone. */
     private final ReentrantReadWriteLock interestChanges = new ReentrantReadWriteLock();
     private NodeRegistry registry;
-    private io.lettuce.core.RedisClient client;
+    private io.lettuce.core.AbstractRedisClient client;
+    private List<Connection> connections = List.of();
 
-    RedisBroker(String node, Keys keys, StatefulRedisConnection<String, String> connection,
-                StatefulRedisConnection<String, String> readerConnection, RedisSettings settings, InstantSource clock) {
+    RedisBroker(String node, Keys keys, Connection connection,
+                Connection readerConnection, RedisSettings settings, InstantSource clock) {
         this.node = node;
         this.keys = keys;
         this.connection = connection;
@@ -75,10 +75,14 @@ public final class RedisBroker implements Broker {
         this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout());
     }
 
-    /** The heartbeat and the client live and die with the broker. */
-    void owns(NodeRegistry registry, io.lettuce.core.RedisClient client) {
+    /**
+     * The heartbeat, the client and its connections (other than the reader's, which the reader closes) live and
+     * die with the broker.
+     */
+    void owns(NodeRegistry registry, io.lettuce.core.AbstractRedisClient client, List<Connection> connections) {
         this.registry = registry;
         this.client = client;
+        this.connections = List.copyOf(connections);
     }
 
     @Override
@@ -118,6 +122,7 @@ public final class RedisBroker implements Broker {
             sent.add(redis(() -> publish.send(connection, ScriptOutputType.MULTI, keysOfLog, argsOfLog)));
         }
         List<Publication> publications = new ArrayList<>(logs.size());
+        List<Runnable> routes = new ArrayList<>();
         List<io.lettuce.core.RedisFuture<String>> routed = new ArrayList<>();
         for (int i = 0; i < logs.size(); i++) {
             LogId log = logs.get(i);
@@ -127,10 +132,17 @@ public final class RedisBroker implements Broker {
             Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
             publications.add(PublicationCodec.decode((String) result.get(3), log, position));
             if (created && result.size() > 4) {
-                routed.addAll(sendToInboxes(result.subList(4, result.size()), Map.of("k", Keys.logToken(log),
-                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i))));
+                List<Object> nodes = result.subList(4, result.size());
+                Map<String, String> entry = Map.of("k", Keys.logToken(log),
+                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i));
+                routes.add(() -> routed.addAll(sendToInboxes(nodes, entry)));
             }
         }
+        if (settings.waitReplicas() > 0) {
+            // before routing: nobody sees a publication that a failover could still take back
+            confirmReplicated(scriptKeys);
+        }
+        routes.forEach(Runnable::run);
         try {
             awaitAll(routed);
         } catch (EngineUnavailableException e) {
@@ -139,6 +151,31 @@ public final class RedisBroker implements Broker {
             LOG.log(Level.WARNING, "routing {0} publication(s) failed: {1}", logs.size(), e.getMessage());
         }
         return publications;
+    }
+
+    /**
+     * With {@code dino.redis.wait-replicas}: a {@code WAIT} on each server that took one of the scripts, on the
+     * connection that carried it (its answer is in, so the WAIT covers it), and a failure unless enough replicas
+     * have it. The publication is stored either way (and not routed: nodes find it only if their audit reads the
+     * log before a failover takes it back); what failing says is that it could still be lost if its master failed
+     * now, so the caller may retry (with an idempotency key, safely).
+     */
+    private void confirmReplicated(List<String[]> scriptKeys) {
+        Set<RedisClusterAsyncCommands<String, String>> servers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String[] keysOfLog : scriptKeys) {
+            servers.add(connection.serverOf(keysOfLog[0]));
+        }
+        List<io.lettuce.core.RedisFuture<Long>> waits = new ArrayList<>(servers.size());
+        for (RedisClusterAsyncCommands<String, String> server : servers) {
+            waits.add(redis(() -> server.waitForReplication(settings.waitReplicas(), settings.waitTimeout().toMillis())));
+        }
+        for (io.lettuce.core.RedisFuture<Long> wait : waits) {
+            long replicas = await(wait);
+            if (replicas < settings.waitReplicas()) {
+                throw new EngineUnavailableException("publication stored, but " + replicas + " of the "
+                        + settings.waitReplicas() + " replicas required had it within " + settings.waitTimeout());
+            }
+        }
     }
 
     private String[] publishKeys(LogId log, Draft draft) {
@@ -172,7 +209,7 @@ public final class RedisBroker implements Broker {
 
     /** One XADD per node, pipelined on the shared connection, not waited for. */
     List<io.lettuce.core.RedisFuture<String>> sendToInboxes(Collection<?> nodes, Map<String, String> entry) {
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         List<io.lettuce.core.RedisFuture<String>> sent = new ArrayList<>(nodes.size());
         for (Object target : nodes) {
             sent.add(async.xadd(keys.inbox((String) target), inboxArgs(), entry));
@@ -233,7 +270,7 @@ public final class RedisBroker implements Broker {
     /** One round trip: the log's position and the page, pipelined. */
     @Override
     public Page pageBefore(LogId log, long offset, int limit) {
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         io.lettuce.core.RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(keys.meta(log), "epoch", "top");
         io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> newestFirst = offset <= 1 || limit <= 0 ? null
                 : async.xrevrange(keys.log(log), Range.create("-", offset == Long.MAX_VALUE ? "+" : (offset - 1) + "-0"),
@@ -248,7 +285,7 @@ public final class RedisBroker implements Broker {
     /** One round trip: the log's position and the page, pipelined. */
     @Override
     public Page pageAfter(LogId log, long offset, int limit) {
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         io.lettuce.core.RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(keys.meta(log), "epoch", "top");
         io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> oldestFirst = limit <= 0 || offset == Long.MAX_VALUE
                 ? null : async.xrange(keys.log(log), Range.create((offset + 1) + "-0", "+"), Limit.from(limit));
@@ -288,6 +325,9 @@ public final class RedisBroker implements Broker {
     public void close() {
         registry.close();
         reader.close();
+        // closed before the client: the cluster client's shutdown would close their per-node connections twice
+        // (lettuce logs "Connection is already closed" for each)
+        connections.forEach(Connection::close);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
@@ -310,7 +350,7 @@ public final class RedisBroker implements Broker {
         if (from > to) {
             return () -> Optional.of(List.of());
         }
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         io.lettuce.core.RedisFuture<String> current = async.hget(keys.meta(log), "epoch");
         io.lettuce.core.RedisFuture<List<StreamMessage<String, String>>> entries =
                 async.xrange(keys.log(log), Range.create(from + "-0", to + "-0"));
@@ -319,7 +359,7 @@ public final class RedisBroker implements Broker {
 
     /** The positions of several logs in one round trip; logs without an epoch are left out. */
     Map<LogId, Position> tops(List<LogId> logs) {
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         List<io.lettuce.core.RedisFuture<List<io.lettuce.core.KeyValue<String, String>>>> sent = new ArrayList<>(logs.size());
         for (LogId log : logs) {
             sent.add(async.hmget(keys.meta(log), "epoch", "top"));
@@ -351,7 +391,7 @@ public final class RedisBroker implements Broker {
             Set<String> recorded = redis(() -> sync().smembers(keys.nodeInterest(node)));
             Set<String> wanted = new java.util.HashSet<>();
             delivered.keySet().forEach(log -> wanted.add(Keys.logToken(log)));
-            RedisAsyncCommands<String, String> async = connection.async();
+            RedisClusterAsyncCommands<String, String> async = connection.async();
             List<io.lettuce.core.RedisFuture<Long>> sent = new ArrayList<>();
             for (String token : wanted) {
                 if (everything || !recorded.contains(token)) {
@@ -421,7 +461,7 @@ public final class RedisBroker implements Broker {
         return Long.toString(clock.millis(), 36) + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36), 36);
     }
 
-    private RedisCommands<String, String> sync() {
+    private RedisClusterCommands<String, String> sync() {
         return connection.sync();
     }
 

@@ -1,49 +1,91 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.engine.Engine;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * Builds the Redis engine of one node: a lettuce client with three connections (commands, the blocking
- * inbox reader, the heartbeat), the broker, the presence store and the node registry.
+ * inbox reader, the heartbeat), the broker, the presence store and the node registry. The client is a
+ * {@link RedisClient} for a standalone Redis, a {@link RedisClusterClient} when seed nodes of a Redis
+ * Cluster are configured; the engine above {@link Connection} is the same for both.
  */
 public final class RedisEngine {
+
+    /** Shortest time between two topology refreshes that redirections or lost connections trigger. */
+    private static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofMillis(500);
 
     private RedisEngine() {
     }
 
     public static Engine start(String node, RedisSettings settings, InstantSource clock) {
-        RedisURI uri = RedisURI.create(settings.uri());
-        uri.setTimeout(settings.commandTimeout());
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                // fail commands at once while disconnected instead of queueing them: a publish must fail cleanly
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        StatefulRedisConnection<String, String> commands;
-        StatefulRedisConnection<String, String> reader;
-        StatefulRedisConnection<String, String> heartbeat;
+        AbstractRedisClient client = null;
+        Connection commands;
+        Connection reader;
+        Connection heartbeat;
+        String where = settings.cluster() ? "Redis Cluster " + settings.clusterNodes() : "Redis at " + settings.uri();
         try {
-            commands = client.connect();
-            reader = client.connect();
-            heartbeat = client.connect();
+            if (settings.cluster()) {
+                RedisClusterClient cluster = RedisClusterClient.create(settings.clusterNodes().stream()
+                        .map(seed -> uri(seed, settings)).toList());
+                client = cluster;
+                cluster.setOptions(ClusterClientOptions.builder()
+                        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                        // not REJECT_COMMANDS as standalone: the cluster client opens a connection to each master
+                        // when a command first needs it, and would reject the commands that wait for it. Commands
+                        // queued for a master that is down fail after the command timeout instead of at once
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enablePeriodicRefresh(settings.clusterRefresh())
+                                // MOVED, ASK, an uncovered slot, an unknown node, a node that keeps refusing
+                                .enableAllAdaptiveRefreshTriggers()
+                                .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_LIMIT)
+                                .refreshTriggersReconnectAttempts(2)
+                                .closeStaleConnections(true)
+                                .build())
+                        .build());
+                commands = Connection.cluster(cluster.connect());
+                reader = Connection.cluster(cluster.connect());
+                heartbeat = Connection.cluster(cluster.connect());
+            } else {
+                RedisClient standalone = RedisClient.create(uri(settings.uri(), settings));
+                client = standalone;
+                standalone.setOptions(ClientOptions.builder()
+                        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                        // fail commands at once while disconnected instead of queueing them: a publish must fail cleanly
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .build());
+                commands = Connection.standalone(standalone.connect());
+                reader = Connection.standalone(standalone.connect());
+                heartbeat = Connection.standalone(standalone.connect());
+            }
         } catch (RuntimeException e) {
-            client.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
-                    + e.getMessage(), e);
+            if (client != null) {
+                client.shutdown();
+            }
+            throw new IllegalStateException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
         Keys keys = new Keys(settings.prefix());
         RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
-        RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands);
+        RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout());
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
-        broker.owns(registry, client);
+        broker.owns(registry, client, List.of(commands, heartbeat));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence));
+    }
+
+    private static RedisURI uri(String text, RedisSettings settings) {
+        RedisURI uri = RedisURI.create(text);
+        uri.setTimeout(settings.commandTimeout());
+        return uri;
     }
 }

@@ -1,20 +1,29 @@
 package io.dino.gateway.engine.redis;
 
+import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.SessionRef;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Presence shared by the cluster. Per room (and once for "online"): a hash of sessions (node/session →
+ * Presence shared by the cluster. Per room (and per bucket of users for "online", see
+ * {@link Keys#onlineBucket}): a hash of sessions (node/session →
  * user) and a hash of users (user → number of sessions); one script updates both, so "first session in"
  * and "last session out" are decided once, whichever node asks. Each node also records its own entries
  * in Redis, so that when it dies another node can remove them ({@link NodeRegistry}), and in memory, so
@@ -27,14 +36,16 @@ public final class RedisPresenceStore implements PresenceStore {
 
     private final String node;
     private final Keys keys;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection connection;
+    private final Duration commandTimeout;
     private final Scripts presence = Scripts.load("presence.lua");
     private final Set<String> ownEntries = ConcurrentHashMap.newKeySet();
 
-    RedisPresenceStore(String node, Keys keys, StatefulRedisConnection<String, String> connection) {
+    RedisPresenceStore(String node, Keys keys, Connection connection, Duration commandTimeout) {
         this.node = node;
         this.keys = keys;
         this.connection = connection;
+        this.commandTimeout = commandTimeout;
     }
 
     @Override
@@ -62,25 +73,54 @@ public final class RedisPresenceStore implements PresenceStore {
         return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
     }
 
+    /** Every bucket's users, read pipelined: one round trip. */
     @Override
     public List<String> onlineUsers() {
-        return RedisBroker.redis(() -> sync().hkeys(keys.onlineUsers())).stream().sorted().toList();
+        List<RedisFuture<List<String>>> buckets = new ArrayList<>(Keys.ONLINE_BUCKETS);
+        for (int bucket = 0; bucket < Keys.ONLINE_BUCKETS; bucket++) {
+            int current = bucket;
+            buckets.add(RedisBroker.redis(() -> connection.async().hkeys(keys.onlineUsers(current))));
+        }
+        List<String> online = new ArrayList<>();
+        for (RedisFuture<List<String>> bucket : buckets) {
+            online.addAll(await(bucket));
+        }
+        return online.stream().sorted().toList();
     }
 
+    /** One HMGET per bucket the users fall in, pipelined: one round trip; the answer keeps the order asked. */
     @Override
     public List<String> online(Collection<String> users) {
         if (users.isEmpty()) {
             return List.of();
         }
-        List<KeyValue<String, String>> counts = RedisBroker.redis(() ->
-                sync().hmget(keys.onlineUsers(), users.toArray(String[]::new)));
-        List<String> online = new ArrayList<>();
-        for (KeyValue<String, String> count : counts) {
-            if (count.hasValue()) {
-                online.add(count.getKey());
+        Map<Integer, List<String>> byBucket = new TreeMap<>();
+        for (String user : users) {
+            byBucket.computeIfAbsent(Keys.onlineBucket(user), bucket -> new ArrayList<>()).add(user);
+        }
+        List<RedisFuture<List<KeyValue<String, String>>>> sent = new ArrayList<>(byBucket.size());
+        byBucket.forEach((bucket, inBucket) -> sent.add(RedisBroker.redis(() ->
+                connection.async().hmget(keys.onlineUsers(bucket), inBucket.toArray(String[]::new)))));
+        Set<String> online = new HashSet<>();
+        for (RedisFuture<List<KeyValue<String, String>>> counts : sent) {
+            for (KeyValue<String, String> count : await(counts)) {
+                if (count.hasValue()) {
+                    online.add(count.getKey());
+                }
             }
         }
-        return online;
+        return users.stream().filter(online::contains).toList();
+    }
+
+    private <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while reading presence from Redis", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new EngineUnavailableException("Redis: reading presence failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -153,14 +193,14 @@ public final class RedisPresenceStore implements PresenceStore {
 
     private boolean run(Entry entry, boolean add) {
         String[] presenceKeys = entry.room() == null
-                ? new String[] {keys.onlineSessions(), keys.onlineUsers()}
+                ? new String[] {keys.onlineSessions(Keys.onlineBucket(entry.user())), keys.onlineUsers(Keys.onlineBucket(entry.user()))}
                 : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room())};
         Long changed = RedisBroker.redis(() -> presence.run(sync(), ScriptOutputType.INTEGER, presenceKeys,
                 entry.node() + "/" + entry.session(), entry.user(), add ? "1" : "0"));
         return changed == 1;
     }
 
-    private RedisCommands<String, String> sync() {
+    private RedisClusterCommands<String, String> sync() {
         return connection.sync();
     }
 

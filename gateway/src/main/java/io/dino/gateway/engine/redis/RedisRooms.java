@@ -8,8 +8,7 @@ import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.SessionRef;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +27,13 @@ final class RedisRooms implements Rooms {
 
     private final String node;
     private final Keys keys;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Connection connection;
     private final RedisSettings settings;
     private final RedisBroker broker;
     private final RedisPresenceStore presence;
     private final Scripts join = Scripts.load("join.lua");
 
-    RedisRooms(String node, Keys keys, StatefulRedisConnection<String, String> connection, RedisSettings settings,
+    RedisRooms(String node, Keys keys, Connection connection, RedisSettings settings,
                RedisBroker broker, RedisPresenceStore presence) {
         this.node = node;
         this.keys = keys;
@@ -60,7 +59,7 @@ final class RedisRooms implements Rooms {
         LogId log = LogId.room(room);
         String[] scriptKeys = {keys.meta(log), keys.interest(log), keys.roomSessions(room), keys.roomUsers(room)};
         String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user()};
-        RedisAsyncCommands<String, String> async = connection.async();
+        RedisClusterAsyncCommands<String, String> async = connection.async();
         List<RedisFuture<Long>> records = new ArrayList<>(2);
         if (subscribe) {
             records.add(async.sadd(keys.nodeInterest(node), Keys.logToken(log)));

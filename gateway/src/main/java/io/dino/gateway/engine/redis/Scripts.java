@@ -4,29 +4,34 @@ import io.dino.gateway.engine.EngineUnavailableException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One Lua script from the resources, run by its SHA. A Redis that restarted has forgotten its
- * scripts; the script is then loaded again and the call repeated, once.
+ * One Lua script from the resources, run by its SHA-1 (computed here: nothing is loaded up front). A Redis
+ * that does not know the script (it restarted, or it is a replica just promoted by a Redis Cluster
+ * failover: scripts are not replicated) answers NOSCRIPT; the call is then repeated once with EVAL, which
+ * runs the script on the server that holds the keys and caches it there.
  */
 final class Scripts {
 
     private final String source;
-    private volatile String sha;
+    private final String sha;
 
     private Scripts(String source) {
         this.source = source;
+        this.sha = sha1(source);
     }
 
     static Scripts load(String name) {
@@ -44,24 +49,18 @@ final class Scripts {
      * Sends the script without waiting for it, so it shares a round trip with what is pipelined around it;
      * {@link #await} answers it.
      */
-    <T> RedisFuture<T> send(StatefulRedisConnection<String, String> connection, ScriptOutputType type, String[] keys,
-                            String... args) {
-        String current = sha;
-        if (current == null) {
-            current = sha = connection.sync().scriptLoad(source);
-        }
-        return connection.async().evalsha(current, type, keys, args);
+    <T> RedisFuture<T> send(Connection connection, ScriptOutputType type, String[] keys, String... args) {
+        return connection.async().evalsha(sha, type, keys, args);
     }
 
-    /** The answer to {@link #send}; a Redis that forgot the script (it restarted) gets it again and runs it once more. */
-    <T> T await(RedisFuture<T> sent, Duration timeout, StatefulRedisConnection<String, String> connection,
-                ScriptOutputType type, String[] keys, String... args) {
+    /** The answer to {@link #send}; a Redis that does not know the script gets it whole and runs it once more. */
+    <T> T await(RedisFuture<T> sent, Duration timeout, Connection connection, ScriptOutputType type, String[] keys,
+                String... args) {
         try {
             return sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisNoScriptException) {
-                sha = null;
-                return run(connection.sync(), type, keys, args);
+                return RedisBroker.redis(() -> connection.sync().eval(source, type, keys, args));
             }
             throw new EngineUnavailableException("Redis: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -72,16 +71,19 @@ final class Scripts {
         }
     }
 
-    <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
-        String current = sha;
-        if (current == null) {
-            current = sha = redis.scriptLoad(source);
-        }
+    <T> T run(RedisClusterCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return redis.evalsha(current, type, keys, args);
-        } catch (RedisNoScriptException e) {
-            sha = redis.scriptLoad(source);
             return redis.evalsha(sha, type, keys, args);
+        } catch (RedisNoScriptException e) {
+            return redis.eval(source, type, keys, args);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-1 in this JDK", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.Draft;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.EngineContract;
+import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The Redis engine passes the engine contract against a real redis-server, plus what only a cluster has. */
@@ -359,7 +361,7 @@ class RedisEngineTest extends EngineContract {
             a.presence().connect(new SessionRef("a", "s1", "sue"));
             a.presence().join("hall", new SessionRef("a", "s1", "sue"));
             // what another node's reaper does to a node it takes for dead
-            raw.sync().del(keys.onlineSessions(), keys.onlineUsers(), keys.roomSessions("hall"), keys.roomUsers("hall"),
+            raw.sync().del(keys.onlineSessions(Keys.onlineBucket("sue")), keys.onlineUsers(Keys.onlineBucket("sue")), keys.roomSessions("hall"), keys.roomUsers("hall"),
                     keys.interest(LogId.room("hall")), keys.nodePresence("a"), keys.nodeInterest("a"));
             raw.sync().zrem(keys.nodes(), "a");
 
@@ -407,6 +409,36 @@ class RedisEngineTest extends EngineContract {
                 assertThat(holder.controls).containsExactly(command);
             }
             assertThat(onE.controls).isEmpty();
+        }
+    }
+
+    @Test
+    void waitingForAReplicaAcknowledgesOnlyWhatAReplicaHas() {
+        String shared = "w" + PREFIXES.incrementAndGet();
+        LogId room = LogId.room("durable");
+        Keys keys = new Keys(shared);
+        try (Engine a = RedisEngine.start("a", new RedisSettings(redis.uri(), shared, Duration.ofSeconds(2), 100,
+                Duration.ZERO, Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofSeconds(30))
+                .waitingFor(1, Duration.ofMillis(100)), InstantSource.system())) {
+            a.broker().start(new RecordingListener());
+
+            // no replica: refused, although stored
+            assertThatThrownBy(() -> a.broker().publish(room, new Draft("alone", "ann", 1, "1", "")))
+                    .isInstanceOf(EngineUnavailableException.class)
+                    .hasMessageContaining("0 of the 1 replicas");
+            assertThat(a.broker().top(room).offset()).isEqualTo(1);
+
+            try (RedisServer replica = RedisServer.start(RedisServer.Options.DEFAULT.withArguments(
+                    "--replicaof", "127.0.0.1", Integer.toString(redis.port())));
+                 var onReplica = RedisClient.create(replica.uri()).connect()) {
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> onReplica.sync().info("replication").contains("master_link_status:up"));
+
+                Publication acknowledged = a.broker().publish(room, new Draft("replicated", "ann", 2, "2", ""));
+
+                assertThat(acknowledged.position().offset()).isEqualTo(2);
+                assertThat(onReplica.sync().hget(keys.meta(room), "top")).isEqualTo("2");
+            }
         }
     }
 }

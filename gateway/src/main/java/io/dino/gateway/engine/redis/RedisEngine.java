@@ -10,8 +10,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.InstantSource;
 
 /**
- * Builds the Redis engine of one node: a lettuce client with three connections (commands, the blocking
- * inbox reader, the heartbeat), the broker, the presence store and the node registry.
+ * Builds the Redis engine of one node: a lettuce client with four connections (commands, the blocking
+ * inbox reader, the heartbeat, and the publish batcher's, which flushes by hand), the broker, the presence
+ * store and the node registry.
  */
 public final class RedisEngine {
 
@@ -30,17 +31,21 @@ public final class RedisEngine {
         StatefulRedisConnection<String, String> commands;
         StatefulRedisConnection<String, String> reader;
         StatefulRedisConnection<String, String> heartbeat;
+        StatefulRedisConnection<String, String> publishing;
         try {
             commands = client.connect();
             reader = client.connect();
             heartbeat = client.connect();
+            publishing = client.connect();
+            // the publish batcher writes a whole batch, then flushes it at once; only its thread uses this one
+            publishing.setAutoFlushCommands(false);
         } catch (RuntimeException e) {
             client.shutdown();
             throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
                     + e.getMessage(), e);
         }
         Keys keys = new Keys(settings.prefix());
-        RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
+        RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands);
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client);

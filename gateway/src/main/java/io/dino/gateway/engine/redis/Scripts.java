@@ -23,10 +23,34 @@ import java.util.concurrent.TimeoutException;
 final class Scripts {
 
     private final String source;
+    private final String digest;
     private volatile String sha;
 
     private Scripts(String source) {
         this.source = source;
+        this.digest = sha1Hex(source);
+    }
+
+    /** The script's text, for {@code SCRIPT LOAD}. */
+    String source() {
+        return source;
+    }
+
+    /**
+     * The SHA1 Redis knows the script by, computed here: a caller on a connection without automatic flushing
+     * can send {@code EVALSHA} without a {@code SCRIPT LOAD} round trip first.
+     */
+    String digest() {
+        return digest;
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from the JDK", e);
+        }
     }
 
     static Scripts load(String name) {

@@ -113,7 +113,8 @@ public final class RedisBroker implements Broker {
                 publications.add(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof EngineUnavailableException unavailable) {
-                    throw unavailable;
+                    // one failure may answer several callers: each throws its own, from its own thread
+                    throw new EngineUnavailableException(unavailable.getMessage(), unavailable);
                 }
                 throw new EngineUnavailableException("publish failed: " + e.getCause(), e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {

@@ -68,6 +68,19 @@ final class Connection implements AutoCloseable {
         return serverOfKey.apply(key);
     }
 
+    /**
+     * From now on commands are written only by {@link #flush()}: a whole batch goes out in one write. Only one
+     * thread may then use the connection.
+     */
+    void flushByHand() {
+        stateful.setAutoFlushCommands(false);
+    }
+
+    /** Writes the commands issued since the last flush (with {@link #flushByHand()}). */
+    void flush() {
+        stateful.flushCommands();
+    }
+
     @Override
     public void close() {
         stateful.close();

@@ -8,7 +8,6 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
-import io.dino.gateway.engine.Retention;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -38,8 +37,9 @@ import java.util.function.Supplier;
 /**
  * The cluster broker. Each log is a Redis stream whose entry ids are the offsets ({@code 42-0}), with its
  * epoch and last offset in a hash beside it; one Lua script appends atomically and returns the nodes
- * that subscribed to the log. The publisher then appends the publication to each of those nodes' inbox
- * streams, pipelined: one round trip for the script, one for all inboxes, none per recipient. Each node
+ * that subscribed to the log. Publishes go through a {@link PublishBatcher}: concurrent ones share a round
+ * trip (one script call per log), and the publications are then appended to each interested node's inbox
+ * stream, pipelined with the next batch, none per recipient. Each node
  * reads only its own inbox (broadcasts included) in {@link InboxReader}, which also fills gaps
  * from the log, so every subscribed log is delivered in offset order.
  */
@@ -52,20 +52,20 @@ public final class RedisBroker implements Broker {
     private final Connection connection;
     private final RedisSettings settings;
     private final InstantSource clock;
-    private final Scripts publish = Scripts.load("publish.lua");
     private final Scripts subscribe = Scripts.load("subscribe.lua");
     /** Last offset delivered per subscribed log; written by subscribe and by the inbox reader. */
     private final Map<LogId, Position> delivered = new ConcurrentHashMap<>();
     private final InboxReader reader;
     private final ControlRouter control;
+    private final PublishBatcher batcher;
     /** Subscribes share it; reconciling interest takes it alone. */
     private final ReentrantReadWriteLock interestChanges = new ReentrantReadWriteLock();
     private NodeRegistry registry;
     private io.lettuce.core.AbstractRedisClient client;
     private List<Connection> connections = List.of();
 
-    RedisBroker(String node, Keys keys, Connection connection,
-                Connection readerConnection, RedisSettings settings, InstantSource clock) {
+    RedisBroker(String node, Keys keys, Connection connection, Connection readerConnection,
+                Connection publishConnection, RedisSettings settings, InstantSource clock) {
         this.node = node;
         this.keys = keys;
         this.connection = connection;
@@ -73,6 +73,7 @@ public final class RedisBroker implements Broker {
         this.clock = clock;
         this.control = new ControlRouter(node, keys, connection, settings, clock);
         this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout());
+        this.batcher = new PublishBatcher(node, keys, publishConnection, settings, clock);
     }
 
     /**
@@ -103,91 +104,30 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * One round trip for the scripts of all logs (pipelined), one for routing all of them to the interested
-     * nodes' inboxes (pipelined): two in all, however many logs.
+     * The publications go to Redis with the next batch of the {@link PublishBatcher}, all in the same one
+     * (one round trip, with whatever other publishes are waiting); each answer is its own.
      */
     private List<Publication> publishAll(List<LogId> logs, List<Draft> drafts) {
-        List<String> encoded = new ArrayList<>(logs.size());
-        List<String[]> scriptKeys = new ArrayList<>(logs.size());
-        List<String[]> scriptArgs = new ArrayList<>(logs.size());
-        List<io.lettuce.core.RedisFuture<List<Object>>> sent = new ArrayList<>(logs.size());
-        for (int i = 0; i < logs.size(); i++) {
-            LogId log = logs.get(i);
-            Draft draft = drafts.get(i);
-            encoded.add(PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson()));
-            scriptKeys.add(publishKeys(log, draft));
-            scriptArgs.add(publishArgs(draft, encoded.getLast()));
-            String[] keysOfLog = scriptKeys.getLast();
-            String[] argsOfLog = scriptArgs.getLast();
-            sent.add(redis(() -> publish.send(connection, ScriptOutputType.MULTI, keysOfLog, argsOfLog)));
-        }
-        List<Publication> publications = new ArrayList<>(logs.size());
-        List<Runnable> routes = new ArrayList<>();
-        List<io.lettuce.core.RedisFuture<String>> routed = new ArrayList<>();
-        for (int i = 0; i < logs.size(); i++) {
-            LogId log = logs.get(i);
-            List<Object> result = publish.await(sent.get(i), settings.commandTimeout(), connection, ScriptOutputType.MULTI,
-                    scriptKeys.get(i), scriptArgs.get(i));
-            boolean created = ((Long) result.get(0)) == 1;
-            Position position = new Position((String) result.get(1), Long.parseLong(String.valueOf(result.get(2))));
-            publications.add(PublicationCodec.decode((String) result.get(3), log, position));
-            if (created && result.size() > 4) {
-                List<Object> nodes = result.subList(4, result.size());
-                Map<String, String> entry = Map.of("k", Keys.logToken(log),
-                        "e", position.epoch(), "o", Long.toString(position.offset()), "p", encoded.get(i));
-                routes.add(() -> routed.addAll(sendToInboxes(nodes, entry)));
+        List<java.util.concurrent.CompletableFuture<Publication>> answers = batcher.submit(logs, drafts);
+        List<Publication> publications = new ArrayList<>(answers.size());
+        long deadline = System.nanoTime() + batcher.longestWait().toNanos();
+        for (java.util.concurrent.CompletableFuture<Publication> answer : answers) {
+            try {
+                publications.add(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof EngineUnavailableException unavailable) {
+                    // one failure may answer several callers: each throws its own, from its own thread
+                    throw new EngineUnavailableException(unavailable.getMessage(), unavailable);
+                }
+                throw new EngineUnavailableException("publish failed: " + e.getCause(), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new EngineUnavailableException("Redis did not store the publication within " + batcher.longestWait(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineUnavailableException("interrupted while publishing", e);
             }
-        }
-        if (settings.waitReplicas() > 0) {
-            // before routing: nobody sees a publication that a failover could still take back
-            confirmReplicated(scriptKeys);
-        }
-        routes.forEach(Runnable::run);
-        try {
-            awaitAll(routed);
-        } catch (EngineUnavailableException e) {
-            // the messages are stored, so the publishes stand; a node that missed one fills the gap from the log on
-            // its next message for that log, or when its inbox reader's audit finds the log's top ahead of it
-            LOG.log(Level.WARNING, "routing {0} publication(s) failed: {1}", logs.size(), e.getMessage());
         }
         return publications;
-    }
-
-    /**
-     * With {@code dino.redis.wait-replicas}: a {@code WAIT} on each server that took one of the scripts, on the
-     * connection that carried it (its answer is in, so the WAIT covers it), and a failure unless enough replicas
-     * have it. The publication is stored either way (and not routed: nodes find it only if their audit reads the
-     * log before a failover takes it back); what failing says is that it could still be lost if its master failed
-     * now, so the caller may retry (with an idempotency key, safely).
-     */
-    private void confirmReplicated(List<String[]> scriptKeys) {
-        Set<RedisClusterAsyncCommands<String, String>> servers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (String[] keysOfLog : scriptKeys) {
-            servers.add(connection.serverOf(keysOfLog[0]));
-        }
-        List<io.lettuce.core.RedisFuture<Long>> waits = new ArrayList<>(servers.size());
-        for (RedisClusterAsyncCommands<String, String> server : servers) {
-            waits.add(redis(() -> server.waitForReplication(settings.waitReplicas(), settings.waitTimeout().toMillis())));
-        }
-        for (io.lettuce.core.RedisFuture<Long> wait : waits) {
-            long replicas = await(wait);
-            if (replicas < settings.waitReplicas()) {
-                throw new EngineUnavailableException("publication stored, but " + replicas + " of the "
-                        + settings.waitReplicas() + " replicas required had it within " + settings.waitTimeout());
-            }
-        }
-    }
-
-    private String[] publishKeys(LogId log, Draft draft) {
-        String idempotencyKey = draft.idempotencyKey().isEmpty() ? keys.meta(log) : keys.idempotency(log, draft.idempotencyKey());
-        return new String[] {keys.meta(log), keys.log(log), keys.interest(log), idempotencyKey};
-    }
-
-    private String[] publishArgs(Draft draft, String encodedPublication) {
-        long window = draft.idempotencyKey().isEmpty() ? 0 : settings.idempotencyWindow().toMillis();
-        long oldest = settings.maxAge().isZero() ? 0 : clock.millis() - settings.maxAge().toMillis();
-        return new String[] {newEpoch(), Integer.toString(settings.retainedPerLog()), Long.toString(window), Long.toString(oldest),
-                encodedPublication, Long.toString(draft.timestamp()), Long.toString(Retention.idleLifetime(settings.maxAge()).toMillis())};
     }
 
     @Override
@@ -325,6 +265,7 @@ public final class RedisBroker implements Broker {
     public void close() {
         registry.close();
         reader.close();
+        batcher.close();
         // closed before the client: the cluster client's shutdown would close their per-node connections twice
         // (lettuce logs "Connection is already closed" for each)
         connections.forEach(Connection::close);
@@ -457,9 +398,6 @@ public final class RedisBroker implements Broker {
         return new XAddArgs().maxlen(settings.inboxMaxLength()).approximateTrimming();
     }
 
-    private String newEpoch() {
-        return Long.toString(clock.millis(), 36) + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36), 36);
-    }
 
     private RedisClusterCommands<String, String> sync() {
         return connection.sync();

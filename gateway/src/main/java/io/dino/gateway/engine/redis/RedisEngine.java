@@ -15,8 +15,8 @@ import java.time.InstantSource;
 import java.util.List;
 
 /**
- * Builds the Redis engine of one node: a lettuce client with three connections (commands, the blocking
- * inbox reader, the heartbeat), the broker, the presence store and the node registry. The client is a
+ * Builds the Redis engine of one node: a lettuce client with four connections (commands, the blocking
+ * inbox reader, the heartbeat, and the publish batcher's, which flushes by hand), the broker, the presence store and the node registry. The client is a
  * {@link RedisClient} for a standalone Redis, a {@link RedisClusterClient} when seed nodes of a Redis
  * Cluster are configured; the engine above {@link Connection} is the same for both.
  */
@@ -33,6 +33,7 @@ public final class RedisEngine {
         Connection commands;
         Connection reader;
         Connection heartbeat;
+        Connection publishing;
         String where = settings.cluster() ? "Redis Cluster " + settings.clusterNodes() : "Redis at " + settings.uri();
         try {
             if (settings.cluster()) {
@@ -57,6 +58,7 @@ public final class RedisEngine {
                 commands = Connection.cluster(cluster.connect());
                 reader = Connection.cluster(cluster.connect());
                 heartbeat = Connection.cluster(cluster.connect());
+                publishing = Connection.cluster(cluster.connect());
             } else {
                 RedisClient standalone = RedisClient.create(uri(settings.uri(), settings));
                 client = standalone;
@@ -68,7 +70,10 @@ public final class RedisEngine {
                 commands = Connection.standalone(standalone.connect());
                 reader = Connection.standalone(standalone.connect());
                 heartbeat = Connection.standalone(standalone.connect());
+                publishing = Connection.standalone(standalone.connect());
             }
+            // the publish batcher writes a whole batch, then flushes it at once; only its thread uses this one
+            publishing.flushByHand();
         } catch (RuntimeException e) {
             if (client != null) {
                 client.shutdown();
@@ -76,10 +81,10 @@ public final class RedisEngine {
             throw new IllegalStateException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
         Keys keys = new Keys(settings.prefix());
-        RedisBroker broker = new RedisBroker(node, keys, commands, reader, settings, clock);
+        RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout());
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
-        broker.owns(registry, client, List.of(commands, heartbeat));
+        broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence));
     }
 

@@ -34,6 +34,16 @@ final class Scripts {
         this.sha = sha1(source);
     }
 
+    /** The script's text, for {@code EVAL}. */
+    String source() {
+        return source;
+    }
+
+    /** The SHA-1 Redis knows the script by, for {@code EVALSHA}. */
+    String sha() {
+        return sha;
+    }
+
     static Scripts load(String name) {
         try (InputStream in = Scripts.class.getResourceAsStream("/dino/redis/" + name)) {
             if (in == null) {

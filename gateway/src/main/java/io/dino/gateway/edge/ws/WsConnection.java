@@ -62,11 +62,12 @@ final class WsConnection implements WsListener, Outbound {
         this.socket = socket;
         // a frame refused below Helidon closes the socket without onClose
         ClientFramesUpgradeProvider.framesOf(socket).ifPresent(frames -> frames.whenRefused(this::cleanUp));
+        // and so does the end of the socket in every other way but a close frame
+        ClientFramesUpgradeProvider.whenEnded(socket, this::cleanUp);
         queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
                 context.limits().outboundQueueBytes(), this::terminate);
         context.metrics().connectionOpened();
         context.connections().add(this);
-        watchReader(Thread.currentThread());
         if (context.draining().get()) {
             shutDown();
             return;
@@ -291,25 +292,8 @@ final class WsConnection implements WsListener, Outbound {
         ScheduledFuture<?> timeout = authTimeout;
         if (timeout != null) {
             timeout.cancel(false);
+            authTimeout = null;  // the cancelled task would otherwise stay reachable for the connection's life
         }
-    }
-
-    /**
-     * Helidon tells the listener nothing when a socket ends without a close frame: on end of stream, a reset,
-     * a failed read or its idle timeout, its reader loop just returns or throws. That loop runs on the thread
-     * that opened the connection, one per connection, so the end of that thread is the end of the socket.
-     * The watcher is a virtual thread (the writers' executor starts one per task), parked until then.
-     */
-    private void watchReader(Thread reader) {
-        context.writers().execute(() -> {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            cleanUp();
-        });
     }
 
     /**

@@ -133,8 +133,8 @@ public final class DinoNode implements AutoCloseable {
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                // blocking sockets: Helidon's NIO socket holds two 8 KiB buffers per connection, the plain one (Dino's
-                // copy of PlainSocket) none while idle; server.use-nio in the configuration still overrides this
+                // blocking sockets: Helidon's NIO socket holds two 8 KiB buffers per connection, the plain one one
+                // (server.use-nio in the configuration still overrides this)
                 .useNio(false)
                 .config(root.get("server"))
                 // after config: wraps the connection options it gives, too

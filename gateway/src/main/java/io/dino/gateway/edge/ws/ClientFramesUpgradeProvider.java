@@ -2,7 +2,6 @@ package io.dino.gateway.edge.ws;
 
 import io.helidon.common.Weight;
 import io.helidon.common.buffers.DataReader;
-import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HttpPrologue;
@@ -24,7 +23,8 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Takes the "websocket" upgrade over from Helidon's own provider (a higher weight wins) to put {@link ClientFrames}
- * between the socket and Helidon's WebSocket connection; the handshake and everything after it stay Helidon's.
+ * between the socket and Helidon's WebSocket connection, and a {@link SerialWriter} that every write of the connection
+ * passes through; the handshake and the reading loop stay Helidon's.
  * Registered in META-INF/services.
  */
 @Weight(200)
@@ -57,7 +57,9 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
                 ClientFrames frames = new ClientFrames(ctx.dataReader(), config.maxFrameLength());
-                return helidon.upgrade(new CheckedContext(ctx, frames, DataReader.create(frames)), prologue, headers);
+                CheckedContext checked = new CheckedContext(ctx, frames, DataReader.create(frames),
+                        new SerialWriter(ctx.dataWriter()));
+                return helidon.upgrade(checked, prologue, headers);
             }
         };
     }
@@ -67,9 +69,17 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
         return socket.socketContext() instanceof CheckedContext checked ? Optional.of(checked.frames()) : Optional.empty();
     }
 
-    /** The connection's context with the reader swapped for the checked one. */
-    private record CheckedContext(ConnectionContext socket, ClientFrames frames, DataReader dataReader)
-            implements ConnectionContext {
+    /**
+     * The one writer of a socket this provider upgraded: Helidon's own writes (its close frames) go through it too,
+     * so the {@link OutboundQueue}'s gathered writes never interleave with them.
+     */
+    static Optional<SerialWriter> writerOf(WsSession socket) {
+        return socket.socketContext() instanceof CheckedContext checked ? Optional.of(checked.dataWriter()) : Optional.empty();
+    }
+
+    /** The connection's context with the reader swapped for the checked one and the writer for the serial one. */
+    private record CheckedContext(ConnectionContext socket, ClientFrames frames, DataReader dataReader,
+                                  SerialWriter dataWriter) implements ConnectionContext {
 
         @Override
         public ListenerContext listenerContext() {
@@ -79,11 +89,6 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
         @Override
         public ExecutorService executor() {
             return socket.executor();
-        }
-
-        @Override
-        public DataWriter dataWriter() {
-            return socket.dataWriter();
         }
 
         @Override

@@ -62,7 +62,9 @@ final class WsConnection implements WsListener, Outbound {
         this.socket = socket;
         // a frame refused below Helidon closes the socket without onClose
         ClientFramesUpgradeProvider.framesOf(socket).ifPresent(frames -> frames.whenRefused(this::cleanUp));
-        queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
+        SerialWriter wire = ClientFramesUpgradeProvider.writerOf(socket).orElseThrow(
+                () -> new IllegalStateException("the socket was not upgraded by ClientFramesUpgradeProvider"));
+        queue = new OutboundQueue(socket, wire, context.writeScheduler(), context.limits().outboundQueueFrames(),
                 context.limits().outboundQueueBytes(), this::terminate);
         context.metrics().connectionOpened();
         context.connections().add(this);

@@ -24,10 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sockets block: a write to a client that does not read waits until the client reads or the connection is cut
  * (a slow consumer is cut after its grace). So a writer that has spent longer than {@link #STALLED_NANOS} in one
- * write counts as stalled: a check run by a timer every {@link #CHECK_MILLIS} ms while writers run takes it out of
- * the running writers (it ends after that write) and starts another writer when queues wait. A stalled client
- * therefore delays the other sessions by a few milliseconds at most, once; later queues find no running writer and
- * start one at once. With {@code dino.limits.write-delay} a queue is written that long after it became ready, so that
+ * write counts as stalled: the next queue that becomes ready (or, when none does, a check run by a timer every
+ * {@link #CHECK_MILLIS} ms while writers run) takes it out of the running writers (it ends after that write) and a
+ * new writer takes the waiting queues. A stalled client therefore delays the other sessions by a few milliseconds,
+ * once. With {@code dino.limits.write-delay} a queue is written that long after it became ready, so that
  * the frames of a busy session gather into fewer writes (Centrifugo's write delay). The delivering threads (the redis engine's inbox reader, a
  * publisher under the memory engine's log lock) only put queues on the list and never write themselves.
  */
@@ -36,8 +36,12 @@ final class WriteScheduler {
     private static final Logger LOG = System.getLogger(WriteScheduler.class.getName());
     /** A write that has taken longer than this is taken to be blocked on a full socket. */
     static final long STALLED_NANOS = 2_000_000;
-    /** How often the timer looks for stalled writers. */
-    static final long CHECK_MILLIS = 2;
+    /**
+     * How often the timer looks for stalled writers while writers run. Each queue that becomes ready looks too, so
+     * under traffic a stalled writer is replaced within {@link #STALLED_NANOS}; the timer is for the queues already
+     * waiting when no more arrive. Not shorter: its wake-ups cost context switches.
+     */
+    static final long CHECK_MILLIS = 10;
 
     /** One writer thread. */
     private static final class Writer {
@@ -72,7 +76,21 @@ final class WriteScheduler {
     /** Puts a queue whose writing turn its caller holds on the ready list, starting a writer when none runs. */
     void schedule(OutboundQueue queue) {
         ready.add(queue);
+        if (running.get() > 0) {
+            detachStalledWriters();
+        }
         startWriterIfNoneRuns();
+    }
+
+    /** Takes writers whose current write has lasted {@link #STALLED_NANOS} or more out of the running ones. */
+    private void detachStalledWriters() {
+        long now = System.nanoTime();
+        for (Writer writer : writers) {
+            long since = writer.writingSince;
+            if (since != 0 && now - since >= STALLED_NANOS && writer.detached.compareAndSet(false, true)) {
+                running.decrementAndGet();
+            }
+        }
     }
 
     private void startWriterIfNoneRuns() {
@@ -102,13 +120,7 @@ final class WriteScheduler {
      */
     private void check() {
         checkScheduled.set(false);
-        long now = System.nanoTime();
-        for (Writer writer : writers) {
-            long since = writer.writingSince;
-            if (since != 0 && now - since >= STALLED_NANOS && writer.detached.compareAndSet(false, true)) {
-                running.decrementAndGet();
-            }
-        }
+        detachStalledWriters();
         startWriterIfNoneRuns();
         if (running.get() > 0) {
             scheduleCheck();

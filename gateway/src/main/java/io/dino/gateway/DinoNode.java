@@ -80,7 +80,7 @@ public final class DinoNode implements AutoCloseable {
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
     private final Drain drain;
-    /** Starts a virtual thread per burst of frames; no executor bookkeeping on the per-frame path. */
+    /** Starts a virtual thread per task: the WebSocket writers (while queues wait), connection watchers, clean-ups. */
     private static final ThreadFactory WRITER_THREADS = Thread.ofVirtual().factory();  // thread-safe, unlike a builder
     private static final Executor WRITERS = command -> WRITER_THREADS.newThread(command).start();
     private final ScheduledExecutorService timers;

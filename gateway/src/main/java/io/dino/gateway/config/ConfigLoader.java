@@ -122,7 +122,8 @@ public final class ConfigLoader {
                 positive(limits.get("auth-timeout"), Duration.ofSeconds(10), false),
                 positive(limits.get("ping-interval"), Duration.ofSeconds(25), false),
                 positive(limits.get("ping-timeout"), Duration.ofSeconds(30), false),
-                positive(limits.get("handshake-timeout"), Duration.ofSeconds(10), false));
+                positive(limits.get("handshake-timeout"), Duration.ofSeconds(10), false),
+                positive(limits.get("write-delay"), Duration.ZERO, true));
         // a history page always carries at least one message, or paging could not move on
         if (settings.maxReplyBytes() < settings.maxMessageBytes()) {
             throw invalid(limits.get("max-reply-bytes").key().toString(),

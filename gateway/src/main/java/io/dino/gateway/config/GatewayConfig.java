@@ -52,10 +52,12 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param pingTimeout         how long a ping may go unanswered before the socket counts as dead and is dropped
      * @param handshakeTimeout    time a new TCP connection has to send a complete HTTP request head (a WebSocket
      *                            upgrade request included) before the node closes it
+     * @param writeDelay          how long frames for a session may wait for more before they are written (fewer
+     *                            socket writes for more latency); zero writes at once
      */
     public record Limits(int maxFrameBytes, int maxMessageBytes, int maxRoomsPerSession, int outboundQueueFrames,
                          int outboundQueueBytes, int maxReplyBytes, Duration authTimeout, Duration pingInterval,
-                         Duration pingTimeout, Duration handshakeTimeout) {
+                         Duration pingTimeout, Duration handshakeTimeout, Duration writeDelay) {
     }
 
     /**

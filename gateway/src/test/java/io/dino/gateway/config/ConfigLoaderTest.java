@@ -29,7 +29,7 @@ class ConfigLoaderTest {
         assertThat(config.wsPath()).isEqualTo("/ws");
         assertThat(config.allowedOrigins()).isEmpty();
         assertThat(config.limits()).isEqualTo(new GatewayConfig.Limits(65_536, 16_384, 100, 1_024, 4_194_304, 1_048_576,
-                Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(10)));
+                Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO));
         assertThat(config.history()).isEqualTo(new GatewayConfig.History(1_000, 50, 500, Duration.ofMinutes(5), Duration.ofDays(1), 1_000,
                 134_217_728L));
         assertThat(config.shutdown()).isEqualTo(new GatewayConfig.Shutdown(Duration.ofSeconds(5), Duration.ofSeconds(10)));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,16 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     static RawWebSocket open(int port, String path, Duration readTimeout) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return open(port, path, readTimeout, 0);
+    }
+
+    /** With a receive buffer of this many bytes (0: the system's default); a small one fills soon when not read. */
+    static RawWebSocket open(int port, String path, Duration readTimeout, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);  // before connecting: it sets the TCP window offered
+        }
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout((int) readTimeout.toMillis());
         handshake(socket, port, path);
         return new RawWebSocket(socket);

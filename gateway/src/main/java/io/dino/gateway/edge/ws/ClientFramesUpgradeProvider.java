@@ -3,7 +3,6 @@ package io.dino.gateway.edge.ws;
 import io.helidon.common.Weight;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.buffers.DataReader;
-import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HttpPrologue;
@@ -26,8 +25,9 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Takes the "websocket" upgrade over from Helidon's own provider (a higher weight wins) to put {@link ClientFrames}
- * between the socket and Helidon's WebSocket connection, and to tell the connection's listener when Helidon is done
- * with the socket ({@link #whenEnded}); the handshake and everything after it stay Helidon's.
+ * between the socket and Helidon's WebSocket connection, a {@link SerialWriter} that every write of the connection
+ * passes through, and to tell the connection's listener when Helidon is done with the socket ({@link #whenEnded});
+ * the handshake and the reading loop stay Helidon's.
  * Registered in META-INF/services.
  */
 @Weight(200)
@@ -60,7 +60,8 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
                 ClientFrames frames = new ClientFrames(ctx.dataReader(), config.maxFrameLength());
-                CheckedContext checked = new CheckedContext(ctx, frames, DataReader.create(frames), new SocketEnd());
+                CheckedContext checked = new CheckedContext(ctx, frames, DataReader.create(frames),
+                        new SerialWriter(ctx.dataWriter()), new SocketEnd());
                 ServerConnection connection = helidon.upgrade(checked, prologue, headers);
                 return connection == null ? null : new EndReported(connection, checked.end());
             }
@@ -83,6 +84,14 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
     /** The checked frames of a socket this provider upgraded (Helidon's session hands out the context it was given). */
     static Optional<ClientFrames> framesOf(WsSession socket) {
         return socket.socketContext() instanceof CheckedContext checked ? Optional.of(checked.frames()) : Optional.empty();
+    }
+
+    /**
+     * The one writer of a socket this provider upgraded: Helidon's own writes (its close frames) go through it too,
+     * so the {@link OutboundQueue}'s gathered writes never interleave with them.
+     */
+    static Optional<SerialWriter> writerOf(WsSession socket) {
+        return socket.socketContext() instanceof CheckedContext checked ? Optional.of(checked.dataWriter()) : Optional.empty();
     }
 
     /** What to run when the connection's read loop has ended; set and run on the connection's reader thread. */
@@ -126,9 +135,9 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
         }
     }
 
-    /** The connection's context with the reader swapped for the checked one. */
-    private record CheckedContext(ConnectionContext socket, ClientFrames frames, DataReader dataReader, SocketEnd end)
-            implements ConnectionContext {
+    /** The connection's context with the reader swapped for the checked one and the writer for the serial one. */
+    private record CheckedContext(ConnectionContext socket, ClientFrames frames, DataReader dataReader,
+                                  SerialWriter dataWriter, SocketEnd end) implements ConnectionContext {
 
         @Override
         public ListenerContext listenerContext() {
@@ -138,11 +147,6 @@ public final class ClientFramesUpgradeProvider implements Http1UpgradeProvider<W
         @Override
         public ExecutorService executor() {
             return socket.executor();
-        }
-
-        @Override
-        public DataWriter dataWriter() {
-            return socket.dataWriter();
         }
 
         @Override

@@ -64,7 +64,9 @@ final class WsConnection implements WsListener, Outbound {
         ClientFramesUpgradeProvider.framesOf(socket).ifPresent(frames -> frames.whenRefused(this::cleanUp));
         // and so does the end of the socket in every other way but a close frame
         ClientFramesUpgradeProvider.whenEnded(socket, this::cleanUp);
-        queue = new OutboundQueue(socket, context.writers(), context.limits().outboundQueueFrames(),
+        SerialWriter wire = ClientFramesUpgradeProvider.writerOf(socket).orElseThrow(
+                () -> new IllegalStateException("the socket was not upgraded by ClientFramesUpgradeProvider"));
+        queue = new OutboundQueue(socket, wire, context.writeScheduler(), context.limits().outboundQueueFrames(),
                 context.limits().outboundQueueBytes(), this::terminate);
         context.metrics().connectionOpened();
         context.connections().add(this);

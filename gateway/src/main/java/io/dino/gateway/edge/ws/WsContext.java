@@ -14,6 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 /** What every connection of the endpoint shares. */
 record WsContext(Operations operations, Commands commands, Frames frames, ObjectMapper mapper, TokenVerifier tokens,
                  GatewayConfig.Limits limits, GatewayMetrics metrics, Executor writers,
-                 ScheduledExecutorService timers, Set<WsConnection> connections,
+                 WriteScheduler writeScheduler, ScheduledExecutorService timers, Set<WsConnection> connections,
                  AtomicBoolean draining) {
 }

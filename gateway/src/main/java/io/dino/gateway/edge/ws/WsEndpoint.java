@@ -31,7 +31,7 @@ public final class WsEndpoint implements Supplier<WsListener> {
                       GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers) {
         Frames frames = new Frames(mapper);
         this.context = new WsContext(operations, new Commands(operations, frames, new JsonBodies(mapper)), frames, mapper,
-                tokens, limits, metrics, writers, timers, connections, draining);
+                tokens, limits, metrics, writers, new WriteScheduler(writers, timers, limits.writeDelay()), timers, connections, draining);
     }
 
     /** The protocol's encoding of events, for the hub's fan-out. */

@@ -422,7 +422,7 @@ class RedisEngineTest extends EngineContract {
         Keys keys = new Keys(shared);
         try (Engine a = RedisEngine.start("a", new RedisSettings(redis.uri(), shared, Duration.ofSeconds(2), 100,
                 Duration.ZERO, Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofSeconds(30))
-                .waitingFor(1, Duration.ofMillis(100)), InstantSource.system())) {
+                .waitingFor(1, Duration.ofSeconds(1)), InstantSource.system())) {
             a.broker().start(new RecordingListener());
 
             // no replica: refused, although stored
@@ -436,6 +436,11 @@ class RedisEngineTest extends EngineContract {
                  var onReplica = RedisClient.create(replica.uri()).connect()) {
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> onReplica.sync().info("replication").contains("master_link_status:up"));
+                // the replica's side says up a moment before the master counts it as an online replica that WAIT asks
+                try (var onMaster = client.connect()) {
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> onMaster.sync().info("replication").contains("state=online"));
+                }
 
                 Publication acknowledged = a.broker().publish(room, new Draft("replicated", "ann", 2, "2", ""));
 

@@ -19,8 +19,6 @@ import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -45,7 +43,6 @@ import java.util.function.Supplier;
  */
 public final class RedisBroker implements Broker {
 
-    private static final Logger LOG = System.getLogger(RedisBroker.class.getName());
 
     private final String node;
     private final Keys keys;

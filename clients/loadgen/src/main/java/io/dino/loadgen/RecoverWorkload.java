@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dino.api.v1.BackendGrpc;
 import io.dino.api.v1.PublishToRoomRequest;
@@ -211,6 +212,7 @@ final class RecoverWorkload implements Workload {
                     .map(at -> TimeUnit.NANOSECONDS.toMillis(at - killedAt)).sorted().toArray());
             putPercentiles(report.putObject("recoveryMsFromKill"), sortedMillis);
             report.put("allRecoveredSeconds", recovered == n ? Json.round3((done - killedAt) / 1e9) : -1);
+            putUnrecovered(report.putArray("unrecoveredSample"), sessions, recoveredAt, received);
             CpuMeter.put(report, before, after, false);
             if (redisBefore >= 0 && redisAfter >= 0) {
                 report.put("redisCpuSeconds", Json.round3((redisAfter - redisBefore) / 1e9));
@@ -280,6 +282,28 @@ final class RecoverWorkload implements Workload {
     }
 
     /** Connected to node B (the polling loop sees it within its 20 ms). */
+    /** Where the sessions that did not recover stand (up to 20), so a report says where they got stuck. */
+    private void putUnrecovered(ArrayNode sample, List<DinoSession> sessions, AtomicLongArray recoveredAt,
+                                AtomicIntegerArray received) {
+        for (int i = 0; i < sessions.size() && sample.size() < 20; i++) {
+            if (recoveredAt.get(i) != 0) {
+                continue;
+            }
+            DinoSession session = sessions.get(i);
+            DinoSession.Stats stats = session.stats();
+            ObjectNode entry = sample.addObject();
+            entry.put("session", i);
+            entry.put("connected", session.isConnected());
+            entry.put("node", session.connection().map(client -> client.uri().toString()).orElse(""));
+            entry.put("connectAttempts", stats.connectAttempts());
+            entry.put("reconnects", stats.reconnects());
+            entry.put("recoveriesOk", stats.recoveriesOk());
+            entry.put("recoveriesFailed", stats.recoveriesFailed());
+            entry.put("messagesReceived", received.get(i));
+            entry.put("positions", session.positions().toString());
+        }
+    }
+
     private boolean onNodeB(DinoSession session) {
         return session.connection().map(client -> client.uri().equals(config.nodeB()) && client.isOpen()).orElse(false);
     }

@@ -222,8 +222,19 @@ public final class DinoClient implements AutoCloseable {
      * @return completes with {@code {"id","epoch","offset","ts"}}
      */
     public CompletableFuture<JsonNode> send(String room, Object body) {
+        return send(room, body, true);
+    }
+
+    /**
+     * Sends a message to a room; with {@code echo} false this connection does not receive the message as an
+     * event (the reply has its id and position; the user's other sessions and the room still receive it).
+     */
+    public CompletableFuture<JsonNode> send(String room, Object body, boolean echo) {
         ObjectNode fields = fields().put("room", room);
         fields.set("body", toJson(body));
+        if (!echo) {
+            fields.put("echo", false);
+        }
         return request("send", fields);
     }
 

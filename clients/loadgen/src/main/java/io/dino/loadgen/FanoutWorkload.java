@@ -63,13 +63,15 @@ final class FanoutWorkload implements Workload {
                                  spread over (default: one per two cores, at least 1)
               --max-in-flight N  unanswered sends per publisher before it waits (default 1000)
               --node-pid PID     the node's process id (same host): report its CPU use per step
+              --no-echo          publishers send with echo: false, so they do not receive their own messages
+                                 (a flag; subscribers are counted the same either way)
             """;
 
     /** The fanout workload's settings. Rates are per publisher. */
     record Config(List<URI> nodes, String grpc, String apiKey, int subscribers, int rooms, int publishers,
                   double rate, boolean ramp, double rampFactor, Duration step, double maxRate, Duration p99Limit,
                   Duration duration, Duration warmup, Duration drain, int connectRate, int httpClients, int maxInFlight,
-                  OptionalLong nodePid) {
+                  OptionalLong nodePid, boolean noEcho) {
 
         static Config from(Options options) {
             Config config = new Config(
@@ -91,7 +93,8 @@ final class FanoutWorkload implements Workload {
                     options.positiveInt("connect-rate", 500),
                     options.positiveInt("http-clients", Fleet.defaultHttpClients()),
                     options.positiveInt("max-in-flight", 1000),
-                    options.optionalPositiveLong("node-pid"));
+                    options.optionalPositiveLong("node-pid"),
+                    options.flag("no-echo"));
             if (config.ramp() && config.rampFactor() <= 1) {
                 throw new UsageException("option --ramp-factor must be more than 1: " + config.rampFactor());
             }
@@ -426,7 +429,7 @@ final class FanoutWorkload implements Workload {
                 long sentAt = System.nanoTime();
                 ObjectNode body = Json.object().put("p", publisher.index).put("s", sequence).put("t", sentAt);
                 stats.sentByRoom[room].increment();
-                publisher.client.send(publisher.roomName, body).whenComplete((result, error) -> {
+                publisher.client.send(publisher.roomName, body, !config.noEcho()).whenComplete((result, error) -> {
                     publisher.inFlight.release();
                     if (error != null) {
                         stats.failedByRoom[room].increment();

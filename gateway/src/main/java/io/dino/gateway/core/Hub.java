@@ -100,20 +100,20 @@ public final class Hub implements DeliveryListener {
     public void onPublication(Publication publication) {
         LogId log = publication.log();
         if (log.isRoom()) {
-            fanOut(sessionsByRoom.get(log.name()), new Event.RoomMessage(publication));
+            fanOut(sessionsByRoom.get(log.name()), new Event.RoomMessage(publication), publication.id());
         } else {
-            fanOut(sessionsByUser.get(log.name()), new Event.PrivateMessage(publication));
+            fanOut(sessionsByUser.get(log.name()), new Event.PrivateMessage(publication), null);
         }
     }
 
     @Override
     public void onBroadcast(Publication publication) {
-        fanOut(sessions, new Event.BroadcastMessage(publication));
+        fanOut(sessions, new Event.BroadcastMessage(publication), null);
     }
 
     @Override
     public void onMembership(String room, String user, boolean joined) {
-        fanOut(sessionsByRoom.get(room), new Event.Membership(room, user, joined));
+        fanOut(sessionsByRoom.get(room), new Event.Membership(room, user, joined), null);
     }
 
     @Override
@@ -134,13 +134,17 @@ public final class Hub implements DeliveryListener {
         metrics.delivered(disconnect, 1);
     }
 
-    private void fanOut(Set<Session> recipients, Event event) {
+    /** Sends the event to every recipient, except the sender of a room message that asked for no echo. */
+    private void fanOut(Set<Session> recipients, Event event, String roomMessageId) {
         if (recipients == null || recipients.isEmpty()) {
             return;
         }
         String frame = encoder.encode(event);
         int delivered = 0;
         for (Session recipient : recipients) {
+            if (roomMessageId != null && recipient.takesEchoSkip(roomMessageId)) {
+                continue;
+            }
             recipient.outbound().send(frame);
             delivered++;
         }

@@ -255,12 +255,22 @@ public final class Operations {
 
     // ---- messages from sessions
 
-    public Publication sendToRoom(Session session, String room, String bodyJson) {
+    /**
+     * Publishes to a room the session is in. Without {@code echo}, the sending session does not receive the
+     * message live (its other sessions and everyone else do); the id is registered before the publish because
+     * the memory engine delivers while publishing.
+     */
+    public Publication sendToRoom(Session session, String room, String bodyJson, boolean echo) {
         Names.room(room);
         if (!session.isIn(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
         }
-        return publish(LogId.room(room), session.user(), bodyJson, "");
+        checkBody(bodyJson);
+        Draft draft = draft(session.user(), bodyJson, "");
+        if (!echo) {
+            session.skipEcho(draft.id());
+        }
+        return publish(LogId.room(room), draft);
     }
 
     public Publication sendPrivate(Session session, String recipient, String bodyJson) {
@@ -327,8 +337,15 @@ public final class Operations {
 
     private Publication publish(LogId log, String sender, String bodyJson, String idempotencyKey) {
         checkBody(bodyJson);
+        return publish(log, draft(sender, bodyJson, idempotencyKey));
+    }
+
+    private Draft draft(String sender, String bodyJson, String idempotencyKey) {
         long now = clock.millis();
-        Draft draft = new Draft(Ids.next(now), sender, now, bodyJson, idempotencyKey);
+        return new Draft(Ids.next(now), sender, now, bodyJson, idempotencyKey);
+    }
+
+    private Publication publish(LogId log, Draft draft) {
         long started = System.nanoTime();
         Publication publication = engine(() -> broker.publish(log, draft));
         metrics.published(System.nanoTime() - started);

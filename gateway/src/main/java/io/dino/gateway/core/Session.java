@@ -24,6 +24,7 @@ public final class Session {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;  // guarded by lock
+    private volatile UnechoedMessages unechoed; // created by the first send without echo
 
     Session(SessionRef ref, Principal principal, Outbound outbound) {
         this.ref = ref;
@@ -81,6 +82,30 @@ public final class Session {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The session's own message with this id is not to be delivered to it live (send with echo: false). */
+    void skipEcho(String messageId) {
+        UnechoedMessages skipped = unechoed;
+        if (skipped == null) {
+            lock.lock();
+            try {
+                skipped = unechoed;
+                if (skipped == null) {
+                    skipped = new UnechoedMessages();
+                    unechoed = skipped;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        skipped.add(messageId);
+    }
+
+    /** True, once, for a message {@link #skipEcho} named: the fan-out leaves this session out. */
+    boolean takesEchoSkip(String messageId) {
+        UnechoedMessages skipped = unechoed;
+        return skipped != null && skipped.take(messageId);
     }
 
     public boolean isIn(String room) {

@@ -102,6 +102,33 @@ class ClusterDeliveryTest {
     }
 
     @Test
+    void aMessageSentWithoutEchoSkipsOnlyTheSendingSession() throws Exception {
+        String room = room();
+        EventRecorder sending = new EventRecorder();
+        EventRecorder sameUserOnB = new EventRecorder();
+        EventRecorder sameUserOnA = new EventRecorder();
+        EventRecorder other = new EventRecorder();
+        DinoClient sender = a.client("una", sending);
+        sender.join(room).join();
+        a.client("una", sameUserOnA).join(room).join();
+        b.client("una", sameUserOnB).join(room).join();
+        c.client("vic", other).join(room).join();
+
+        JsonNode quiet = sender.send(room, "quiet", false).join();
+        sender.send(room, "loud").join();
+
+        for (EventRecorder member : List.of(sameUserOnA, sameUserOnB, other)) {
+            assertThat(member.awaitCount(e -> isMessageIn(e, room), 2, TIMEOUT))
+                    .extracting(e -> e.at("/msg/body").asText()).containsExactly("quiet", "loud");
+        }
+        // The sending session's first message event is the second message: the first was not echoed.
+        JsonNode first = sending.await(e -> isMessageIn(e, room), TIMEOUT);
+        assertThat(first.at("/msg/body").asText()).isEqualTo("loud");
+        assertThat(first.at("/msg/offset").asLong()).isEqualTo(quiet.get("offset").asLong() + 1);
+        assertThat(sending.events().stream().filter(e -> isMessageIn(e, room))).hasSize(1);
+    }
+
+    @Test
     void disconnectUserThroughANodeWithoutSessionsClosesTheUsersSessionsOnEveryNode() throws Exception {
         String room = room();
         List<EventRecorder> sessions = List.of(new EventRecorder(), new EventRecorder(), new EventRecorder());

@@ -52,7 +52,8 @@ final class Commands {
                 operations.leave(session, room);
                 yield frames.object().put("room", room);
             }
-            case "send" -> accepted(operations.sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body"))));
+            case "send" -> accepted(operations.sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body")),
+                    Fields.optionalBoolean(frame, "echo", true)));
             case "private" -> accepted(operations.sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
             case "members" -> {
                 String room = Fields.text(frame, "room");

@@ -53,9 +53,13 @@ final class Fields {
     }
 
     static boolean optionalBoolean(JsonNode frame, String field) {
+        return optionalBoolean(frame, field, false);
+    }
+
+    static boolean optionalBoolean(JsonNode frame, String field, boolean absent) {
         JsonNode value = frame.get(field);
         if (value == null || value.isNull()) {
-            return false;
+            return absent;
         }
         if (!value.isBoolean()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be true or false");

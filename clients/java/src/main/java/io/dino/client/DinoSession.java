@@ -68,7 +68,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <h2>Giving up</h2>
  * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}) or
- * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}:
+ * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}
+ * (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
+ * opens, so that one means a node too busy to read it, and is retried):
  * then it closes itself and {@link #closeFuture()} fails with the reason. {@code TOKEN_EXPIRED} is retried:
  * the token supplier is asked for a token before every connection attempt.
  *
@@ -609,10 +611,18 @@ public final class DinoSession implements AutoCloseable {
             lock.unlock();
         }
         if (disconnect) {
-            boolean reconnect = event.path("reconnect").asBoolean(false);
             lost(conn, new DinoException(event.path("code").asInt(0), event.path("name").asText("DISCONNECTED"),
-                    event.path("reason").asText("")), !reconnect);
+                    event.path("reason").asText("")), !reconnectsAfter(event));
         }
+    }
+
+    /**
+     * Whether a {@code disconnect} event leaves the session reconnecting: when the server says so, and after the
+     * auth timeout (NOT_AUTHENTICATED), which the session only gets when the node was too slow to read the
+     * {@code connect} it sends right after opening — a busy node, not a refusal.
+     */
+    static boolean reconnectsAfter(JsonNode disconnect) {
+        return disconnect.path("reconnect").asBoolean(false) || disconnect.path("code").asInt(0) == 4010;
     }
 
     private void joined(Connection conn, LogId log, CompletableFuture<JsonNode> done, JsonNode result, Throwable error) {

@@ -50,6 +50,10 @@ final class WsConnection implements WsListener, Outbound {
     private volatile OutboundQueue queue;
     private volatile Session session;
     private volatile ScheduledFuture<?> authTimeout;
+    // A connect being verified is not cut off by the auth timeout: the client sent it in time, and a slow node
+    // must not turn its own delay into a disconnect that tells the client not to come back.
+    private volatile boolean connectInProgress;
+    private volatile boolean authDeadlinePassed;
     // timer thread writes, reader thread clears: System.nanoTime() of the oldest unanswered ping, 0 when none is
     private volatile long unansweredPingSince;
 
@@ -224,6 +228,18 @@ final class WsConnection implements WsListener, Outbound {
         if (!command.equals("connect")) {
             throw new DinoException(ErrorCode.NOT_AUTHENTICATED, "send connect with a token first");
         }
+        connectInProgress = true;
+        try {
+            connect(id, frame);
+        } finally {
+            connectInProgress = false;
+            if (authDeadlinePassed) {
+                authTimedOut(); // the deadline passed while this connect ran, and it did not authenticate
+            }
+        }
+    }
+
+    private void connect(JsonNode id, JsonNode frame) {
         int protocol = Fields.optionalInt(frame, "protocol", PROTOCOL_VERSION);
         if (protocol != PROTOCOL_VERSION) {
             refuse(id, ErrorCode.UNSUPPORTED_PROTOCOL, "this server speaks protocol " + PROTOCOL_VERSION);
@@ -282,7 +298,8 @@ final class WsConnection implements WsListener, Outbound {
     }
 
     private void authTimedOut() {
-        if (session == null) {
+        authDeadlinePassed = true;
+        if (session == null && !connectInProgress) {
             context.metrics().error(ErrorCode.NOT_AUTHENTICATED);
             Event.Disconnect timeout = new Event.Disconnect(ErrorCode.NOT_AUTHENTICATED,
                     "no connect within " + context.limits().authTimeout().toSeconds() + "s", false);

@@ -192,11 +192,16 @@ test('disconnect with reconnect: false from the backend stops the client', async
   assert.equal(judy.state, 'closed');
 });
 
-test('commands while disconnected: rejected at once by default, queued up to the bound, recovery lost after a memory-engine restart', async () => {
+test('commands while disconnected: rejected at once by default, queued up to the bound; after a memory-engine restart recovery is reported lost and a refused re-join affects only its room', async () => {
   const kate = client('kate', { queueWhileDisconnected: 2 });
   const leo = client('leo');
   const mike = client('mike');
-  await Promise.all([kate.connect(), leo.connect(), mike.connect()]);
+  const olga = client('olga');
+  await Promise.all([kate.connect(), leo.connect(), mike.connect(), olga.connect()]);
+  await olga.room('olga-1').join();
+  await olga.room('olga-2').join();
+  const refused = next(olga.room('olga-2'), 'error');
+  const olgaBack = next(olga, 'connected');
   const room = kate.room('chat-3');
   await room.join();
   await room.send('before 1');
@@ -218,7 +223,8 @@ test('commands while disconnected: rejected at once by default, queued up to the
   const queued2 = room.send('queued 2');
   await assert.rejects(room.send('queued 3'), (e) => e instanceof NotConnectedError && e.name === 'QUEUE_FULL');
 
-  await node.restart();
+  // the node comes back allowing one room per session: olga's second re-join is refused for good
+  await node.restart({ 'dino.limits.max-rooms-per-session': 1 });
   const r = await recovery;
   assert.equal(r.recovered, false, 'a memory engine restart loses the room log');
   assert.equal(r.from.offset, 2);
@@ -230,6 +236,16 @@ test('commands while disconnected: rejected at once by default, queued up to the
   await until(() => kateMessages.length === 2, { what: 'kate to receive her queued messages' });
   assert.deepEqual(kateMessages, ['queued 1', 'queued 2']);
   await until(() => leo.state === 'connected', { what: 'leo to reconnect' });
+
+  const [error, detail] = await refused;
+  assert.equal(error.code, 4032);
+  assert.equal(error.name, 'TOO_MANY_ROOMS');
+  assert.deepEqual(detail, { retrying: false });
+  await olgaBack;
+  assert.equal(olga.state, 'connected', 'a refused re-join does not fail the connection');
+  assert.equal(olga.room('olga-2').joined, false);
+  assert.equal(olga.room('olga-1').joined, true);
+  assert.ok((await olga.room('olga-1').send('still here')).offset >= 1);
 });
 
 test('disconnect() fails queued commands and a pending connect() with ClosedError', async () => {

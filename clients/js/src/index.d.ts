@@ -166,6 +166,8 @@ export declare class DinoClient {
 }
 
 export declare class Room {
+  /** Rooms come from `client.room(name)`. */
+  private constructor(client: DinoClient, name: string);
   readonly name: string;
   readonly joined: boolean;
   readonly position: Position | null;

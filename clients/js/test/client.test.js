@@ -289,3 +289,17 @@ test('join with since (a position kept from an earlier visit) delivers what was 
   await until(() => got.length === 3, { what: 'three messages' });
   assert.deepEqual(got, ['two', 'three', 'four']);
 });
+
+test('a backend broadcast reaches connected clients; several urls are tried in turn', async () => {
+  const rita = client('rita', { urls: ['ws://127.0.0.1:9/ws', node.url] }); // port 9: nothing listens
+  const errors = [];
+  rita.on('error', (e) => errors.push(e));
+  await rita.connect();
+  assert.equal(rita.state, 'connected');
+  const got = next(rita, 'broadcast');
+  await node.broadcast({ text: 'maintenance at 22:00' }, 'ops');
+  const msg = await got;
+  assert.equal(msg.from, 'ops');
+  assert.deepEqual(msg.body, { text: 'maintenance at 22:00' });
+  assert.ok(errors.every((e) => e instanceof Error));
+});

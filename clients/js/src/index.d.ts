@@ -47,6 +47,8 @@ export interface DinoClientOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number } | false;
   /** how many commands to queue while (re)connecting; 0 (default) rejects them at once with NotConnectedError */
   queueWhileDisconnected?: number;
+  /** after this long without any frame from the node, send a `ping`; no reply within timeoutMs: reconnect. Default 25000, 0: never */
+  pingIntervalMs?: number;
 }
 
 export interface SessionInfo {

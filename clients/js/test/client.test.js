@@ -303,3 +303,20 @@ test('a backend broadcast reaches connected clients; several urls are tried in t
   assert.deepEqual(msg.body, { text: 'maintenance at 22:00' });
   assert.ok(errors.every((e) => e instanceof Error));
 });
+
+test('a node that stops answering is noticed by an idle ping; the client reconnects when it answers again', async () => {
+  const sam = client('sam', { pingIntervalMs: 300, timeoutMs: 500 });
+  await sam.connect();
+  const lost = next(sam, 'disconnected');
+  node.pause();
+  try {
+    const event = await lost;
+    assert.equal(event.code, 901);
+    assert.equal(event.reconnect, true);
+    assert.equal(sam.state, 'reconnecting');
+  } finally {
+    node.resume();
+  }
+  await until(() => sam.state === 'connected', { what: 'sam to reconnect' });
+  assert.ok((await sam.ping()).ts > 0);
+});

@@ -190,6 +190,10 @@ export class GatewayNode {
     }
   }
 
+  /** SIGSTOP / SIGCONT: the node stops answering, its sockets stay open (a frozen machine or a dead path). */
+  pause() { this.process.kill('SIGSTOP'); }
+  resume() { this.process.kill('SIGCONT'); }
+
   /** SIGKILL: no drain, connections reset. */
   async kill() {
     await this._signal('SIGKILL');
@@ -204,6 +208,7 @@ export class GatewayNode {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT'); // a paused node would not handle SIGTERM
     child.kill(signal);
     await exited;
   }

@@ -20,7 +20,8 @@ export class DinoClient {
   /**
    * @param {{url?: string, urls?: string[], getToken: () => string | Promise<string>, WebSocket?: any,
    *          timeoutMs?: number, reconnect?: {minDelayMs?: number, maxDelayMs?: number} | false,
-   *          queueWhileDisconnected?: number, pingIntervalMs?: number}} options
+   *          queueWhileDisconnected?: number, pingIntervalMs?: number,
+   *          inboxSince?: {epoch: string, offset: number}}} options
    */
   constructor(options) {
     const urls = options?.urls ?? (options?.url ? [options.url] : []);
@@ -45,6 +46,9 @@ export class DinoClient {
     this._reconnect = reconnect;
     this._queueLimit = Math.max(0, options.queueWhileDisconnected ?? 0);
     this._pingIntervalMs = Math.max(0, options.pingIntervalMs ?? 25_000);
+    const seed = options.inboxSince;
+    this._inboxSeed = seed && typeof seed.epoch === 'string' && Number.isInteger(seed.offset) && seed.offset >= 0
+      ? { epoch: seed.epoch, offset: seed.offset } : null;
     this._pingTimer = null;
 
     this._events = new Emitter((error) => this._listenerFailed(error));
@@ -262,6 +266,8 @@ export class DinoClient {
       return;
     }
     this._conn = conn;
+    // the inbox position: the last one delivered, else the one an earlier client saved (options.inboxSince)
+    if (!this._sequencer.follows(INBOX) && this._inboxSeed) this._sequencer.begin(INBOX, this._inboxSeed);
     const inboxSince = this._sequencer.position(INBOX);
     this._sequencer.begin(INBOX); // private events may come before the connect reply
     try {

@@ -49,6 +49,8 @@ export interface DinoClientOptions {
   queueWhileDisconnected?: number;
   /** after this long without any frame from the node, send a `ping`; no reply within timeoutMs: reconnect. Default 25000, 0: never */
   pingIntervalMs?: number;
+  /** the last inbox position an earlier client saw (`inboxPosition`, e.g. kept in localStorage): the first connect resumes the inbox from it */
+  inboxSince?: Position;
 }
 
 export interface SessionInfo {

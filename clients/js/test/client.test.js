@@ -320,3 +320,27 @@ test('a node that stops answering is noticed by an idle ping; the client reconne
   await until(() => sam.state === 'connected', { what: 'sam to reconnect' });
   assert.ok((await sam.ping()).ts > 0);
 });
+
+test('inboxSince resumes the inbox of an earlier client: what arrived meanwhile comes first, once', async () => {
+  const tom = client('tom');
+  const uma = client('uma');
+  await Promise.all([tom.connect(), uma.connect()]);
+  await uma.sendPrivate('tom', 'first');
+  await until(() => tom.inboxPosition?.offset === 1, { what: 'tom to get the first private message' });
+  const saved = tom.inboxPosition;
+  tom.disconnect();
+  await uma.sendPrivate('tom', 'second');
+  await uma.sendPrivate('tom', 'third');
+
+  const again = client('tom', { inboxSince: saved });
+  const privates = [];
+  again.on('private', (m) => privates.push(m.body));
+  const inbox = next(again, 'inbox');
+  await again.connect();
+  const r = await inbox;
+  assert.equal(r.recovered, true);
+  assert.deepEqual(r.from, saved);
+  assert.deepEqual(r.messages.map((m) => m.body), ['second', 'third']);
+  assert.deepEqual(privates, ['second', 'third']);
+  assert.equal(again.inboxPosition.offset, 3);
+});

@@ -13,7 +13,9 @@ const clients = [];
 
 before(async () => {
   redis = await RedisServer.start();
-  node = await GatewayNode.start({ engine: 'redis', redisUri: redis.uri });
+  // a longer Redis timeout than the default 2 s: it is also the node's connect timeout at start, which a
+  // loaded machine can miss
+  node = await GatewayNode.start({ engine: 'redis', redisUri: redis.uri, settings: { 'dino.redis.command-timeout': 'PT5S' } });
 });
 
 after(async () => {
@@ -82,7 +84,7 @@ test('a command without a reply within timeoutMs fails with TimeoutError', async
   const carol = client('carol', node.url, { timeoutMs: 600 });
   await carol.connect();
   await carol.room('slow').join();
-  redis.pause(); // the node waits for Redis (dino.redis.command-timeout, 2 s) before it can answer
+  redis.pause(); // the node waits for Redis (dino.redis.command-timeout, 5 s) before it can answer
   try {
     const started = Date.now();
     await assert.rejects(carol.room('slow').send('x'), (e) => e instanceof TimeoutError && e.code === 901 && e.name === 'TIMEOUT');

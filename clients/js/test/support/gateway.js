@@ -160,7 +160,23 @@ export class GatewayNode {
     return `ws://${LOOPBACK}:${this.port}/ws`;
   }
 
+  /**
+   * Starts the JVM and waits until the node is ready. A node that exits because it could not reach Redis in
+   * time (its connect timeout is dino.redis.command-timeout; seen on a loaded two-core machine) is started
+   * again, twice at most; any other failure fails at once, with the node's log.
+   */
   async launch() {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this._launchOnce();
+        return;
+      } catch (error) {
+        if (attempt === 3 || !/cannot connect to Redis/.test(error.message)) throw error;
+      }
+    }
+  }
+
+  async _launchOnce() {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DINO_') && !k.startsWith('SERVER_')));
     const out = openSync(this.logFile, 'a');
     // C1 only and the serial collector: a node starts in about half the time on a small machine
@@ -177,7 +193,7 @@ export class GatewayNode {
         return response.status === 200;
       }, { timeoutMs: 40_000, intervalMs: 100, what: `node on port ${this.port} to be ready` });
     } catch (error) {
-      this.kill();
+      await this.kill();
       throw new Error(`${error.message}\n--- ${this.logFile} ---\n${this.log().slice(-4000)}`);
     }
   }

@@ -31,6 +31,21 @@ test('docs/js-sdk.md has runnable examples', () => {
   assert.ok(examples.length >= 4, `found ${examples.length}`);
 });
 
+test('every error name docs/js-sdk.md mentions is the protocol\'s or the client\'s own', async () => {
+  const protocol = readFileSync(join(REPO, 'docs/protocol.md'), 'utf8');
+  const serverNames = new Set([...protocol.matchAll(/^\| (\d{4}) \| ([A-Z_]+) \|/gm)].map((m) => m[2]));
+  assert.ok(serverNames.has('NOT_IN_ROOM') && serverNames.size > 15, 'protocol.md error table');
+  const clientNames = new Set(['TIMEOUT', 'NOT_CONNECTED', 'QUEUE_FULL', 'CLOSED']);
+  const doc = readFileSync(DOC, 'utf8');
+  for (const [, name] of doc.matchAll(/`([A-Z][A-Z_]*[A-Z])`/g)) {
+    assert.ok(serverNames.has(name) || clientNames.has(name), `docs/js-sdk.md names \`${name}\``);
+  }
+  const { ClientCodes } = await import('../src/dino.js');
+  for (const [name, code] of Object.entries(ClientCodes)) {
+    assert.match(doc, new RegExp(`\\| ${code} \\| \`${name}\``), `the docs' row for ${name}`);
+  }
+});
+
 for (const example of examples) {
   test(`docs/js-sdk.md example ${example.index} (line ${example.line}) runs`, async (t) => {
     mkdirSync(OUT, { recursive: true });

@@ -1,0 +1,418 @@
+// The demo chat page: everything a chat needs, on the JS SDK (served next to this file under ./sdk/).
+// The SDK reconnects, recovers missed messages and drops duplicates; this file only renders what it delivers.
+//
+// URL options (for trying things out, and for the end-to-end tests):
+//   ?user=alice     log in at once with this name
+//   ?rooms=a,b      rooms to join after the lobby
+//   ?ttl=SECONDS    ask the dev token endpoint for short-lived tokens (to watch them being refreshed)
+
+import { DinoClient } from './sdk/dino.js';
+
+const HISTORY_PAGE = 50;
+const LOBBY = 'lobby';
+
+const params = new URLSearchParams(location.search);
+const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+
+/** What the page knows; `window.dinoDemo` exposes it for debugging and the tests. */
+const demo = {
+  client: null,
+  user: null,
+  /** tokens fetched from the dev token endpoint */
+  tokenFetches: 0,
+  /** conversation key ('room:NAME' or 'user:NAME') -> conversation */
+  conversations: new Map(),
+  current: null,
+  everConnected: false,
+};
+window.dinoDemo = demo;
+
+// ---- rendering helpers -------------------------------------------------------------------------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'class') node.className = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (value !== undefined && value !== null) node.setAttribute(name, String(value));
+  }
+  node.append(...children);
+  return node;
+}
+
+function bodyText(body) {
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object' && typeof body.text === 'string') return body.text;
+  return JSON.stringify(body);
+}
+
+function time(ts) {
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function describe(error) {
+  if (error && typeof error.code === 'number' && error.name) return `${error.name} (${error.code}): ${error.message}`;
+  return String(error?.message ?? error);
+}
+
+function showError(testid, error) {
+  const node = $(testid);
+  node.textContent = error ? describe(error) : '';
+  node.hidden = !error;
+}
+
+// ---- connection state --------------------------------------------------------------------------------------
+
+const STATE_LABELS = {
+  offline: 'not connected',
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  recovered: 'reconnected · recovered',
+  'not-recovered': 'reconnected · could not recover, history reloaded',
+  failed: 'disconnected',
+};
+
+function setState(state, detail) {
+  const node = $('state');
+  node.dataset.state = state;
+  node.querySelector('.label').textContent = STATE_LABELS[state] + (detail ? ` (${detail})` : '');
+  node.title = detail ?? '';
+}
+
+// ---- conversations -----------------------------------------------------------------------------------------
+
+function conversation(key) {
+  let conv = demo.conversations.get(key);
+  if (!conv) {
+    const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    conv = { key, kind, name, room: null, members: new Set(), items: [], ids: new Set(), unread: 0 };
+    demo.conversations.set(key, conv);
+  }
+  return conv;
+}
+
+/** Adds a message once (by id); keeps the list in log order (offset within an epoch, then time). */
+function addMessage(conv, msg) {
+  if (conv.ids.has(msg.id)) return false;
+  conv.ids.add(msg.id);
+  const item = { type: 'message', msg };
+  let at = conv.items.length;
+  while (at > 0 && later(conv.items[at - 1], item)) at--;
+  conv.items.splice(at, 0, item);
+  if (conv.key !== demo.current) conv.unread++;
+  return true;
+}
+
+function later(a, b) {
+  if (a.type !== 'message' || b.type !== 'message') return false;
+  const x = a.msg, y = b.msg;
+  if (x.epoch && x.epoch === y.epoch && typeof x.offset === 'number' && typeof y.offset === 'number') {
+    return x.offset > y.offset;
+  }
+  return x.ts > y.ts;
+}
+
+function addNotice(conv, text, kind = '') {
+  conv.items.push({ type: 'notice', text, kind });
+}
+
+function render() {
+  renderSidebar();
+  renderConversation();
+}
+
+function renderSidebar() {
+  const rooms = [...demo.conversations.values()].filter((c) => c.kind === 'room' && c.room);
+  const dms = [...demo.conversations.values()].filter((c) => c.kind === 'user');
+  $('room-list').replaceChildren(...rooms.map(entry));
+  $('dm-list').replaceChildren(...dms.map(entry));
+
+  const conv = demo.conversations.get(demo.current);
+  const members = conv?.kind === 'room' ? [...conv.members].sort() : [];
+  $('member-count').textContent = conv?.kind === 'room' ? `(${members.length})` : '';
+  $('member-list').replaceChildren(...members.map((user) => el('li', {
+    'data-testid': 'member', 'data-user': user, class: user === demo.user ? 'me' : '',
+    title: user === demo.user ? '' : `write to ${user} privately`,
+    onclick: () => { if (user !== demo.user) open(`user:${user}`); },
+  }, el('span', { class: 'presence' }), el('span', {}, user))));
+}
+
+function entry(conv) {
+  const label = conv.kind === 'room' ? `# ${conv.name}` : `@ ${conv.name}`;
+  return el('li', {
+    'data-testid': conv.kind === 'room' ? 'room' : 'dm', 'data-name': conv.name,
+    class: conv.key === demo.current ? 'active' : '', onclick: () => open(conv.key),
+  }, el('span', {}, label), conv.unread ? el('span', { class: 'badge' }, String(conv.unread)) : '');
+}
+
+function renderConversation() {
+  const conv = demo.conversations.get(demo.current);
+  const list = $('messages');
+  if (!conv) {
+    list.replaceChildren();
+    return;
+  }
+  $('title').textContent = conv.kind === 'room' ? `# ${conv.name}` : `Private with ${conv.name}`;
+  $('leave-button').hidden = conv.kind !== 'room';
+  const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+  const items = conv.items.map((item) => item.type === 'notice'
+    ? el('li', { class: `notice ${item.kind}`, 'data-testid': 'notice' }, item.text)
+    : messageItem(item.msg));
+  if (items.length === 0) items.push(el('li', { class: 'empty' }, 'No messages yet. Say hello!'));
+  list.replaceChildren(...items);
+  if (stick) list.scrollTop = list.scrollHeight;
+}
+
+function messageItem(msg) {
+  const mine = msg.from === demo.user;
+  return el('li', {
+    class: `message${mine ? ' mine' : ''}`, 'data-testid': 'message', 'data-id': msg.id, 'data-from': msg.from,
+    'data-epoch': msg.epoch ?? '', 'data-offset': msg.offset ?? '',
+  }, el('div', { class: 'meta' }, el('b', {}, mine ? 'you' : msg.from), ` · ${time(msg.ts)}`),
+  el('div', { class: 'body', 'data-testid': 'message-body' }, bodyText(msg.body)));
+}
+
+function open(key) {
+  const conv = conversation(key);
+  demo.current = key;
+  conv.unread = 0;
+  render();
+  const list = $('messages');
+  list.scrollTop = list.scrollHeight;
+  $('message-input').focus();
+}
+
+// ---- rooms -------------------------------------------------------------------------------------------------
+
+async function joinRoom(name) {
+  const conv = conversation(`room:${name}`);
+  if (conv.room) {
+    open(conv.key);
+    return;
+  }
+  const room = demo.client.room(name);
+  conv.room = room;
+  room.on('message', (msg) => {
+    if (addMessage(conv, msg)) render();
+  });
+  room.on('joined', (event) => {
+    if (conv.members.has(event.user)) return;
+    conv.members.add(event.user);
+    if (event.user !== demo.user) addNotice(conv, `${event.user} joined`);
+    render();
+  });
+  room.on('left', (event) => {
+    conv.members.delete(event.user);
+    addNotice(conv, `${event.user} left`);
+    render();
+  });
+  room.on('recovery', (event) => {
+    if (event?.recovered === false) {
+      setState('not-recovered', `#${name}`);
+      void reloadHistory(conv, 'Could not recover the missed messages: history reloaded', 'warn');
+    }
+    // after a reconnect the membership may have changed while we were away
+    void refreshMembers(conv);
+  });
+  try {
+    const joined = await room.join();
+    for (const user of joined?.members ?? []) conv.members.add(user);
+    open(conv.key);
+    await reloadHistory(conv);
+  } catch (error) {
+    conv.room = null;
+    demo.conversations.delete(conv.key);
+    render();
+    throw error;
+  }
+}
+
+async function reloadHistory(conv, notice, kind) {
+  try {
+    const page = await conv.room.history({ limit: HISTORY_PAGE });
+    for (const msg of page.messages ?? []) addMessage(conv, { room: conv.name, ...msg });
+    if (notice) addNotice(conv, notice, kind);
+    if (conv.key === demo.current) conv.unread = 0;
+  } catch (error) {
+    addNotice(conv, `History could not be loaded: ${describe(error)}`, 'warn');
+  }
+  render();
+}
+
+async function refreshMembers(conv) {
+  try {
+    conv.members = new Set(await conv.room.members());
+    render();
+  } catch {
+    // the next joined/left event or reconnect brings it up to date
+  }
+}
+
+async function leaveCurrent() {
+  const conv = demo.conversations.get(demo.current);
+  if (conv?.kind !== 'room') return;
+  try {
+    await conv.room.leave();
+  } finally {
+    demo.conversations.delete(conv.key);
+    const next = [...demo.conversations.keys()][0];
+    if (next) open(next);
+    else { demo.current = null; render(); }
+  }
+}
+
+// ---- sending -----------------------------------------------------------------------------------------------
+
+async function send(text) {
+  const conv = demo.conversations.get(demo.current);
+  if (!conv) return;
+  if (conv.kind === 'room') {
+    await conv.room.send(text);  // our own message comes back as a `message` event
+  } else {
+    const reply = await demo.client.sendPrivate(conv.name, text);
+    // the sender gets no event for a private message: show it from the reply
+    addMessage(conv, { id: reply.id, to: conv.name, from: demo.user, ts: reply.ts, body: text });
+    render();
+  }
+}
+
+// ---- login and connection ----------------------------------------------------------------------------------
+
+async function fetchToken(settings, user) {
+  const request = { user };
+  if (params.has('ttl')) request.ttl = Number(params.get('ttl'));
+  const response = await fetch(settings.tokenEndpoint, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request),
+  });
+  const reply = await response.json();
+  if (!response.ok) {
+    const error = new Error(reply.message ?? `HTTP ${response.status}`);
+    Object.assign(error, { code: reply.code, name: reply.name ?? `HTTP ${response.status}` });
+    throw error;
+  }
+  demo.tokenFetches++;
+  return reply.token;
+}
+
+async function login(settings, user) {
+  // fail early, with the endpoint's message (e.g. a name the protocol does not allow)
+  let firstToken = await fetchToken(settings, user);
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const client = new DinoClient({
+    url: `${scheme}//${location.host}${settings.wsPath}`,
+    getToken: async () => {
+      if (firstToken) {
+        const token = firstToken;
+        firstToken = null;
+        return token;
+      }
+      return fetchToken(settings, user);
+    },
+  });
+  demo.client = client;
+  demo.user = user;
+  wire(client);
+  setState('connecting');
+  await client.connect();
+}
+
+function wire(client) {
+  client.on('state', (state) => {
+    if (state === 'connecting' && demo.everConnected) setState('reconnecting');
+    else if (state === 'connecting') setState('connecting');
+    else if (state === 'disconnected' || state === 'reconnecting') setState(demo.everConnected ? 'reconnecting' : 'connecting');
+    else if (state === 'closed') setState('failed');
+  });
+  client.on('connected', () => {
+    const current = $('state').dataset.state;
+    if (!demo.everConnected) setState('connected');
+    else if (current !== 'not-recovered') setState('recovered');
+    demo.everConnected = true;
+  });
+  client.on('disconnected', (info) => {
+    setState(demo.everConnected ? 'reconnecting' : 'connecting', info?.reason || undefined);
+  });
+  client.on('private', (msg) => {
+    const peer = msg.from === demo.user ? msg.to : msg.from;
+    const conv = conversation(`user:${peer}`);
+    if (addMessage(conv, msg)) render();
+  });
+}
+
+function start(settings) {
+  const form = $('login-form');
+  const input = $('name-input');
+  if (!settings.devTokens) {
+    showError('login-error', {
+      message: 'This node does not hand out demo tokens: its token endpoint works only with dino.dev-mode: true '
+        + '(config/dino-dev.yaml). See docs/operations.md.',
+    });
+    $('login-button').disabled = true;
+  }
+  async function enter(user) {
+    $('login-button').disabled = true;
+    showError('login-error', null);
+    try {
+      await login(settings, user);
+      document.getElementById('login').hidden = true;
+      document.getElementById('chat').hidden = false;
+      $('me').textContent = `signed in as ${user}`;
+      $('me').hidden = false;
+      await joinRoom(LOBBY);
+      for (const room of (params.get('rooms') ?? '').split(',').map((r) => r.trim()).filter(Boolean)) {
+        await joinRoom(room);
+      }
+      open(`room:${LOBBY}`);
+    } catch (error) {
+      demo.client?.disconnect?.();
+      demo.client = null;
+      setState('failed');
+      document.getElementById('login').hidden = false;
+      document.getElementById('chat').hidden = true;
+      showError('login-error', error);
+      $('login-button').disabled = !settings.devTokens;
+    }
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = input.value.trim();
+    if (user) void enter(user);
+  });
+  $('composer').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const box = $('message-input');
+    const text = box.value.trim();
+    if (!text) return;
+    showError('send-error', null);
+    try {
+      await send(text);
+      box.value = '';
+    } catch (error) {
+      showError('send-error', error);
+    }
+  });
+  $('join-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const box = $('room-input');
+    const name = box.value.trim();
+    if (!name) return;
+    showError('send-error', null);
+    try {
+      await joinRoom(name);
+      box.value = '';
+    } catch (error) {
+      showError('send-error', error);
+    }
+  });
+  $('leave-button').addEventListener('click', () => void leaveCurrent().catch((error) => showError('send-error', error)));
+  if (params.get('user')) {
+    input.value = params.get('user');
+    void enter(params.get('user'));
+  }
+}
+
+fetch('settings.json')
+  .then((response) => response.json())
+  .then(start)
+  .catch((error) => showError('login-error', error));

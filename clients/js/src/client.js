@@ -1,0 +1,495 @@
+// The session that outlives connections: connects to one of the nodes, and when the connection is lost
+// reconnects with backoff, resumes the inbox and re-joins its rooms from their last positions, so that the
+// application sees every room and inbox message once, in order, or is told a gap could not be filled
+// (docs/protocol.md "Reconnecting", "Recovery"; the Java client's DinoSession does the same).
+
+import { backoffDelay } from './backoff.js';
+import { Connection } from './connection.js';
+import { ClosedError, DinoError, NotConnectedError, TimeoutError } from './errors.js';
+import { Emitter } from './emitter.js';
+import { INBOX, LogSequencer, roomLog } from './sequencer.js';
+import { Room } from './room.js';
+
+const DEFAULT_RECONNECT = Object.freeze({ minDelayMs: 250, maxDelayMs: 10_000 });
+const INVALID_TOKEN = 4011;
+const UNSUPPORTED_PROTOCOL = 4007;
+
+/** @typedef {'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'closed'} State */
+
+export class DinoClient {
+  /**
+   * @param {{url?: string, urls?: string[], getToken: () => string | Promise<string>, WebSocket?: any,
+   *          timeoutMs?: number, reconnect?: {minDelayMs?: number, maxDelayMs?: number} | false,
+   *          queueWhileDisconnected?: number}} options
+   */
+  constructor(options) {
+    const urls = options?.urls ?? (options?.url ? [options.url] : []);
+    if (!Array.isArray(urls) || urls.length === 0 || urls.some((u) => typeof u !== 'string')) {
+      throw new TypeError('DinoClient needs `url` (a ws:// or wss:// URL) or `urls` (a non-empty array of them)');
+    }
+    if (typeof options.getToken !== 'function') {
+      throw new TypeError('DinoClient needs `getToken`: a function returning (a promise of) a token');
+    }
+    const WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    if (typeof WebSocketImpl !== 'function') {
+      throw new TypeError('no global WebSocket (Node.js before 22?): pass one, e.g. new DinoClient({..., WebSocket}) with `import { WebSocket } from "ws"`');
+    }
+    const reconnect = options.reconnect === false ? null : { ...DEFAULT_RECONNECT, ...options.reconnect };
+    if (reconnect && !(reconnect.minDelayMs >= 0 && reconnect.maxDelayMs >= reconnect.minDelayMs)) {
+      throw new RangeError('reconnect needs 0 <= minDelayMs <= maxDelayMs');
+    }
+    this._urls = urls.slice();
+    this._getToken = options.getToken;
+    this._WebSocket = WebSocketImpl;
+    this._timeoutMs = options.timeoutMs ?? 10_000;
+    this._reconnect = reconnect;
+    this._queueLimit = Math.max(0, options.queueWhileDisconnected ?? 0);
+
+    this._events = new Emitter((error) => this._listenerFailed(error));
+    this._sequencer = new LogSequencer();
+    /** @type {Map<string, Room>} */
+    this._rooms = new Map();
+    /** @type {Map<string, Promise<any>>} first joins in flight, by room */
+    this._joining = new Map();
+    /** @type {Map<string, {failures: number, timer: any}>} rooms whose re-join failed with a temporary error */
+    this._rejoinRetries = new Map();
+    /** @type {Array<{run: (conn: Connection) => Promise<any>, resolve: (v: any) => void, reject: (e: Error) => void}>} */
+    this._queue = [];
+    /** @type {Array<{resolve: (v: any) => void, reject: (e: Error) => void}>} */
+    this._connectWaiters = [];
+    /** @type {State} */
+    this._state = 'disconnected';
+    /** @type {Connection | null} the connection being set up or in use */
+    this._conn = null;
+    this._generation = 0; // bumped by every attempt and by disconnect(): stale attempts notice it
+    this._failedAttempts = 0;
+    this._nextUrl = Math.floor(Math.random() * urls.length);
+    this._retryTimer = null;
+    this._everConnected = false;
+    /** @type {string | null} */ this.user = null;
+    /** @type {string | null} */ this.session = null;
+    /** @type {string | null} */ this.node = null;
+  }
+
+  /** @returns {State} */
+  get state() {
+    return this._state;
+  }
+
+  /**
+   * Connects (trying again with backoff unless `reconnect: false`). Resolves with `{user, session, node}` on
+   * the first successful connect; rejects when the client gives up (e.g. INVALID_TOKEN) or disconnect() is
+   * called first.
+   */
+  connect() {
+    if (this._state === 'connected') {
+      return Promise.resolve({ user: this.user, session: this.session, node: this.node });
+    }
+    const waiter = new Promise((resolve, reject) => this._connectWaiters.push({ resolve, reject }));
+    if (this._state === 'disconnected' || this._state === 'closed') {
+      this._failedAttempts = 0;
+      this._setState(this._everConnected ? 'reconnecting' : 'connecting');
+      this._attempt();
+    }
+    return waiter;
+  }
+
+  /**
+   * Closes the connection and stops reconnecting. Rooms and positions are kept: connect() again resumes them.
+   * Queued commands and a pending connect() fail with ClosedError.
+   */
+  disconnect() {
+    if (this._state === 'disconnected') return;
+    const wasConnected = this._state === 'connected';
+    this._generation++;
+    this._stopTimers();
+    const conn = this._conn;
+    this._conn = null;
+    this._sequencer.connectionLost();
+    this._setState('disconnected');
+    conn?.close(1000, 'client disconnect');
+    this._failAll(new ClosedError('disconnect() was called'));
+    if (wasConnected) this._events.emit('disconnected', { code: 1000, reason: 'client disconnect', reconnect: false });
+  }
+
+  /** The room `name` (the same object for the same name). */
+  room(name) {
+    let room = this._rooms.get(name);
+    if (!room) {
+      room = new Room(this, name);
+      this._rooms.set(name, room);
+    }
+    return room;
+  }
+
+  /** Sends a private message to `to`'s inbox. Resolves with `{id, epoch, offset, ts}` once stored. */
+  sendPrivate(to, body) {
+    return this._request({ cmd: 'private', to, body });
+  }
+
+  /** A page of the user's inbox, oldest first. @param {{before?: number, after?: number, limit?: number}} [page] */
+  inboxHistory(page = {}) {
+    return this._request({ cmd: 'history', inbox: true, ...page });
+  }
+
+  /** Round trip to the node; resolves with `{ts}`, the server's clock. */
+  ping() {
+    return this._request({ cmd: 'ping' });
+  }
+
+  /** The position of the last inbox message delivered to the application, or null. */
+  get inboxPosition() {
+    return this._sequencer.position(INBOX);
+  }
+
+  /**
+   * @param {string} event
+   * @param {Function} listener
+   * @returns {() => void} removes the listener
+   */
+  on(event, listener) {
+    return this._events.on(event, listener);
+  }
+
+  /** @param {string} event @param {Function} listener */
+  off(event, listener) {
+    this._events.off(event, listener);
+  }
+
+  // ---- commands ------------------------------------------------------------------------------------------
+
+  /** @param {Record<string, unknown>} command */
+  _request(command) {
+    return this._whenConnected((conn) => conn.request(command, this._timeoutMs));
+  }
+
+  /**
+   * Runs `run` on the connection now, or queues it while (re)connecting when queueWhileDisconnected allows.
+   * @param {(conn: Connection) => Promise<any>} run
+   * @returns {Promise<any>}
+   */
+  _whenConnected(run) {
+    if (this._state === 'connected' && this._conn) return run(this._conn);
+    if (this._state === 'connecting' || this._state === 'reconnecting') {
+      if (this._queue.length < this._queueLimit) {
+        return new Promise((resolve, reject) => this._queue.push({ run, resolve, reject }));
+      }
+      if (this._queueLimit > 0) {
+        return Promise.reject(new NotConnectedError(
+          `the client is ${this._state} and ${this._queueLimit} commands are queued already`, 'QUEUE_FULL'));
+      }
+    }
+    return Promise.reject(new NotConnectedError(`the client is ${this._state}; nothing was sent`));
+  }
+
+  /** @param {Room} room @param {{epoch: string, offset: number} | undefined} since */
+  _join(room, since) {
+    return this._whenConnected((conn) => {
+      const log = roomLog(room.name);
+      const inFlight = this._joining.get(room.name);
+      if (inFlight) return inFlight;
+      if (this._sequencer.follows(log)) {
+        return conn.request({ cmd: 'join', room: room.name }, this._timeoutMs).then(joinResult);
+      }
+      this._sequencer.begin(log, since);
+      const command = since ? { cmd: 'join', room: room.name, since } : { cmd: 'join', room: room.name };
+      const done = conn.request(command, this._timeoutMs).then(
+        (result) => {
+          if (conn !== this._conn) throw new ClosedError('the connection closed before the join was applied');
+          this._deliver(room.name, this._sequencer.complete(log, result));
+          return joinResult(result);
+        },
+        (error) => {
+          if (conn === this._conn) this._sequencer.abort(log);
+          throw error;
+        },
+      ).finally(() => {
+        if (this._joining.get(room.name) === done) this._joining.delete(room.name);
+      });
+      this._joining.set(room.name, done);
+      return done;
+    });
+  }
+
+  /** @param {Room} room */
+  _leave(room) {
+    const log = roomLog(room.name);
+    const retry = this._rejoinRetries.get(room.name);
+    if (retry) clearTimeout(retry.timer);
+    this._rejoinRetries.delete(room.name);
+    this._sequencer.forget(log);
+    if (this._state !== 'connected' || !this._conn) return Promise.resolve({ room: room.name });
+    return this._conn.request({ cmd: 'leave', room: room.name }, this._timeoutMs);
+  }
+
+  /** @param {string} name */
+  _follows(name) {
+    return this._sequencer.follows(roomLog(name));
+  }
+
+  /** @param {string} name */
+  _position(name) {
+    return this._sequencer.position(roomLog(name));
+  }
+
+  // ---- connecting ----------------------------------------------------------------------------------------
+
+  async _attempt() {
+    this._retryTimer = null;
+    const generation = ++this._generation;
+    const url = this._urls[this._nextUrl++ % this._urls.length];
+    let token;
+    try {
+      token = await this._getToken();
+      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+    } catch (error) {
+      if (generation !== this._generation) return;
+      this._attemptFailed(error, false);
+      return;
+    }
+    if (generation !== this._generation) return;
+    const conn = new Connection(this._WebSocket, url, {
+      onEvent: (frame) => this._received(conn, frame),
+      onClose: (code, reason) => this._closed(conn, code, reason),
+      onStrayError: (error) => this._events.emit('error', error),
+    });
+    this._conn = conn;
+    const inboxSince = this._sequencer.position(INBOX);
+    this._sequencer.begin(INBOX); // private events may come before the connect reply
+    try {
+      await conn.open(this._timeoutMs);
+      const command = { cmd: 'connect', protocol: 1, token };
+      if (inboxSince) command.inbox = inboxSince;
+      const result = await conn.request(command, this._timeoutMs);
+      if (conn !== this._conn) return;
+      this.user = result.user;
+      this.session = result.session;
+      this.node = result.node;
+      this._deliver(null, this._sequencer.complete(INBOX, result.inbox ?? {}));
+      await this._rejoinAll(conn);
+      if (conn !== this._conn) return;
+      this._established();
+    } catch (error) {
+      if (conn !== this._conn) return;
+      this._lost(conn, error, refusedForGood(error), null);
+    }
+  }
+
+  /** Re-joins every followed room from its position; resolves once each has had its first answer. */
+  _rejoinAll(conn) {
+    const rejoins = [];
+    for (const [log, since] of this._sequencer.positions()) {
+      if (log === INBOX) continue;
+      const name = log.slice('room:'.length);
+      this._sequencer.begin(log);
+      rejoins.push(this._rejoin(conn, name, since));
+    }
+    return Promise.all(rejoins);
+  }
+
+  /**
+   * One re-join. A reply affects only its room: a temporary error (50xx) retries after a backoff delay from
+   * the same position (the room's live messages stay held), any other error stops following the room. No
+   * reply (timeout, closed) rejects: the connection is broken.
+   */
+  async _rejoin(conn, name, since) {
+    const log = roomLog(name);
+    let result;
+    try {
+      result = await conn.request({ cmd: 'join', room: name, since }, this._timeoutMs);
+    } catch (error) {
+      if (error instanceof TimeoutError || error instanceof ClosedError || !(error instanceof DinoError)) throw error;
+      if (conn !== this._conn || !this._sequencer.follows(log)) return;
+      const room = this.room(name);
+      const retrying = error.temporary;
+      if (retrying) {
+        const entry = this._rejoinRetries.get(name) ?? { failures: 0, timer: null };
+        const delay = backoffDelay(entry.failures++, this._reconnect ?? DEFAULT_RECONNECT);
+        entry.timer = setTimeout(() => this._retryRejoin(conn, name), delay);
+        this._rejoinRetries.set(name, entry);
+      } else {
+        this._rejoinRetries.delete(name);
+        this._sequencer.forget(log);
+      }
+      room._emit('error', error, { retrying });
+      this._events.emit('error', error);
+      return;
+    }
+    if (conn !== this._conn || !this._sequencer.follows(log)) return;
+    this._rejoinRetries.delete(name);
+    this._deliver(name, this._sequencer.complete(log, result));
+  }
+
+  _retryRejoin(conn, name) {
+    const log = roomLog(name);
+    if (conn !== this._conn || !this._rejoinRetries.has(name) || !this._sequencer.follows(log)) return;
+    const since = this._sequencer.position(log);
+    this._sequencer.begin(log);
+    this._rejoin(conn, name, since).catch((error) => {
+      if (conn === this._conn) this._lost(conn, error, false, null);
+    });
+  }
+
+  _established() {
+    const reconnected = this._everConnected;
+    this._everConnected = true;
+    this._failedAttempts = 0;
+    this._setState('connected');
+    this._events.emit('connected', { user: this.user, session: this.session, node: this.node, reconnected });
+    const info = { user: this.user, session: this.session, node: this.node };
+    for (const waiter of this._connectWaiters.splice(0)) waiter.resolve(info);
+    for (const entry of this._queue.splice(0)) {
+      if (this._state !== 'connected' || !this._conn) {
+        entry.reject(new NotConnectedError('the connection was lost again before the queued command was sent'));
+      } else {
+        entry.run(this._conn).then(entry.resolve, entry.reject);
+      }
+    }
+  }
+
+  /** A getToken() failure: counts as a failed attempt. */
+  _attemptFailed(error, giveUp) {
+    this._events.emit('error', error);
+    this._scheduleOrGiveUp(giveUp || !this._reconnect, error, { code: 0, reason: String(error?.message ?? error) });
+  }
+
+  /**
+   * The current connection ended or its setup failed.
+   * @param {Connection} conn
+   * @param {unknown} cause
+   * @param {boolean} giveUp
+   * @param {{code: number, reason: string} | null} info
+   */
+  _lost(conn, cause, giveUp, info) {
+    if (conn !== this._conn) return;
+    const wasConnected = this._state === 'connected';
+    this._conn = null;
+    this._generation++;
+    this._sequencer.connectionLost();
+    this._stopTimers();
+    this._joining.clear();
+    conn.close(1000, '');
+    const reason = info ?? {
+      code: cause instanceof DinoError ? (cause instanceof ClosedError && cause.closeCode) || cause.code : 0,
+      reason: String(/** @type {any} */ (cause)?.message ?? cause),
+    };
+    const reconnect = !giveUp && this._reconnect !== null;
+    if (!wasConnected) this._events.emit('error', cause);
+    if (wasConnected || !reconnect) this._events.emit('disconnected', { ...reason, reconnect });
+    this._scheduleOrGiveUp(!reconnect, cause, reason);
+  }
+
+  _scheduleOrGiveUp(giveUp, cause, reason) {
+    if (giveUp) {
+      this._setState('closed');
+      this._failAll(cause instanceof DinoError ? cause : new ClosedError(reason.reason));
+      return;
+    }
+    this._setState(this._everConnected ? 'reconnecting' : 'connecting');
+    const delay = backoffDelay(this._failedAttempts++, this._reconnect ?? DEFAULT_RECONNECT);
+    this._retryTimer = setTimeout(() => this._attempt(), delay);
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------------------
+
+  _received(conn, frame) {
+    if (conn !== this._conn) return;
+    const msg = frame.msg;
+    switch (frame.event) {
+      case 'message': {
+        const name = msg?.room;
+        if (typeof name === 'string' && this._sequencer.live(roomLog(name), msg)) this._deliverMessage(name, msg);
+        break;
+      }
+      case 'private':
+        if (this._sequencer.live(INBOX, msg)) this._events.emit('private', msg);
+        break;
+      case 'broadcast':
+        this._events.emit('broadcast', msg);
+        break;
+      case 'joined':
+      case 'left':
+        this._rooms.get(frame.room)?._emit(frame.event, { room: frame.room, user: frame.user });
+        break;
+      case 'disconnect': {
+        const reconnect = frame.reconnect === true;
+        const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');
+        this._lost(conn, cause, !reconnect, { code: cause.code, reason: cause.message });
+        break;
+      }
+      default:
+        break; // events of later protocol versions
+    }
+  }
+
+  _closed(conn, code, reason) {
+    if (conn !== this._conn) return;
+    const refused = code === INVALID_TOKEN || code === UNSUPPORTED_PROTOCOL;
+    const cause = new ClosedError(`the connection closed (${code}${reason ? ' ' + reason : ''})`, code);
+    this._lost(conn, cause, refused, { code, reason });
+  }
+
+  /**
+   * Reports a recovery, then hands over the messages to deliver.
+   * @param {string | null} room null for the inbox
+   * @param {{recovery: any, deliver: any[]}} completion
+   */
+  _deliver(room, { recovery, deliver }) {
+    if (room === null) {
+      if (recovery) this._events.emit('inbox', { recovered: recovery.recovered, messages: recovery.messages, from: recovery.from, to: recovery.to });
+      for (const msg of deliver) this._events.emit('private', msg);
+      return;
+    }
+    if (recovery) {
+      this.room(room)._emit('recovery', { recovered: recovery.recovered, missed: recovery.messages, from: recovery.from, to: recovery.to });
+    }
+    for (const msg of deliver) this._deliverMessage(room, msg);
+  }
+
+  _deliverMessage(room, msg) {
+    this.room(room)._emit('message', msg);
+    this._events.emit('message', msg);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  /** @param {State} state */
+  _setState(state) {
+    const previous = this._state;
+    if (previous === state) return;
+    this._state = state;
+    this._events.emit('state', state, previous);
+  }
+
+  _stopTimers() {
+    if (this._retryTimer) clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    for (const entry of this._rejoinRetries.values()) clearTimeout(entry.timer);
+    this._rejoinRetries.clear();
+  }
+
+  /** @param {Error} error */
+  _failAll(error) {
+    for (const entry of this._queue.splice(0)) entry.reject(error);
+    for (const waiter of this._connectWaiters.splice(0)) waiter.reject(error);
+    this._joining.clear();
+  }
+
+  _listenerFailed(error) {
+    // a listener's bug must not break the client; report it without recursing through a failing 'error' listener
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+/** Errors after which reconnecting cannot help (docs/protocol.md "Reconnecting"). */
+function refusedForGood(error) {
+  return error instanceof DinoError && !(error instanceof ClosedError)
+    && (error.code === INVALID_TOKEN || error.code === UNSUPPORTED_PROTOCOL);
+}
+
+function joinResult(result) {
+  const { messages, ...rest } = result;
+  return rest;
+}

@@ -1,0 +1,230 @@
+// Hand-kept declarations of @dino/client's public API (the implementation is plain JavaScript in src/*.js).
+// `npm run check` type-checks them, the JSDoc of the sources, and test-d/usage.ts against each other.
+
+/** A place in a log: the log's incarnation (`epoch`) and a message's number in it (`offset`, from 1). */
+export interface Position {
+  epoch: string;
+  offset: number;
+}
+
+/** A stored message as the server sends it (docs/protocol.md "Message object"). */
+export interface Message<Body = unknown> {
+  id: string;
+  /** the room, for room messages */
+  room?: string;
+  /** the recipient, for private messages */
+  to?: string;
+  from: string;
+  /** accept time, ms since the Unix epoch */
+  ts: number;
+  epoch: string;
+  offset: number;
+  body: Body;
+}
+
+/** A backend's broadcast: not stored, no position. */
+export interface BroadcastMessage<Body = unknown> {
+  id: string;
+  from: string;
+  ts: number;
+  body: Body;
+}
+
+export type ClientState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface DinoClientOptions {
+  /** ws:// or wss:// URL of a node (or of a load balancer), e.g. `ws://127.0.0.1:8080/ws` */
+  url?: string;
+  /** several nodes, tried in turn (starting at a random one) */
+  urls?: string[];
+  /** returns a token (JWT) for the next connection attempt; called before every attempt */
+  getToken: () => string | Promise<string>;
+  /** a WebSocket constructor; default `globalThis.WebSocket` (browsers, Node.js 22+). For Node 20: `ws` */
+  WebSocket?: unknown;
+  /** how long a command (and each connection attempt step) waits for its reply; default 10000 */
+  timeoutMs?: number;
+  /** reconnect delays (default 250 ms to 10 s, exponential with full jitter), or false: never reconnect */
+  reconnect?: { minDelayMs?: number; maxDelayMs?: number } | false;
+  /** how many commands to queue while (re)connecting; 0 (default) rejects them at once with NotConnectedError */
+  queueWhileDisconnected?: number;
+}
+
+export interface SessionInfo {
+  user: string;
+  session: string;
+  node: string;
+}
+
+export interface ConnectedEvent extends SessionInfo {
+  /** false on the first connect, true after a reconnect */
+  reconnected: boolean;
+}
+
+export interface DisconnectedEvent {
+  /** the server's `disconnect` code, or the WebSocket close code, or 1000 after disconnect() */
+  code: number;
+  reason: string;
+  /** whether the client will reconnect by itself */
+  reconnect: boolean;
+}
+
+export interface InboxRecovery {
+  recovered: boolean;
+  /** the missed private messages that are new to the application (each is also emitted as `private`) */
+  messages: Message[];
+  from: Position;
+  to: Position;
+}
+
+export interface RoomRecovery {
+  /** false: the missed messages could not be replayed (reload them with history()) */
+  recovered: boolean;
+  /** the missed messages that are new to the application (each is also emitted as `message`) */
+  missed: Message[];
+  /** the last position the application had seen */
+  from: Position;
+  /** the room's position when the server answered */
+  to: Position;
+}
+
+export interface PresenceEvent {
+  room: string;
+  user: string;
+}
+
+export interface JoinResult {
+  room: string;
+  members: string[];
+  /** the room's latest position when it was joined */
+  epoch: string;
+  offset: number;
+  /** only for a join with `since` */
+  recovered?: boolean;
+}
+
+export interface SendResult {
+  id: string;
+  epoch: string;
+  offset: number;
+  ts: number;
+}
+
+export interface HistoryPage {
+  /** older than this offset (page back) */
+  before?: number;
+  /** newer than this offset (page forward) */
+  after?: number;
+  /** 1 to the server's max (500); default 50 */
+  limit?: number;
+}
+
+export interface HistoryResult {
+  room?: string;
+  inbox?: true;
+  epoch: string;
+  offset: number;
+  messages: Message[];
+  truncated?: true;
+}
+
+export interface ClientEvents {
+  state: (state: ClientState, previous: ClientState) => void;
+  connected: (event: ConnectedEvent) => void;
+  disconnected: (event: DisconnectedEvent) => void;
+  error: (error: Error) => void;
+  private: (message: Message) => void;
+  inbox: (recovery: InboxRecovery) => void;
+  broadcast: (message: BroadcastMessage) => void;
+  /** every room's messages (each room's own `message` event has them too) */
+  message: (message: Message) => void;
+}
+
+export interface RoomEvents {
+  message: (message: Message) => void;
+  joined: (event: PresenceEvent) => void;
+  left: (event: PresenceEvent) => void;
+  recovery: (recovery: RoomRecovery) => void;
+  /** a re-join after a reconnect failed; `retrying` false means the room is no longer followed */
+  error: (error: DinoError, detail: { retrying: boolean }) => void;
+}
+
+export declare class DinoClient {
+  constructor(options: DinoClientOptions);
+  readonly state: ClientState;
+  readonly user: string | null;
+  readonly session: string | null;
+  readonly node: string | null;
+  readonly inboxPosition: Position | null;
+  connect(): Promise<SessionInfo>;
+  disconnect(): void;
+  room(name: string): Room;
+  sendPrivate(to: string, body: unknown): Promise<SendResult>;
+  inboxHistory(page?: HistoryPage): Promise<HistoryResult>;
+  ping(): Promise<{ ts: number }>;
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;
+}
+
+export declare class Room {
+  readonly name: string;
+  readonly joined: boolean;
+  readonly position: Position | null;
+  join(options?: { since?: Position }): Promise<JoinResult>;
+  leave(): Promise<{ room: string }>;
+  send(body: unknown): Promise<SendResult>;
+  history(page?: HistoryPage): Promise<HistoryResult>;
+  members(): Promise<string[]>;
+  on<E extends keyof RoomEvents>(event: E, listener: RoomEvents[E]): () => void;
+  off<E extends keyof RoomEvents>(event: E, listener: RoomEvents[E]): void;
+}
+
+/** Codes of the errors the client raises itself (below 1000: no protocol or close code uses them). */
+export declare const ClientCodes: { readonly TIMEOUT: 901; readonly NOT_CONNECTED: 902; readonly CLOSED: 903 };
+
+/** Every failure: `code` and `name` as in docs/protocol.md "Errors" (e.g. 4031 NOT_IN_ROOM), or ClientCodes. */
+export declare class DinoError extends Error {
+  constructor(code: number, name: string, message: string);
+  readonly code: number;
+  readonly name: string;
+  /** whether retrying later may succeed (50xx, SLOW_CONSUMER) */
+  readonly temporary: boolean;
+}
+/** 901 TIMEOUT: no reply within timeoutMs; the command may still have taken effect. */
+export declare class TimeoutError extends DinoError {
+  constructor(message: string);
+}
+/** 902 NOT_CONNECTED (or QUEUE_FULL): not sent. */
+export declare class NotConnectedError extends DinoError {
+  constructor(message: string, name?: string);
+}
+/** 903 CLOSED: the connection ended before the reply, or the client was disconnected with it queued. */
+export declare class ClosedError extends DinoError {
+  constructor(message: string, closeCode?: number);
+  readonly closeCode: number | undefined;
+}
+
+/** The delivery rules (per log: each position once, in order, live events held during a join). */
+export declare class LogSequencer {
+  duplicatesDropped: number;
+  gaps: number;
+  live(log: string, msg: { epoch?: unknown; offset?: unknown }): boolean;
+  begin(log: string, since?: Position): void;
+  complete(log: string, result: object): {
+    recovery: { recovered: boolean; from: Position; to: Position; messages: object[] } | null;
+    deliver: object[];
+  };
+  abort(log: string): void;
+  forget(log: string): void;
+  connectionLost(): void;
+  follows(log: string): boolean;
+  position(log: string): Position | null;
+  positions(): Map<string, Position>;
+}
+export declare const INBOX: 'inbox';
+export declare function roomLog(room: string): string;
+export declare function positionOf(node: unknown): Position | null;
+export declare function backoffDelay(
+  attempt: number,
+  limits: { minDelayMs: number; maxDelayMs: number },
+  random?: () => number,
+): number;

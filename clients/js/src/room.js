@@ -1,0 +1,78 @@
+// A room as the application sees it: commands scoped to the room, and the room's events. The client does the
+// work (it owns the connection and the sequencing); a Room is a handle plus its listeners.
+
+import { Emitter } from './emitter.js';
+
+export class Room {
+  /**
+   * @param {import('./client.js').DinoClient} client
+   * @param {string} name
+   */
+  constructor(client, name) {
+    this._client = client;
+    this.name = name;
+    this._events = new Emitter((error) => client._listenerFailed(error));
+  }
+
+  /** Whether the client follows the room: joined (or joining), and re-joined after every reconnect. */
+  get joined() {
+    return this._client._follows(this.name);
+  }
+
+  /** The position (epoch, offset) of the last message of this room delivered to the application, or null. */
+  get position() {
+    return this._client._position(this.name);
+  }
+
+  /**
+   * Joins the room and follows it until leave(). With `since` (a position from an earlier visit) the messages
+   * after it are delivered first (or a `recovery` event says they could not be).
+   * @param {{since?: {epoch: string, offset: number}}} [options]
+   */
+  join(options = {}) {
+    return this._client._join(this, options.since);
+  }
+
+  /** Leaves the room and stops following it; while disconnected it only stops following it. */
+  leave() {
+    return this._client._leave(this);
+  }
+
+  /** Sends a message (any JSON value but null, blank strings, {} and []). Resolves once it is stored. */
+  send(body) {
+    return this._client._request({ cmd: 'send', room: this.name, body });
+  }
+
+  /**
+   * A page of the room's stored messages, oldest first.
+   * @param {{before?: number, after?: number, limit?: number}} [page]
+   */
+  history(page = {}) {
+    return this._client._request({ cmd: 'history', room: this.name, ...page });
+  }
+
+  /** The users in the room now, sorted. */
+  async members() {
+    const result = await this._client._request({ cmd: 'members', room: this.name });
+    return result.members;
+  }
+
+  /**
+   * @param {'message' | 'joined' | 'left' | 'recovery' | 'error'} event
+   * @param {Function} listener
+   * @returns {() => void}
+   */
+  on(event, listener) {
+    return this._events.on(event, listener);
+  }
+
+  /** @param {string} event @param {Function} listener */
+  off(event, listener) {
+    this._events.off(event, listener);
+  }
+
+  /** @param {string} event @param {...unknown} args */
+  _emit(event, ...args) {
+    this._events.emit(event, ...args);
+  }
+}

@@ -1,0 +1,31 @@
+// Compiled (not run) by `npm run check`: the declarations must allow what docs/js-sdk.md shows.
+import { DinoClient, DinoError, NotConnectedError, type Message, type RoomRecovery } from '../src/index.js';
+
+async function usage(): Promise<void> {
+  const client = new DinoClient({ url: 'ws://127.0.0.1:8080/ws', getToken: async () => 'token', queueWhileDisconnected: 10 });
+  const off = client.on('connected', ({ user, reconnected }) => console.log(user, reconnected));
+  off();
+  client.on('disconnected', ({ code, reason, reconnect }) => console.log(code, reason, reconnect));
+  client.on('private', (msg: Message) => console.log(msg.from, msg.body));
+  client.on('inbox', ({ recovered, messages }) => console.log(recovered, messages.length));
+  await client.connect();
+  const lobby = client.room('lobby');
+  lobby.on('message', (msg) => console.log(msg.offset));
+  lobby.on('recovery', (r: RoomRecovery) => { if (!r.recovered) void lobby.history({ limit: 50 }); });
+  const { members, epoch, offset } = await lobby.join();
+  console.log(members.join(), epoch, offset, lobby.position?.offset);
+  const sent = await lobby.send({ text: 'hi' });
+  console.log(sent.id, sent.ts);
+  try {
+    await lobby.send('x');
+  } catch (e) {
+    if (e instanceof NotConnectedError) console.log('queue full or not connected');
+    else if (e instanceof DinoError) console.log(e.code, e.name);
+  }
+  const state: 'connected' | 'closed' | string = client.state;
+  console.log(state, (await client.ping()).ts, (await lobby.members()).length);
+  await client.sendPrivate('bob', 'hi');
+  await client.inboxHistory({ before: 10, limit: 5 });
+  client.disconnect();
+}
+void usage;

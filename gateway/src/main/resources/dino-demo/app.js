@@ -6,7 +6,7 @@
 //   ?rooms=a,b      rooms to join after the lobby
 //   ?ttl=SECONDS    ask the dev token endpoint for short-lived tokens (to watch them being refreshed)
 
-import { DinoClient } from './sdk/dino.js';
+import { DinoClient, DinoError } from './sdk/dino.js';
 
 const HISTORY_PAGE = 50;
 const LOBBY = 'lobby';
@@ -18,12 +18,14 @@ const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const demo = {
   client: null,
   user: null,
-  /** tokens fetched from the dev token endpoint */
+  /** tokens fetched from the dev token endpoint, and the latest ({token, expiresAt}) */
   tokenFetches: 0,
+  token: null,
   /** conversation key ('room:NAME' or 'user:NAME') -> conversation */
   conversations: new Map(),
   current: null,
-  everConnected: false,
+  /** whether some room or the inbox could not be recovered in the current reconnect */
+  recoveryFailed: false,
 };
 window.dinoDemo = demo;
 
@@ -135,7 +137,8 @@ function renderSidebar() {
     'data-testid': 'member', 'data-user': user, class: user === demo.user ? 'me' : '',
     title: user === demo.user ? '' : `write to ${user} privately`,
     onclick: () => { if (user !== demo.user) open(`user:${user}`); },
-  }, el('span', { class: 'presence' }), el('span', {}, user))));
+  }, avatar(user), el('span', {}, user, user === demo.user ? el('small', { class: 'you' }, ' (you)') : ''),
+  el('span', { class: 'presence', title: 'online' }))));
 }
 
 function entry(conv) {
@@ -169,8 +172,17 @@ function messageItem(msg) {
   return el('li', {
     class: `message${mine ? ' mine' : ''}`, 'data-testid': 'message', 'data-id': msg.id, 'data-from': msg.from,
     'data-epoch': msg.epoch ?? '', 'data-offset': msg.offset ?? '',
-  }, el('div', { class: 'meta' }, el('b', {}, mine ? 'you' : msg.from), ` · ${time(msg.ts)}`),
-  el('div', { class: 'body', 'data-testid': 'message-body' }, bodyText(msg.body)));
+  }, mine ? '' : avatar(msg.from), el('div', { class: 'bubble' },
+    el('div', { class: 'meta' }, el('b', {}, mine ? 'you' : msg.from), ` · ${time(msg.ts)}`),
+    el('div', { class: 'body', 'data-testid': 'message-body' }, bodyText(msg.body))));
+}
+
+/** A coloured circle with the user's initial; the colour follows from the name. */
+function avatar(user) {
+  let hash = 0;
+  for (const c of user) hash = (hash * 31 + c.codePointAt(0)) >>> 0;
+  return el('span', { class: 'avatar', style: `background: hsl(${hash % 360} 55% 48%)`, 'aria-hidden': 'true' },
+    [...user][0].toUpperCase());
 }
 
 function open(key) {
@@ -207,13 +219,19 @@ async function joinRoom(name) {
     addNotice(conv, `${event.user} left`);
     render();
   });
+  // comes during a reconnect, before `connected`: commands wait until then (see wire())
   room.on('recovery', (event) => {
-    if (event?.recovered === false) {
-      setState('not-recovered', `#${name}`);
-      void reloadHistory(conv, 'Could not recover the missed messages: history reloaded', 'warn');
+    if (event.recovered) {
+      if (event.missed.length > 0) addNotice(conv, `Recovered ${event.missed.length} missed message(s)`);
+    } else {
+      demo.recoveryFailed = true;
+      conv.reload = true;
     }
-    // after a reconnect the membership may have changed while we were away
-    void refreshMembers(conv);
+  });
+  room.on('error', (error, detail) => {
+    addNotice(conv, `Could not rejoin: ${describe(error)}${detail.retrying ? ' (retrying)' : ''}`, 'warn');
+    if (!detail.retrying) conv.room = null;
+    render();
   });
   try {
     const joined = await room.join();
@@ -285,29 +303,25 @@ async function fetchToken(settings, user) {
   const response = await fetch(settings.tokenEndpoint, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request),
   });
-  const reply = await response.json();
+  const reply = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = new Error(reply.message ?? `HTTP ${response.status}`);
-    Object.assign(error, { code: reply.code, name: reply.name ?? `HTTP ${response.status}` });
-    throw error;
+    throw new DinoError(reply.code ?? response.status, reply.name ?? `HTTP ${response.status}`,
+      reply.message ?? 'the token endpoint refused');
   }
   demo.tokenFetches++;
-  return reply.token;
+  return reply;
 }
 
 async function login(settings, user) {
-  // fail early, with the endpoint's message (e.g. a name the protocol does not allow)
-  let firstToken = await fetchToken(settings, user);
+  // fetched first to fail early, with the endpoint's message (e.g. a name the protocol does not allow)
+  let minted = demo.token = await fetchToken(settings, user);
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const client = new DinoClient({
     url: `${scheme}//${location.host}${settings.wsPath}`,
+    // called before every connection attempt: a token is reused until it (nearly) expires, then refreshed
     getToken: async () => {
-      if (firstToken) {
-        const token = firstToken;
-        firstToken = null;
-        return token;
-      }
-      return fetchToken(settings, user);
+      if (Date.now() >= minted.expiresAt - 500) minted = demo.token = await fetchToken(settings, user);
+      return minted.token;
     },
   });
   demo.client = client;
@@ -319,25 +333,63 @@ async function login(settings, user) {
 
 function wire(client) {
   client.on('state', (state) => {
-    if (state === 'connecting' && demo.everConnected) setState('reconnecting');
-    else if (state === 'connecting') setState('connecting');
-    else if (state === 'disconnected' || state === 'reconnecting') setState(demo.everConnected ? 'reconnecting' : 'connecting');
+    if (state === 'connecting') setState('connecting');
+    else if (state === 'reconnecting') setState('reconnecting');
+    else if (state === 'disconnected') setState('offline');
     else if (state === 'closed') setState('failed');
+    // 'connected': see the connected event, which says whether everything was recovered
   });
-  client.on('connected', () => {
-    const current = $('state').dataset.state;
-    if (!demo.everConnected) setState('connected');
-    else if (current !== 'not-recovered') setState('recovered');
-    demo.everConnected = true;
+  client.on('connected', (event) => {
+    if (!event.reconnected) {
+      setState('connected');
+      void loadInbox();
+      return;
+    }
+    setState(demo.recoveryFailed ? 'not-recovered' : 'recovered', `node ${event.node}`);
+    demo.recoveryFailed = false;
+    for (const conv of demo.conversations.values()) {
+      if (!conv.room) continue;
+      if (conv.reload) {
+        conv.reload = false;
+        void reloadHistory(conv, 'Could not recover the missed messages: history reloaded', 'warn');
+      }
+      // members may have come and gone while we were away
+      void refreshMembers(conv);
+    }
+    if (demo.inboxReload) {
+      demo.inboxReload = false;
+      void loadInbox();
+    }
   });
-  client.on('disconnected', (info) => {
-    setState(demo.everConnected ? 'reconnecting' : 'connecting', info?.reason || undefined);
+  client.on('disconnected', (event) => {
+    if (event.reconnect) setState('reconnecting', event.reason || undefined);
+  });
+  client.on('inbox', (recovery) => {
+    if (!recovery.recovered) {
+      demo.recoveryFailed = true;
+      demo.inboxReload = true;
+    }
   });
   client.on('private', (msg) => {
     const peer = msg.from === demo.user ? msg.to : msg.from;
     const conv = conversation(`user:${peer}`);
     if (addMessage(conv, msg)) render();
   });
+}
+
+/** The private messages received lately (those sent are not in the inbox; the page shows them from replies). */
+async function loadInbox() {
+  try {
+    const page = await demo.client.inboxHistory({ limit: HISTORY_PAGE });
+    for (const msg of page.messages ?? []) {
+      const conv = conversation(`user:${msg.from === demo.user ? msg.to : msg.from}`);
+      addMessage(conv, msg);
+      if (conv.key !== demo.current) conv.unread = 0;  // old news
+    }
+    render();
+  } catch {
+    // private messages still arrive live; the inbox history is a nicety
+  }
 }
 
 function start(settings) {
@@ -365,7 +417,7 @@ function start(settings) {
       }
       open(`room:${LOBBY}`);
     } catch (error) {
-      demo.client?.disconnect?.();
+      demo.client?.disconnect();
       demo.client = null;
       setState('failed');
       document.getElementById('login').hidden = false;

@@ -74,7 +74,7 @@ function startProcess(command, args, ready, timeoutMs, name) {
   });
 }
 
-function stopProcess(child, timeoutMs = 15_000) {
+function stopProcess(child, signal = 'SIGTERM', timeoutMs = 15_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -82,7 +82,7 @@ function stopProcess(child, timeoutMs = 15_000) {
       clearTimeout(timer);
       resolveStop();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
@@ -148,9 +148,9 @@ export async function gatewayNode(options = {}) {
         /Dino node \S+ is up/, 60_000, `gateway node on port ${port}`);
       return node;
     },
-    /** Graceful stop (SIGTERM): its sessions are told to reconnect. */
-    async stop() {
-      if (running) await stopProcess(running.child);
+    /** Stops it: gracefully with SIGTERM (its sessions are told to reconnect), or SIGKILL (a crash). */
+    async stop(signal = 'SIGTERM') {
+      if (running) await stopProcess(running.child, signal);
       running = null;
     },
     output: () => running?.output() ?? '',

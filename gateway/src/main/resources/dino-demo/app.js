@@ -21,6 +21,8 @@ const demo = {
   /** tokens fetched from the dev token endpoint, and the latest ({token, expiresAt}) */
   tokenFetches: 0,
   token: null,
+  /** messages the SDK delivered (room `message` and `private` events) more than once: it must never happen */
+  duplicateDeliveries: 0,
   /** conversation key ('room:NAME' or 'user:NAME') -> conversation */
   conversations: new Map(),
   current: null,
@@ -88,7 +90,7 @@ function conversation(key) {
   let conv = demo.conversations.get(key);
   if (!conv) {
     const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    conv = { key, kind, name, room: null, members: new Set(), items: [], ids: new Set(), unread: 0 };
+    conv = { key, kind, name, room: null, members: new Set(), items: [], ids: new Set(), delivered: new Set(), unread: 0 };
     demo.conversations.set(key, conv);
   }
   return conv;
@@ -206,6 +208,7 @@ async function joinRoom(name) {
   const room = demo.client.room(name);
   conv.room = room;
   room.on('message', (msg) => {
+    countDelivery(conv, msg);
     if (addMessage(conv, msg)) render();
   });
   room.on('joined', (event) => {
@@ -373,8 +376,15 @@ function wire(client) {
   client.on('private', (msg) => {
     const peer = msg.from === demo.user ? msg.to : msg.from;
     const conv = conversation(`user:${peer}`);
+    countDelivery(conv, msg);
     if (addMessage(conv, msg)) render();
   });
+}
+
+/** Live and recovered messages come from the SDK, which drops duplicates; history pages may overlap them. */
+function countDelivery(conv, msg) {
+  if (conv.delivered.has(msg.id)) demo.duplicateDeliveries++;
+  conv.delivered.add(msg.id);
 }
 
 /** The private messages received lately (those sent are not in the inbox; the page shows them from replies). */

@@ -135,7 +135,7 @@ public final class DinoNode implements AutoCloseable {
         this.demo = config.demo().enabled() ? Optional.of(new DemoPage(config, mapper, clock)) : Optional.empty();
         demo.ifPresent(page -> {
             if (page.mintsTokens()) {
-                LOG.log(Level.WARNING, "the demo page's token endpoint ({0}/token) is live: it gives anyone a token for "
+                LOG.log(Level.WARNING, "the demo page''s token endpoint ({0}/token) is live: it gives anyone a token for "
                         + "any user; unsafe for production (dino.dev-mode and dino.demo.enabled must be off there)", DemoPage.PATH);
             } else {
                 LOG.log(Level.INFO, "the demo page is served at {0}/; its token endpoint refuses requests (no dino.dev-mode, "

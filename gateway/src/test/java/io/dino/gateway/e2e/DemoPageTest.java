@@ -2,6 +2,7 @@ package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dino.gateway.DinoNode;
 import io.dino.gateway.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +85,10 @@ class DemoPageTest {
             HttpResponse<String> root = get(node, "/");
             assertThat(root.statusCode()).isEqualTo(302);
             assertThat(root.headers().firstValue("Location")).hasValue("/demo/");
+            HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(node.httpUri("/"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).isEqualTo(302);
             HttpResponse<String> bare = get(node, "/demo");
             assertThat(bare.statusCode()).isBetween(301, 308);
             assertThat(bare.headers().firstValue("Location")).get().asString().endsWith("/demo/");
@@ -135,6 +147,43 @@ class DemoPageTest {
             assertError(postToken(node, "[\"alice\"]"), 400, 4000, "MALFORMED_FRAME", "must be a JSON object");
             assertError(postToken(node, "{\"user\":\"" + "x".repeat(5000) + "\"}"), 400, 4004, "FRAME_TOO_LARGE",
                     "larger than 4096 bytes");
+        }
+    }
+
+    @Test
+    void aNodeWhoseTokenEndpointIsLiveWarnsAtStartAndOneWithoutDevModeDoesNot() {
+        assertThat(warningsAtStart(Map.of("dino.demo.enabled", "true", "dino.dev-mode", "true")))
+                .anySatisfy(message -> assertThat(message).contains("/demo/token").contains("unsafe for production"));
+        assertThat(warningsAtStart(Map.of("dino.demo.enabled", "true")))
+                .noneSatisfy(message -> assertThat(message).contains("/demo/token"));
+        assertThat(warningsAtStart(Map.of("dino.dev-mode", "true")))
+                .noneSatisfy(message -> assertThat(message).contains("/demo/token"));
+    }
+
+    private static List<String> warningsAtStart(Map<String, String> overrides) {
+        Logger logger = Logger.getLogger(DinoNode.class.getName());
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(new SimpleFormatter().formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try (TestNode ignored = TestNode.start(overrides)) {
+            return List.copyOf(warnings);
+        } finally {
+            logger.removeHandler(capture);
         }
     }
 

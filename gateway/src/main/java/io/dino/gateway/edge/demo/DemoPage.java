@@ -7,6 +7,7 @@ import io.dino.gateway.config.GatewayConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
@@ -20,7 +21,7 @@ import java.util.Map;
  * and under {@code sdk/} the JS SDK's sources, copied there by the build), a settings document the page reads
  * first, the development token endpoint ({@link DevTokenEndpoint}), and a redirect from {@code /}.
  * <pre>
- *   GET  /                      302 to /demo/
+ *   GET  /                      302 to /demo/ (HEAD too)
  *   GET  /demo/                 index.html (and app.js, style.css, sdk/*.js)
  *   GET  /demo/settings.json    {"wsPath": "/ws", "tokenEndpoint": "/demo/token", "devTokens": true}
  *   POST /demo/token            see DevTokenEndpoint
@@ -57,7 +58,9 @@ public final class DemoPage {
 
     /** Adds the page's routes. */
     public void routing(HttpRouting.Builder http) {
-        http.get("/", (req, res) -> res.status(Status.FOUND_302).header(HeaderNames.LOCATION, PATH + "/").send())
+        Handler toPage = (req, res) -> res.status(Status.FOUND_302).header(HeaderNames.LOCATION, PATH + "/").send();
+        http.get("/", toPage)
+                .head("/", toPage)
                 .get(PATH + "/settings.json", (req, res) -> {
                     res.header(HeaderValues.CONTENT_TYPE_JSON);
                     res.header(HeaderValues.CACHE_NO_CACHE);

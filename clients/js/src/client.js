@@ -248,11 +248,17 @@ export class DinoClient {
       return;
     }
     if (generation !== this._generation) return;
-    const conn = new Connection(this._WebSocket, url, {
-      onEvent: (frame) => this._received(conn, frame),
-      onClose: (code, reason) => this._closed(conn, code, reason),
-      onStrayError: (error) => this._events.emit('error', error),
-    });
+    let conn;
+    try {
+      conn = new Connection(this._WebSocket, url, {
+        onEvent: (frame) => this._received(conn, frame),
+        onClose: (code, reason) => this._closed(conn, code, reason),
+        onStrayError: (error) => this._events.emit('error', error),
+      });
+    } catch (error) {
+      this._attemptFailed(error, true); // the WebSocket refused the URL: trying again cannot help
+      return;
+    }
     this._conn = conn;
     const inboxSince = this._sequencer.position(INBOX);
     this._sequencer.begin(INBOX); // private events may come before the connect reply
@@ -347,10 +353,13 @@ export class DinoClient {
     }
   }
 
-  /** A getToken() failure: counts as a failed attempt. */
+  /** An attempt that failed before it had a connection (getToken() failed, the URL was refused). */
   _attemptFailed(error, giveUp) {
+    const reason = { code: 0, reason: String(error?.message ?? error) };
+    const reconnect = !giveUp && this._reconnect !== null;
     this._events.emit('error', error);
-    this._scheduleOrGiveUp(giveUp || !this._reconnect, error, { code: 0, reason: String(error?.message ?? error) });
+    if (!reconnect) this._events.emit('disconnected', { ...reason, reconnect });
+    this._scheduleOrGiveUp(!reconnect, error, reason);
   }
 
   /**

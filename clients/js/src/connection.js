@@ -30,8 +30,8 @@ export class Connection {
       };
     });
     this._opened.then(() => {
-      this._socket.onerror = null;
-    }, () => {});
+      this._socket.onerror = ignore;
+    }, ignore);
     this._socket.onmessage = (/** @type {{data: unknown}} */ event) => this._received(event.data);
   }
 
@@ -69,7 +69,10 @@ export class Connection {
     });
   }
 
-  /** Closes the socket (if not closed yet). Pending commands fail with ClosedError. */
+  /**
+   * Closes the socket (if not closed yet). Pending commands fail with ClosedError; `onClose` is not called
+   * (the owner knows).
+   */
   close(code = 1000, reason = '') {
     if (this._closed) return;
     try {
@@ -77,7 +80,7 @@ export class Connection {
     } catch {
       this._socket.close();
     }
-    this._ended(code, reason);
+    this._ended(code, reason, false);
   }
 
   /** @param {unknown} data */
@@ -105,22 +108,25 @@ export class Connection {
     else pending.resolve(frame.result ?? {});
   }
 
-  /** @param {number} code @param {string} reason */
-  _ended(code, reason) {
+  /** @param {number} code @param {string} reason @param {boolean} [tell] whether to call onClose */
+  _ended(code, reason, tell = true) {
     if (this._closed) return;
     this._closed = true;
+    // keep an error listener: `ws` throws an 'error' nobody listens to (e.g. after close() while connecting)
     this._socket.onmessage = null;
     this._socket.onclose = null;
-    this._socket.onerror = null;
+    this._socket.onerror = ignore;
     this._socket.onopen = null;
     for (const pending of this._pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(new ClosedError(`the connection closed before the reply (${code}${reason ? ' ' + reason : ''})`, code));
     }
     this._pending.clear();
-    this._handlers.onClose(code, String(reason ?? ''));
+    if (tell) this._handlers.onClose(code, String(reason ?? ''));
   }
 }
+
+function ignore() {}
 
 /**
  * @template T

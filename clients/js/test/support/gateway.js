@@ -140,7 +140,7 @@ export class GatewayNode {
     this.dir = mkdtempSync(join(tmpdir(), 'dino-js-node-'));
     this.logFile = join(this.dir, 'node.log');
     this.configFile = join(this.dir, 'dino.yaml');
-    const settings = {
+    this.settings = {
       'server.host': LOOPBACK,
       'server.port': port,
       'dino.grpc.port': grpcPort,
@@ -152,7 +152,7 @@ export class GatewayNode {
       ...(options.redisUri ? { 'dino.redis.uri': options.redisUri } : {}),
       ...options.settings,
     };
-    writeFileSync(this.configFile, yamlConfig(settings));
+    writeFileSync(this.configFile, yamlConfig(this.settings));
     this.process = null;
   }
 
@@ -208,8 +208,10 @@ export class GatewayNode {
     await exited;
   }
 
-  /** Starts the node again (same config, same port) after kill() or stop(). */
-  async restart() {
+  /** Starts the node again (same port, same config but for `settings`) after kill() or stop(). */
+  async restart(settings = {}) {
+    this.settings = { ...this.settings, ...settings };
+    writeFileSync(this.configFile, yamlConfig(this.settings));
     await this.launch();
   }
 

@@ -70,6 +70,35 @@ describe('the demo page on one node', () => {
     await alice.context().close();
   });
 
+  it('refuses a name the protocol does not allow, and leaves and rejoins rooms', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(node.demoUrl);
+    await page.fill('[data-testid="name-input"]', 'system');
+    await page.click('[data-testid="login-button"]');
+    const error = page.locator('[data-testid="login-error"]');
+    await error.waitFor({ timeout: DEADLINE });
+    assert.match(await error.textContent(), /INVALID_VALUE \(4003\): user id 'system' is reserved/);
+    await context.close();
+
+    const frank = await openChat(browser, node, 'frank', 'rooms=garden');
+    await frank.locator('[data-testid="room"][data-name="garden"]').waitFor({ timeout: DEADLINE });
+    await frank.click('[data-testid="room"][data-name="garden"]');
+    await send(frank, 'first visit');
+    await waitForBodies(frank, ['first visit'], 'frank in #garden');
+    await frank.click('[data-testid="leave-button"]');
+    await frank.locator('[data-testid="room"][data-name="garden"]').waitFor({ state: 'detached', timeout: DEADLINE });
+
+    await frank.fill('[data-testid="room-input"]', 'garden');
+    await frank.click('[data-testid="join-button"]');
+    await waitForBodies(frank, ['first visit'], 'frank back in #garden: the history');
+    await send(frank, 'second visit');
+    await waitForBodies(frank, ['first visit', 'second visit'], 'frank in #garden again');
+    assert.equal(await frank.evaluate(() => window.dinoDemo.duplicateDeliveries), 0);
+    assert.deepEqual(frank.problems, []);
+    await frank.context().close();
+  });
+
   it('refreshes an expired token through getToken() when it reconnects', async () => {
     const carol = await openChat(browser, node, 'carol', 'ttl=3');
     assert.equal(await carol.evaluate(() => window.dinoDemo.tokenFetches), 1);

@@ -90,7 +90,8 @@ function conversation(key) {
   let conv = demo.conversations.get(key);
   if (!conv) {
     const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    conv = { key, kind, name, room: null, members: new Set(), items: [], ids: new Set(), delivered: new Set(), unread: 0 };
+    conv = { key, kind, name, room: null, members: new Set(), items: [], ids: new Set(), delivered: new Set(), unread: 0,
+      unsubscribe: [] };
     demo.conversations.set(key, conv);
   }
   return conv;
@@ -205,25 +206,27 @@ async function joinRoom(name) {
     open(conv.key);
     return;
   }
+  // the SDK hands out one Room object per name: its listeners go when the room is left (see leaveCurrent)
   const room = demo.client.room(name);
   conv.room = room;
-  room.on('message', (msg) => {
+  const listen = (event, listener) => conv.unsubscribe.push(room.on(event, listener));
+  listen('message', (msg) => {
     countDelivery(conv, msg);
     if (addMessage(conv, msg)) render();
   });
-  room.on('joined', (event) => {
+  listen('joined', (event) => {
     if (conv.members.has(event.user)) return;
     conv.members.add(event.user);
     if (event.user !== demo.user) addNotice(conv, `${event.user} joined`);
     render();
   });
-  room.on('left', (event) => {
+  listen('left', (event) => {
     conv.members.delete(event.user);
     addNotice(conv, `${event.user} left`);
     render();
   });
   // comes during a reconnect, before `connected`: commands wait until then (see wire())
-  room.on('recovery', (event) => {
+  listen('recovery', (event) => {
     if (event.recovered) {
       if (event.missed.length > 0) addNotice(conv, `Recovered ${event.missed.length} missed message(s)`);
     } else {
@@ -231,9 +234,12 @@ async function joinRoom(name) {
       conv.reload = true;
     }
   });
-  room.on('error', (error, detail) => {
+  listen('error', (error, detail) => {
     addNotice(conv, `Could not rejoin: ${describe(error)}${detail.retrying ? ' (retrying)' : ''}`, 'warn');
-    if (!detail.retrying) conv.room = null;
+    if (!detail.retrying) {  // the SDK no longer follows the room
+      for (const unsubscribe of conv.unsubscribe.splice(0)) unsubscribe();
+      conv.room = null;
+    }
     render();
   });
   try {
@@ -242,11 +248,16 @@ async function joinRoom(name) {
     open(conv.key);
     await reloadHistory(conv);
   } catch (error) {
-    conv.room = null;
-    demo.conversations.delete(conv.key);
+    forget(conv);
     render();
     throw error;
   }
+}
+
+function forget(conv) {
+  for (const unsubscribe of conv.unsubscribe.splice(0)) unsubscribe();
+  conv.room = null;
+  demo.conversations.delete(conv.key);
 }
 
 async function reloadHistory(conv, notice, kind) {
@@ -276,7 +287,7 @@ async function leaveCurrent() {
   try {
     await conv.room.leave();
   } finally {
-    demo.conversations.delete(conv.key);
+    forget(conv);
     const next = [...demo.conversations.keys()][0];
     if (next) open(next);
     else { demo.current = null; render(); }

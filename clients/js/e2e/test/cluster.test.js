@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEADLINE, bodies, launch, openChat, send, waitForBodies, waitForState } from '../lib/browser.js';
+import { DEADLINE, bodies, launch, openChat, screenshot, send, waitForBodies, waitForState } from '../lib/browser.js';
 import { gatewayNode, startRedis } from '../lib/servers.js';
 
 describe('the demo page on two nodes (redis engine)', () => {
@@ -77,6 +77,7 @@ describe('the demo page on two nodes (redis engine)', () => {
       'while a starts 1', 'while a starts 2', 'after the restart'];
     await waitForBodies(erin, expected, 'erin');
     await waitForBodies(dave, expected, 'dave after the restart');
+    if (signal === 'SIGTERM') console.log(`screenshot: ${await screenshot(dave, 'recovered.png')}`);
     // each message once: the page keeps them by id, and the SDK dropped duplicates by (epoch, offset)
     const ids = await dave.$$eval('[data-testid="message"]', (nodes) => nodes.map((node) => node.dataset.id));
     assert.equal(new Set(ids).size, ids.length);

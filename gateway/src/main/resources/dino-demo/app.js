@@ -162,22 +162,24 @@ function renderConversation() {
   $('title').textContent = conv.kind === 'room' ? `# ${conv.name}` : `Private with ${conv.name}`;
   $('leave-button').hidden = conv.kind !== 'room';
   const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-  const items = conv.items.map((item) => item.type === 'notice'
+  const items = conv.items.map((item, i) => item.type === 'notice'
     ? el('li', { class: `notice ${item.kind}`, 'data-testid': 'notice' }, item.text)
-    : messageItem(item.msg));
+    : messageItem(item.msg, conv.items[i - 1]));
   if (items.length === 0) items.push(el('li', { class: 'empty' }, 'No messages yet. Say hello!'));
   list.replaceChildren(...items);
   if (stick) list.scrollTop = list.scrollHeight;
 }
 
-function messageItem(msg) {
+/** A message; one that follows another of the same sender within 5 minutes goes without name and avatar. */
+function messageItem(msg, previous) {
   const mine = msg.from === demo.user;
+  const follows = previous?.type === 'message' && previous.msg.from === msg.from && msg.ts - previous.msg.ts < 300_000;
   return el('li', {
-    class: `message${mine ? ' mine' : ''}`, 'data-testid': 'message', 'data-id': msg.id, 'data-from': msg.from,
-    'data-epoch': msg.epoch ?? '', 'data-offset': msg.offset ?? '',
-  }, mine ? '' : avatar(msg.from), el('div', { class: 'bubble' },
-    el('div', { class: 'meta' }, el('b', {}, mine ? 'you' : msg.from), ` · ${time(msg.ts)}`),
-    el('div', { class: 'body', 'data-testid': 'message-body' }, bodyText(msg.body))));
+    class: `message${mine ? ' mine' : ''}${follows ? ' follows' : ''}`, 'data-testid': 'message', 'data-id': msg.id,
+    'data-from': msg.from, 'data-epoch': msg.epoch ?? '', 'data-offset': msg.offset ?? '',
+  }, mine ? '' : (follows ? el('span', { class: 'avatar-space' }) : avatar(msg.from)), el('div', { class: 'bubble' },
+    follows ? '' : el('div', { class: 'meta' }, el('b', {}, mine ? 'you' : msg.from), ` · ${time(msg.ts)}`),
+    el('div', { class: 'body', 'data-testid': 'message-body', title: follows ? time(msg.ts) : '' }, bodyText(msg.body))));
 }
 
 /** A coloured circle with the user's initial; the colour follows from the name. */

@@ -20,7 +20,7 @@ export class DinoClient {
   /**
    * @param {{url?: string, urls?: string[], getToken: () => string | Promise<string>, WebSocket?: any,
    *          timeoutMs?: number, reconnect?: {minDelayMs?: number, maxDelayMs?: number} | false,
-   *          queueWhileDisconnected?: number}} options
+   *          queueWhileDisconnected?: number, pingIntervalMs?: number}} options
    */
   constructor(options) {
     const urls = options?.urls ?? (options?.url ? [options.url] : []);
@@ -44,6 +44,8 @@ export class DinoClient {
     this._timeoutMs = options.timeoutMs ?? 10_000;
     this._reconnect = reconnect;
     this._queueLimit = Math.max(0, options.queueWhileDisconnected ?? 0);
+    this._pingIntervalMs = Math.max(0, options.pingIntervalMs ?? 25_000);
+    this._pingTimer = null;
 
     this._events = new Emitter((error) => this._listenerFailed(error));
     this._sequencer = new LogSequencer();
@@ -336,11 +338,37 @@ export class DinoClient {
     });
   }
 
+  /**
+   * Liveness: a connection that received nothing for pingIntervalMs is asked for a `ping`; no reply within
+   * timeoutMs means the peer or the path is gone (the server's own WebSocket pings are invisible to browser
+   * code, and a dead TCP path may not close the socket for minutes), so the client reconnects.
+   */
+  _schedulePing(conn) {
+    if (!this._pingIntervalMs) return;
+    const due = conn.lastReceived + this._pingIntervalMs - Date.now();
+    this._pingTimer = setTimeout(() => {
+      this._pingTimer = null;
+      if (conn !== this._conn) return;
+      if (Date.now() - conn.lastReceived < this._pingIntervalMs) {
+        this._schedulePing(conn);
+        return;
+      }
+      conn.request({ cmd: 'ping' }, this._timeoutMs).then(
+        () => { if (conn === this._conn) this._schedulePing(conn); },
+        (error) => {
+          if (conn !== this._conn || !(error instanceof TimeoutError)) return; // a closed socket reports itself
+          this._lost(conn, error, false, { code: error.code, reason: `no reply to a ping within ${this._timeoutMs} ms` });
+        },
+      );
+    }, Math.max(0, due));
+  }
+
   _established() {
     const reconnected = this._everConnected;
     this._everConnected = true;
     this._failedAttempts = 0;
     this._setState('connected');
+    this._schedulePing(this._conn);
     this._events.emit('connected', { user: this.user, session: this.session, node: this.node, reconnected });
     const info = { user: this.user, session: this.session, node: this.node };
     for (const waiter of this._connectWaiters.splice(0)) waiter.resolve(info);
@@ -473,6 +501,8 @@ export class DinoClient {
   _stopTimers() {
     if (this._retryTimer) clearTimeout(this._retryTimer);
     this._retryTimer = null;
+    if (this._pingTimer) clearTimeout(this._pingTimer);
+    this._pingTimer = null;
     for (const entry of this._rejoinRetries.values()) clearTimeout(entry.timer);
     this._rejoinRetries.clear();
   }

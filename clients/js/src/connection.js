@@ -19,6 +19,8 @@ export class Connection {
     /** @type {Map<number, {resolve: (v: any) => void, reject: (e: Error) => void, timer: any}>} */
     this._pending = new Map();
     this._closed = false;
+    /** when the last frame arrived (ms since the epoch); the client probes a connection that went quiet */
+    this.lastReceived = Date.now();
     this._socket = new WebSocketImpl(url);
     /** @type {Promise<void>} */
     this._opened = new Promise((resolve, reject) => {
@@ -86,6 +88,7 @@ export class Connection {
   /** @param {unknown} data */
   _received(data) {
     if (this._closed) return;
+    this.lastReceived = Date.now();
     let frame;
     try {
       frame = JSON.parse(String(data));

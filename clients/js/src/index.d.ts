@@ -47,6 +47,8 @@ export interface DinoClientOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number } | false;
   /** how many commands to queue while (re)connecting; 0 (default) rejects them at once with NotConnectedError */
   queueWhileDisconnected?: number;
+  /** after this long without any frame from the node, send a `ping`; no reply within timeoutMs: reconnect. Default 25000, 0: never */
+  pingIntervalMs?: number;
 }
 
 export interface SessionInfo {
@@ -166,6 +168,8 @@ export declare class DinoClient {
 }
 
 export declare class Room {
+  /** Rooms come from `client.room(name)`. */
+  private constructor(client: DinoClient, name: string);
   readonly name: string;
   readonly joined: boolean;
   readonly position: Position | null;

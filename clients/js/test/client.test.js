@@ -258,3 +258,65 @@ test('disconnect() fails queued commands and a pending connect() with ClosedErro
   await assert.rejects(connecting, ClosedError);
   assert.equal(nina.state, 'disconnected');
 });
+
+test('join with since (a position kept from an earlier visit) delivers what was missed, then live messages', async () => {
+  const paul = client('paul');
+  const quinn = client('quinn');
+  await Promise.all([paul.connect(), quinn.connect()]);
+  const first = paul.room('chat-4');
+  await first.join();
+  await quinn.room('chat-4').join();
+  await quinn.room('chat-4').send('one');
+  await until(() => first.position?.offset === 1, { what: 'paul to see the first message' });
+  const saved = first.position;
+  paul.disconnect();
+  await quinn.room('chat-4').send('two');
+  await quinn.room('chat-4').send('three');
+
+  const later = client('paul'); // a new page load: a new client that knows only the saved position
+  await later.connect();
+  const room = later.room('chat-4');
+  const got = [];
+  room.on('message', (m) => got.push(m.body));
+  const recovery = next(room, 'recovery');
+  const result = await room.join({ since: saved });
+  assert.equal(result.recovered, true);
+  assert.equal(result.messages, undefined, 'recovered messages come as events, not in the result');
+  const r = await recovery;
+  assert.deepEqual(r.missed.map((m) => m.body), ['two', 'three']);
+  assert.deepEqual(r.from, saved);
+  await quinn.room('chat-4').send('four');
+  await until(() => got.length === 3, { what: 'three messages' });
+  assert.deepEqual(got, ['two', 'three', 'four']);
+});
+
+test('a backend broadcast reaches connected clients; several urls are tried in turn', async () => {
+  const rita = client('rita', { urls: ['ws://127.0.0.1:9/ws', node.url] }); // port 9: nothing listens
+  const errors = [];
+  rita.on('error', (e) => errors.push(e));
+  await rita.connect();
+  assert.equal(rita.state, 'connected');
+  const got = next(rita, 'broadcast');
+  await node.broadcast({ text: 'maintenance at 22:00' }, 'ops');
+  const msg = await got;
+  assert.equal(msg.from, 'ops');
+  assert.deepEqual(msg.body, { text: 'maintenance at 22:00' });
+  assert.ok(errors.every((e) => e instanceof Error));
+});
+
+test('a node that stops answering is noticed by an idle ping; the client reconnects when it answers again', async () => {
+  const sam = client('sam', { pingIntervalMs: 300, timeoutMs: 500 });
+  await sam.connect();
+  const lost = next(sam, 'disconnected');
+  node.pause();
+  try {
+    const event = await lost;
+    assert.equal(event.code, 901);
+    assert.equal(event.reconnect, true);
+    assert.equal(sam.state, 'reconnecting');
+  } finally {
+    node.resume();
+  }
+  await until(() => sam.state === 'connected', { what: 'sam to reconnect' });
+  assert.ok((await sam.ping()).ts > 0);
+});

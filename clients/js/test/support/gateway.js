@@ -190,6 +190,10 @@ export class GatewayNode {
     }
   }
 
+  /** SIGSTOP / SIGCONT: the node stops answering, its sockets stay open (a frozen machine or a dead path). */
+  pause() { this.process.kill('SIGSTOP'); }
+  resume() { this.process.kill('SIGCONT'); }
+
   /** SIGKILL: no drain, connections reset. */
   async kill() {
     await this._signal('SIGKILL');
@@ -204,6 +208,7 @@ export class GatewayNode {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT'); // a paused node would not handle SIGTERM
     child.kill(signal);
     await exited;
   }
@@ -220,29 +225,48 @@ export class GatewayNode {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** The backend API's DisconnectUser: closes `user`'s sessions with a `disconnect` event. */
+  disconnectUser(user, reason, reconnect) {
+    return this.grpc('DisconnectUser', [[1, user], [2, reason], [3, reconnect]]);
+  }
+
+  /** The backend API's Broadcast to every connected session. */
+  broadcast(body, sender) {
+    return this.grpc('Broadcast', [[1, JSON.stringify(body)], [2, sender]]);
+  }
+
   /**
-   * Calls the backend API's DisconnectUser (gRPC over HTTP/2, message encoded by hand: see
-   * proto/dino/v1/backend.proto). Resolves with the raw response bytes.
+   * Calls a dino.v1.Backend method (gRPC over HTTP/2 with node:http2; see proto/dino/v1/backend.proto). The
+   * request message is encoded by hand from [field number, string | boolean] pairs (short strings only).
+   * Resolves with the raw response message bytes.
    */
-  async disconnectUser(user, reason, reconnect) {
+  async grpc(method, fields) {
     const { connect } = await import('node:http2');
-    const field = (number, bytes) => Buffer.concat([Buffer.from([(number << 3) | 2, bytes.length]), bytes]);
-    const message = Buffer.concat([field(1, Buffer.from(user)), field(2, Buffer.from(reason)), Buffer.from([3 << 3, reconnect ? 1 : 0])]);
+    const parts = fields.map(([number, value]) => {
+      if (typeof value === 'boolean') return Buffer.from([number << 3, value ? 1 : 0]);
+      const bytes = Buffer.from(value);
+      if (bytes.length > 127) throw new Error('grpc(): strings up to 127 bytes only');
+      return Buffer.concat([Buffer.from([(number << 3) | 2, bytes.length]), bytes]);
+    });
+    const message = Buffer.concat(parts);
     const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
     const session = connect(`http://${LOOPBACK}:${this.grpcPort}`);
     try {
       return await new Promise((resolveCall, reject) => {
         session.on('error', reject);
         const stream = session.request({
-          ':method': 'POST', ':path': '/dino.v1.Backend/DisconnectUser',
+          ':method': 'POST', ':path': `/dino.v1.Backend/${method}`,
           'content-type': 'application/grpc', te: 'trailers', 'x-api-key': API_KEY,
         });
         const chunks = [];
         let status;
-        stream.on('response', (headers) => { status = headers['grpc-status'] ?? status; });
-        stream.on('trailers', (trailers) => { status = trailers['grpc-status'] ?? status; });
+        let detail;
+        stream.on('response', (headers) => { status = headers['grpc-status'] ?? status; detail = headers['grpc-message'] ?? detail; });
+        stream.on('trailers', (trailers) => { status = trailers['grpc-status'] ?? status; detail = trailers['grpc-message'] ?? detail; });
         stream.on('data', (chunk) => chunks.push(chunk));
-        stream.on('end', () => (String(status) === '0' ? resolveCall(Buffer.concat(chunks)) : reject(new Error(`DisconnectUser: grpc-status ${status}`))));
+        stream.on('end', () => (String(status) === '0'
+          ? resolveCall(Buffer.concat(chunks).subarray(5))
+          : reject(new Error(`${method}: grpc-status ${status} ${detail ?? ''}`))));
         stream.on('error', reject);
         stream.end(frame);
       });

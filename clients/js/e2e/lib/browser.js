@@ -74,12 +74,17 @@ export async function waitForBodies(page, expected, what = 'messages') {
   }
 }
 
-/** Types and sends a message in the open conversation; resolves once the input is cleared (it was stored). */
+/**
+ * Types and sends a message in the open conversation; resolves once the input is cleared (the message was
+ * stored), fails with the page's error when it was refused.
+ */
 export async function send(page, text) {
   await page.fill('[data-testid="message-input"]', text);
   await page.click('[data-testid="send-button"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid="message-input"]').value === '',
-    null, { timeout: DEADLINE });
+  await page.waitForFunction(() => document.querySelector('[data-testid="message-input"]').value === ''
+    || !document.querySelector('[data-testid="send-error"]').hidden, null, { timeout: DEADLINE });
+  const error = page.locator('[data-testid="send-error"]');
+  if (await error.isVisible()) throw new Error(`sending '${text}' failed: ${await error.textContent()}`);
 }
 
 /** Saves a screenshot under target/. */

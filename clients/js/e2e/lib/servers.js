@@ -27,6 +27,12 @@ export function freePort() {
   });
 }
 
+/** Every process started here, killed when the test process exits (a failed test must not leave servers behind). */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 let javaBinary;
 function java() {
   if (!javaBinary) {
@@ -48,6 +54,8 @@ function java() {
 function startProcess(command, args, ready, timeoutMs, name) {
   return new Promise((resolveStart, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let output = '';
     let settled = false;
     const fail = (why) => {

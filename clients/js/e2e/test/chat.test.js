@@ -107,8 +107,9 @@ describe('the demo page on one node', () => {
     await node.stop();
     await waitForState(carol, 'reconnecting');
     await node.start();
-    // the memory engine starts a new epoch: the lobby cannot be recovered, the page reloads its history
-    await waitForState(carol, 'not-recovered', 'recovered');
+    // the memory engine starts a new epoch: the lobby cannot be recovered, the page says so and reloads its history
+    await waitForState(carol, 'not-recovered');
+    await carol.locator('[data-testid="notice"]', { hasText: 'history reloaded' }).waitFor({ timeout: DEADLINE });
     const after = await carol.evaluate(() => ({ fetches: window.dinoDemo.tokenFetches, user: window.dinoDemo.client.user }));
     assert.ok(after.fetches >= 2, `a new token was fetched (${after.fetches} fetches)`);
     assert.equal(after.user, 'carol');

@@ -11,6 +11,7 @@ import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.core.Hub;
 import io.dino.gateway.core.Ids;
 import io.dino.gateway.core.Operations;
+import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
@@ -50,6 +51,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,6 +92,8 @@ public final class DinoNode implements AutoCloseable {
     /** Set once every listener is up: until then the node is not ready (the HTTP port answers first). */
     private volatile boolean started;
     private final String advertisedHost;
+    /** Set when dino.demo.enabled. */
+    private final Optional<DemoPage> demo;
 
     private DinoNode(Config root) {
         this.config = ConfigLoader.gateway(root);
@@ -128,6 +132,16 @@ public final class DinoNode implements AutoCloseable {
         if (apiKeys.isEmpty()) {
             LOG.log(Level.WARNING, "no dino.api-keys configured: every backend API call will be refused");
         }
+        this.demo = config.demo().enabled() ? Optional.of(new DemoPage(config, mapper, clock)) : Optional.empty();
+        demo.ifPresent(page -> {
+            if (page.mintsTokens()) {
+                LOG.log(Level.WARNING, "the demo page''s token endpoint ({0}/token) is live: it gives anyone a token for "
+                        + "any user; unsafe for production (dino.dev-mode and dino.demo.enabled must be off there)", DemoPage.PATH);
+            } else {
+                LOG.log(Level.INFO, "the demo page is served at {0}/; its token endpoint refuses requests (no dino.dev-mode, "
+                        + "or no HMAC secret)", DemoPage.PATH);
+            }
+        });
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.server = WebServer.builder()
@@ -149,6 +163,7 @@ public final class DinoNode implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
+                .update(builder -> demo.ifPresent(page -> builder.routing(page::routing)))
                 .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
                         socket -> socket.host(host).port(port))))
                 .addFeature(ObserveFeature.builder()
@@ -206,6 +221,11 @@ public final class DinoNode implements AutoCloseable {
     /** The port of the /observe endpoints: the management listener's when there is one, else the main port. */
     public int managementPort() {
         return config.managementPort().isPresent() ? server.port(MANAGEMENT_SOCKET) : server.port();
+    }
+
+    /** The demo page's URL, when dino.demo.enabled. */
+    public Optional<String> demoUrl() {
+        return demo.map(page -> "http://" + advertisedHost + ":" + port() + DemoPage.PATH + "/");
     }
 
     public String nodeId() {

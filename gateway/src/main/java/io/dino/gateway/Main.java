@@ -66,9 +66,11 @@ public final class Main {
         String base = node.host() + ":" + node.port();
         String grpc = node.host() + ":" + node.grpcPort();
         String management = node.host() + ":" + node.managementPort();
+        String demo = node.demoUrl().map(url -> "Demo chat: " + url + "  (open it in two tabs; development only)\n").orElse("");
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)
+                %s\
                   WebSocket   ws://%s%s
                   gRPC        %s  (service dino.v1.Backend, header x-api-key)
                   health      http://%s/observe/health
@@ -76,7 +78,7 @@ public final class Main {
                 Get a client token:  ./dino token alice%s
                 Stop with Ctrl-C (sessions are told to reconnect elsewhere).
                 %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
-                configFile.map(Path::toString).orElse("defaults"), base, wsPath, grpc, management, management,
+                configFile.map(Path::toString).orElse("defaults"), demo, base, wsPath, grpc, management, management,
                 configFile.map(path -> " --config " + path).orElse(""));
     }
 

@@ -72,7 +72,21 @@ public final class ConfigLoader {
                         port(dino.get("grpc.port")),
                         positive(dino.get("grpc.max-message-bytes"), 4 * 1_048_576),
                         positive(dino.get("grpc.max-calls-per-connection"), 10_000),
-                        tls(dino.get("grpc.tls"))));
+                        tls(dino.get("grpc.tls"))),
+                bool(dino.get("dev-mode"), false),
+                new GatewayConfig.Demo(bool(dino.get("demo.enabled"), false)));
+    }
+
+    private static boolean bool(Config node, boolean defaultValue) {
+        if (!node.exists()) {
+            return defaultValue;
+        }
+        String value = node.asString().orElse("").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(node.key().toString(), "must be true or false, got '" + value + "'");
+        };
     }
 
     private static java.util.OptionalInt port(Config node) {

@@ -24,11 +24,14 @@ import java.util.Set;
  * @param managementPort port of a separate listener for the {@code /observe} endpoints (0: any free port);
  *                       empty: they are served on the main port
  * @param grpc     the backend API's own listener
+ * @param devMode  whether this is a development node ({@code config/dino-dev.yaml}): only then does the demo
+ *                 page's token endpoint mint tokens
+ * @param demo     the demo chat page
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
-                            java.util.OptionalInt managementPort, Grpc grpc) {
+                            java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -112,6 +115,12 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param privateKey       PEM file: the certificate's private key, PKCS#8 ({@code BEGIN PRIVATE KEY})
      */
     public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+    }
+
+    /**
+     * @param enabled serve the demo chat page at {@code /demo/} (and its token endpoint, which works only in dev mode)
+     */
+    public record Demo(boolean enabled) {
     }
 
     /**

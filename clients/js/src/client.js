@@ -455,7 +455,7 @@ export class DinoClient {
         this._rooms.get(frame.room)?._emit(frame.event, { room: frame.room, user: frame.user });
         break;
       case 'disconnect': {
-        const reconnect = frame.reconnect === true;
+        const reconnect = reconnectsAfter(frame);
         const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');
         this._lost(conn, cause, !reconnect, { code: cause.code, reason: cause.message });
         break;
@@ -526,6 +526,16 @@ export class DinoClient {
       throw error;
     });
   }
+}
+
+/**
+ * Whether a `disconnect` event leaves the client reconnecting: when the server says so, and after the auth
+ * timeout (4010 NOT_AUTHENTICATED), which this client only gets when the node was too slow to read the
+ * `connect` it sends as soon as the socket opens — a busy node, not a refusal (docs/protocol.md, "Reconnecting").
+ * @param {{reconnect?: boolean, code?: number}} frame
+ */
+export function reconnectsAfter(frame) {
+  return frame.reconnect === true || frame.code === 4010;
 }
 
 /** Errors after which reconnecting cannot help (docs/protocol.md "Reconnecting"). */

@@ -338,11 +338,6 @@ public final class DinoSession implements AutoCloseable {
         return withClient(client -> client.send(room, body));
     }
 
-    /** Sends a message to a room, without echo to this session when {@code echo} is false; see {@link DinoClient#send}. */
-    public CompletableFuture<JsonNode> send(String room, Object body, boolean echo) {
-        return withClient(client -> client.send(room, body, echo));
-    }
-
     /** Sends a private message to a user; see {@link DinoClient#sendPrivate}. */
     public CompletableFuture<JsonNode> sendPrivate(String user, Object body) {
         return withClient(client -> client.sendPrivate(user, body));

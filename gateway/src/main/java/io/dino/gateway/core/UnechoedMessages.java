@@ -1,6 +1,7 @@
 package io.dino.gateway.core;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Ids of a session's own room messages that it asked not to receive live ({@code send} with {@code echo: false}).
@@ -13,15 +14,26 @@ final class UnechoedMessages {
     private static final int MAX_PENDING = 256;
 
     private final ArrayDeque<String> ids = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
 
-    synchronized void add(String id) {
-        if (ids.size() == MAX_PENDING) {
-            ids.removeFirst();
+    void add(String id) {
+        lock.lock();
+        try {
+            if (ids.size() == MAX_PENDING) {
+                ids.removeFirst();
+            }
+            ids.addLast(id);
+        } finally {
+            lock.unlock();
         }
-        ids.addLast(id);
     }
 
-    synchronized boolean take(String id) {
-        return !ids.isEmpty() && ids.remove(id);
+    boolean take(String id) {
+        lock.lock();
+        try {
+            return !ids.isEmpty() && ids.remove(id);
+        } finally {
+            lock.unlock();
+        }
     }
 }

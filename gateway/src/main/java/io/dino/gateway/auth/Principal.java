@@ -14,8 +14,18 @@ import java.util.Set;
  */
 public record Principal(String user, Set<String> roles, Map<String, String> attributes, Instant expiresAt) {
 
+    /** The global role of a super user, from the token's {@code roles} claim. */
+    public static final String SUPER_USER = "superuser";
+    /** The global role of a global moderator, from the token's {@code roles} claim. */
+    public static final String GLOBAL_MODERATOR = "globalmod";
+
     public Principal {
         roles = Set.copyOf(roles);
         attributes = Map.copyOf(attributes);
+    }
+
+    /** Operators (super users and global moderators) pass access rules and room limits. */
+    public boolean isOperator() {
+        return roles.contains(SUPER_USER) || roles.contains(GLOBAL_MODERATOR);
     }
 }

@@ -11,6 +11,7 @@ import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.core.Hub;
 import io.dino.gateway.core.Ids;
 import io.dino.gateway.core.Operations;
+import io.dino.gateway.core.RoomPolicy;
 import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.BackendService;
@@ -25,6 +26,7 @@ import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
 import io.dino.gateway.engine.memory.MemoryPresenceStore;
+import io.dino.gateway.engine.memory.MemoryRoomAcls;
 import io.dino.gateway.engine.redis.RedisEngine;
 import io.dino.gateway.engine.redis.RedisSettings;
 import io.dino.gateway.ops.Drain;
@@ -111,9 +113,11 @@ public final class DinoNode implements AutoCloseable {
             case MEMORY -> memoryEngine(config, clock);
             case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock);
         };
-        this.hub = new Hub(engine.broker(), WsEndpoint.eventEncoder(mapper), metrics);
+        RoomPolicy policy = new RoomPolicy(engine.acls());
+        this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, config, metrics, clock);
+        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, policy,
+                config, metrics, clock);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -324,6 +328,6 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return new Engine("memory", broker, new MemoryPresenceStore());
+        return new Engine("memory", broker, new MemoryPresenceStore(), new MemoryRoomAcls());
     }
 }

@@ -91,9 +91,23 @@ public final class TestNode implements AutoCloseable {
         return minter.mint(user, Set.of(), Map.of(), Duration.ZERO).token();
     }
 
+    /** A token whose {@code roles} and {@code attrs} claims carry what access rules check. */
+    public String token(String user, Set<String> roles, Map<String, String> attributes) {
+        return minter.mint(user, roles, attributes, Duration.ZERO).token();
+    }
+
     /** A connected, authenticated client whose events go to the given recorder. */
     public DinoClient client(String user, EventRecorder events) {
-        DinoClient client = DinoClient.builder(wsUri()).onEvent(events).connect(token(user)).join();
+        return clientWith(token(user), events);
+    }
+
+    /** A connected client whose token has these roles and attributes. */
+    public DinoClient client(String user, Set<String> roles, Map<String, String> attributes, EventRecorder events) {
+        return clientWith(token(user, roles, attributes), events);
+    }
+
+    private DinoClient clientWith(String token, EventRecorder events) {
+        DinoClient client = DinoClient.builder(wsUri()).onEvent(events).connect(token).join();
         resources.add(client);
         return client;
     }

@@ -6,7 +6,9 @@ import io.dino.api.v1.BroadcastResponse;
 import io.dino.api.v1.DisconnectUserRequest;
 import io.dino.api.v1.GetPresenceRequest;
 import io.dino.api.v1.ListOnlineUsersRequest;
+import io.dino.api.v1.GetRoomAclRequest;
 import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.PublishResponse;
@@ -118,6 +120,19 @@ public final class DinoBackendClient implements AutoCloseable {
     }
 
     /** A client token for the user, to hand to a browser; a zero {@code ttl} means the node's default. */
+    /**
+     * Replaces a room's access rules (action → rule; absent or empty: no rule) and returns how many sessions
+     * are being taken out of the room because they no longer pass {@code join}.
+     */
+    public int setRoomAcl(String room, Map<String, String> rules) {
+        return stub().setRoomAcl(SetRoomAclRequest.newBuilder().setRoom(room).putAllRules(rules).build()).getSessionsRemoved();
+    }
+
+    /** A room's access rules, action → rule in canonical form; empty when it has none. */
+    public Map<String, String> roomAcl(String room) {
+        return stub().getRoomAcl(GetRoomAclRequest.newBuilder().setRoom(room).build()).getRulesMap();
+    }
+
     public MintTokenResponse mintToken(String user, List<String> roles, Map<String, String> attributes, Duration ttl) {
         return stub().mintToken(MintTokenRequest.newBuilder()
                 .setUser(user).addAllRoles(roles).putAllAttributes(attributes).setTtlSeconds((int) ttl.toSeconds()).build());

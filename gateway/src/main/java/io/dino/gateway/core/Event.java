@@ -21,6 +21,10 @@ public sealed interface Event {
     record Membership(String room, String user, boolean joined) implements Event {
     }
 
+    /** The session was taken out of the room by the server (its access rules changed and it no longer passes join). */
+    record Removed(String room, String reason) implements Event {
+    }
+
     /** The server is about to close the session. */
     record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
     }

@@ -1,5 +1,7 @@
 package io.dino.gateway.core;
 
+import io.dino.gateway.acl.RoomAcl;
+import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
@@ -12,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * This node's sessions, by user and by room, and the fan-out of what the engine delivers.
@@ -24,7 +29,10 @@ import java.util.function.Function;
  */
 public final class Hub implements DeliveryListener {
 
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+
     private final Broker broker;
+    private final RoomPolicy policy;
     private final EventEncoder encoder;
     private final GatewayMetrics metrics;
     private final Map<String, Set<Session>> sessionsByRoom = new ConcurrentHashMap<>();
@@ -32,9 +40,12 @@ public final class Hub implements DeliveryListener {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** ReentrantLocks, not monitors: a virtual thread waiting on Redis inside must not pin its carrier (JDK 21). */
     private final ReentrantLock[] stripes = new ReentrantLock[256];
+    /** Takes a session out of a room it no longer may be in (set once by {@link Operations}; engine calls, so off the delivery thread). */
+    private volatile BiConsumer<Session, String> removal = (session, room) -> { };
 
-    public Hub(Broker broker, EventEncoder encoder, GatewayMetrics metrics) {
+    public Hub(Broker broker, RoomPolicy policy, EventEncoder encoder, GatewayMetrics metrics) {
         this.broker = broker;
+        this.policy = policy;
         this.encoder = encoder;
         this.metrics = metrics;
         for (int i = 0; i < stripes.length; i++) {
@@ -49,7 +60,7 @@ public final class Hub implements DeliveryListener {
 
     void remove(Session session) {
         sessions.remove(session);
-        removeFrom(sessionsByUser, session.user(), session, LogId.user(session.user()));
+        removeFrom(sessionsByUser, session.user(), session, LogId.user(session.user()), () -> { });
     }
 
     /**
@@ -83,7 +94,18 @@ public final class Hub implements DeliveryListener {
     }
 
     void removeFromRoom(String room, Session session) {
-        removeFrom(sessionsByRoom, room, session, LogId.room(room));
+        // no longer held: changes to its rules stop reaching this node, so its cached rules go
+        removeFrom(sessionsByRoom, room, session, LogId.room(room), () -> policy.invalidate(room));
+    }
+
+    void onRemoval(BiConsumer<Session, String> removal) {
+        this.removal = removal;
+    }
+
+    /** Tells the session it was taken out of the room. */
+    void removed(Session session, Event.Removed removed) {
+        session.outbound().send(encoder.encode(removed));
+        metrics.delivered(removed, 1);
     }
 
     /** Sessions of a user on this node. */
@@ -125,7 +147,39 @@ public final class Hub implements DeliveryListener {
                 closed.forEach(session -> disconnect(session, event));
                 yield closed.size();
             }
+            case Control.RoomAclChanged changed -> accessChanged(changed);
         };
+    }
+
+    /**
+     * A room's rules changed: forget the cached copy, and take the local sessions that no longer pass
+     * {@code join} out of the room. Leaving means engine calls, so each removal runs on a virtual thread of
+     * its own (the delivery thread must not block); answers how many sessions are being removed.
+     */
+    private int accessChanged(Control.RoomAclChanged changed) {
+        String room = changed.room();
+        policy.invalidate(room);
+        Set<Session> members = sessionsByRoom.get(room);
+        if (members == null || members.isEmpty()) {
+            return 0;
+        }
+        RoomAcl acl;
+        try {
+            acl = RoomAcl.parse(changed.rules());
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "unreadable access rules for room {0} in a control command: {1}",
+                    new Object[]{room, e.getMessage()});
+            return 0;
+        }
+        int removing = 0;
+        for (Session member : members) {
+            if (!acl.check(member.principal(), RoomAction.JOIN).passed()) {
+                removing++;
+                BiConsumer<Session, String> remove = removal;
+                Thread.ofVirtual().name("dino-acl-removal").start(() -> remove.accept(member, room));
+            }
+        }
+        return removing;
     }
 
     /** Sends the disconnect event to a session and closes it. */
@@ -167,13 +221,15 @@ public final class Hub implements DeliveryListener {
         }
     }
 
-    private void removeFrom(Map<String, Set<Session>> index, String key, Session session, LogId log) {
+    /** {@code last} runs when that was the key's last session here, before unsubscribing. */
+    private void removeFrom(Map<String, Set<Session>> index, String key, Session session, LogId log, Runnable last) {
         ReentrantLock lock = stripe(key);
         lock.lock();
         try {
             Set<Session> members = index.get(key);
             if (members != null && members.remove(session) && members.isEmpty()) {
                 index.remove(key);
+                last.run();
                 broker.unsubscribe(log);  // if this fails, the local state is still right; the engine reconciles
             }
         } finally {

@@ -1,5 +1,7 @@
 package io.dino.gateway.core;
 
+import io.dino.gateway.acl.RoomAcl;
+import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.auth.Principal;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
@@ -19,6 +21,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -26,7 +29,9 @@ import java.util.function.Supplier;
 /**
  * Every operation a client session or a backend service can perform, in one place, so both edges
  * apply the same rules: validate, check membership and limits, then change shared state through
- * the engine. Errors are {@link DinoException}s; engine failures become UNAVAILABLE, never success.
+ * the engine. Every room operation of a session passes the {@link RoomPolicy} (access rules);
+ * backend operations are trusted and do not. Errors are {@link DinoException}s; engine failures
+ * become UNAVAILABLE, never success.
  */
 public final class Operations {
 
@@ -53,18 +58,21 @@ public final class Operations {
     private final PresenceStore presence;
     private final Rooms rooms;
     private final Hub hub;
+    private final RoomPolicy policy;
     private final GatewayConfig.Limits limits;
     private final GatewayConfig.History history;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
 
-    public Operations(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Hub hub, GatewayConfig config,
-                      GatewayMetrics metrics, InstantSource clock) {
+    public Operations(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Hub hub, RoomPolicy policy,
+                      GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
         this.nodeId = nodeId;
         this.broker = broker;
         this.presence = presence;
         this.rooms = rooms;
         this.hub = hub;
+        this.policy = policy;
+        hub.onRemoval(this::removeForAccess);
         this.limits = config.limits();
         this.history = config.history();
         this.metrics = metrics;
@@ -128,15 +136,42 @@ public final class Operations {
         return session.change(() -> session.isIn(room) ? rejoin(room, since) : enterRoom(session, room, since));
     }
 
-    /** Presence, interest, position, members and recovery in one engine step. */
+    /**
+     * Presence, interest, position, members and recovery in one engine step, between two looks at the
+     * room's join rule: before (a refused user causes no joined event) and after (the node now holds the
+     * room, so later changes reach it through the control plane; a change made between the first look and
+     * entering is caught here, and the session leaves again).
+     */
     private JoinResult enterRoom(Session session, String room, Optional<Position> since) {
         if (session.roomCount() >= limits.maxRoomsPerSession()) {
             throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
                     "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
         }
-        Rooms.Entered entered = engine(() -> hub.addToRoom(room, session,
-                subscribe -> rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit())));
+        engine(() -> {
+            policy.authorize(session, RoomAction.JOIN, room);
+            return null;
+        });
+        boolean[] first = new boolean[1];
+        Rooms.Entered entered = engine(() -> hub.addToRoom(room, session, subscribe -> {
+            first[0] = subscribe;
+            return rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit());
+        }));
         session.rooms().add(room);
+        if (!session.principal().isOperator()) {
+            if (first[0]) {
+                policy.invalidate(room);  // anything cached while the node did not hold the room may be stale
+            }
+            try {
+                RoomPolicy.require(session.principal(), engine(() -> policy.held(room)), RoomAction.JOIN, room);
+            } catch (DinoException refused) {
+                try {
+                    leaveRoom(session, room);
+                } catch (DinoException e) {
+                    refused.addSuppressed(e);
+                }
+                throw refused;
+            }
+        }
         return new JoinResult(room, entered.top(), entered.members(), entered.recovery().map(this::bounded));
     }
 
@@ -169,14 +204,88 @@ public final class Operations {
         }
     }
 
+    /** Members of a room, for a backend (trusted). */
     public List<String> members(String room) {
         Names.room(room);
         return engine(() -> presence.members(room));
     }
 
-    /** A page of a room's log; see {@link #history(LogId, int, OptionalLong, OptionalLong)}. */
+    /** Members of a room, for a session: the room's {@code members} rule applies. */
+    public List<String> members(Session session, String room) {
+        Names.room(room);
+        authorize(session, RoomAction.MEMBERS, room);
+        return engine(() -> presence.members(room));
+    }
+
+    /** A page of a room's log, for a backend (trusted); see {@link #history(LogId, int, OptionalLong, OptionalLong)}. */
     public HistoryResult history(String room, int limit, OptionalLong before, OptionalLong after) {
         return history(LogId.room(Names.room(room)), limit, before, after);
+    }
+
+    /** A page of a room's log, for a session: the room's {@code history} rule applies. */
+    public HistoryResult history(Session session, String room, int limit, OptionalLong before, OptionalLong after) {
+        Names.room(room);
+        authorize(session, RoomAction.HISTORY, room);
+        return history(LogId.room(room), limit, before, after);
+    }
+
+    /**
+     * Takes a session out of a room whose rules it no longer passes (a change arrived through the control
+     * plane; runs on a thread of its own): the room's members see {@code left} as for a leave, the session
+     * gets {@code removed}. Rules read again first: a later change may have let the session back in.
+     */
+    private void removeForAccess(Session session, String room) {
+        try {
+            session.change(() -> {
+                if (!session.isIn(room) || policy.held(room).check(session.principal(), RoomAction.JOIN).passed()) {
+                    return null;
+                }
+                leaveRoom(session, room);
+                hub.removed(session, new Event.Removed(room, "access changed"));
+                return null;
+            });
+        } catch (DinoException | EngineUnavailableException e) {
+            // closed meanwhile (its close leaves every room), or the engine is down: the session stays until
+            // it is reachable again, and the removal is reported
+            java.util.logging.Logger.getLogger(Operations.class.getName()).log(java.util.logging.Level.WARNING,
+                    "could not take session {0} out of room {1} after its access rules changed: {2}",
+                    new Object[]{session.id(), room, e.getMessage()});
+        }
+    }
+
+    // ---- access rules (backend)
+
+    /**
+     * Replaces a room's access rules (action id → rule; a blank rule or an absent action means none) and
+     * applies them at once, cluster-wide: every node holding members of the room drops its cached rules
+     * and takes out the sessions that no longer pass {@code join}. Returns how many sessions are being
+     * removed. Invalid actions or rules are refused with INVALID_VALUE and the parser's message.
+     */
+    public int setRoomAcl(String room, Map<String, String> rules) {
+        Names.room(room);
+        RoomAcl acl;
+        try {
+            acl = RoomAcl.parse(rules);
+        } catch (IllegalArgumentException e) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, e.getMessage());
+        }
+        return engine(() -> {
+            policy.store(room, acl);
+            return broker.control(LogId.room(room), new Control.RoomAclChanged(room, acl.texts()));
+        });
+    }
+
+    /** A room's access rules, action id → rule in canonical form; empty when it has none. */
+    public Map<String, String> roomAcl(String room) {
+        Names.room(room);
+        return engine(() -> policy.stored(room));
+    }
+
+    private void authorize(Session session, RoomAction action, String room) {
+        engine(() -> {
+            policy.authorize(session, action, room);
+            return null;
+        });
     }
 
     /** A page of the session user's inbox (private messages and notifications). */
@@ -265,6 +374,7 @@ public final class Operations {
         if (!session.isIn(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
         }
+        authorize(session, RoomAction.MESSAGE, room);  // from the node's cache: the session is in the room
         checkBody(bodyJson);
         Draft draft = draft(session.user(), bodyJson, "");
         if (!echo) {

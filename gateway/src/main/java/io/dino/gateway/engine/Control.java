@@ -10,4 +10,16 @@ public sealed interface Control {
     /** Closes every session of the user with a {@code disconnect} event (code DISCONNECTED). */
     record DisconnectUser(String user, String reason, boolean reconnect) implements Control {
     }
+
+    /**
+     * A room's access rules changed (already stored): nodes drop what they cached of them and take the
+     * sessions that no longer pass {@code join} out of the room. Sent to the holders of the room's log.
+     *
+     * @param rules the new rules, action id → rule text (empty: none)
+     */
+    record RoomAclChanged(String room, java.util.Map<String, String> rules) implements Control {
+        public RoomAclChanged {
+            rules = java.util.Map.copyOf(rules);
+        }
+    }
 }

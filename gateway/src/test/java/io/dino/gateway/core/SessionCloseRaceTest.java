@@ -90,10 +90,12 @@ class SessionCloseRaceTest {
         MemoryPresenceStore presence = new MemoryPresenceStore();
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
-        Hub hub = new Hub(broker, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
+        io.dino.gateway.engine.memory.MemoryRoomAcls acls = new io.dino.gateway.engine.memory.MemoryRoomAcls();
+        RoomPolicy policy = new RoomPolicy(acls);
+        Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         Operations operations = new Operations("race-node", broker, presence,
-                new io.dino.gateway.engine.SteppedRooms(broker, presence), hub, config, metrics, InstantSource.system());
+                new io.dino.gateway.engine.SteppedRooms(broker, presence), hub, policy, config, metrics, InstantSource.system());
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

@@ -9,7 +9,11 @@ import io.dino.api.v1.GetPresenceRequest;
 import io.dino.api.v1.GetPresenceResponse;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.ListOnlineUsersResponse;
+import io.dino.api.v1.GetRoomAclRequest;
+import io.dino.api.v1.GetRoomAclResponse;
 import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.SetRoomAclRequest;
+import io.dino.api.v1.SetRoomAclResponse;
 import io.dino.api.v1.ListRoomMembersResponse;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
@@ -130,6 +134,17 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void listRoomMembers(ListRoomMembersRequest request, StreamObserver<ListRoomMembersResponse> response) {
         respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.members(request.getRoom())).build());
+    }
+
+    @Override
+    public void setRoomAcl(SetRoomAclRequest request, StreamObserver<SetRoomAclResponse> response) {
+        respond(response, () -> SetRoomAclResponse.newBuilder()
+                .setSessionsRemoved(operations.setRoomAcl(request.getRoom(), request.getRulesMap())).build());
+    }
+
+    @Override
+    public void getRoomAcl(GetRoomAclRequest request, StreamObserver<GetRoomAclResponse> response) {
+        respond(response, () -> GetRoomAclResponse.newBuilder().putAllRules(operations.roomAcl(request.getRoom())).build());
     }
 
     @Override

@@ -58,7 +58,7 @@ final class Commands {
             case "members" -> {
                 String room = Fields.text(frame, "room");
                 ObjectNode result = frames.object().put("room", room);
-                users(result.putArray("members"), operations.members(room));
+                users(result.putArray("members"), operations.members(session, room));
                 yield result;
             }
             case "history" -> {
@@ -67,7 +67,7 @@ final class Commands {
                 Operations.HistoryResult history = inbox
                         ? operations.inboxHistory(session, limit, Fields.optionalOffset(frame, "before"),
                                 Fields.optionalOffset(frame, "after"))
-                        : operations.history(Fields.text(frame, "room"), limit, Fields.optionalOffset(frame, "before"),
+                        : operations.history(session, Fields.text(frame, "room"), limit, Fields.optionalOffset(frame, "before"),
                                 Fields.optionalOffset(frame, "after"));
                 ObjectNode result = inbox
                         ? frames.object().put("inbox", true).put("epoch", history.position().epoch())

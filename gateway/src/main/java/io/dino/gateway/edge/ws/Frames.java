@@ -71,6 +71,11 @@ final class Frames implements EventEncoder {
                     json.writeStringField("room", room);
                     json.writeStringField("user", user);
                 }
+                case Event.Removed(String room, String reason) -> {
+                    json.writeStringField("event", "removed");
+                    json.writeStringField("room", room);
+                    json.writeStringField("reason", reason);
+                }
                 case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
                     json.writeStringField("event", "disconnect");
                     json.writeNumberField("code", code.code());

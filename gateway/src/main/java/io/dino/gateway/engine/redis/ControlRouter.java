@@ -41,6 +41,9 @@ final class ControlRouter {
     private static final Logger LOG = System.getLogger(ControlRouter.class.getName());
     private static final long LIVENESS_CHECK_MILLIS = 250;
     private static final String DISCONNECT_USER = "disconnect-user";
+    private static final String ROOM_ACL_CHANGED = "room-acl-changed";
+    /** Prefix of the fields that carry a room's rules in a room-acl-changed entry: {@code a:join} → rule text. */
+    private static final String RULE_FIELD = "a:";
 
     private final String node;
     private final Keys keys;
@@ -219,6 +222,11 @@ final class ControlRouter {
                 entry.put("r", disconnect.reason());
                 entry.put("x", disconnect.reconnect() ? "1" : "0");
             }
+            case Control.RoomAclChanged changed -> {
+                entry.put("c", ROOM_ACL_CHANGED);
+                entry.put("r", changed.room());
+                changed.rules().forEach((action, rule) -> entry.put(RULE_FIELD + action, rule));
+            }
         }
         return entry;
     }
@@ -226,6 +234,15 @@ final class ControlRouter {
     private static Control decode(String kind, Map<String, String> entry) {
         return switch (kind) {
             case DISCONNECT_USER -> new Control.DisconnectUser(entry.get("u"), entry.get("r"), "1".equals(entry.get("x")));
+            case ROOM_ACL_CHANGED -> {
+                Map<String, String> rules = new HashMap<>();
+                entry.forEach((field, value) -> {
+                    if (field.startsWith(RULE_FIELD)) {
+                        rules.put(field.substring(RULE_FIELD.length()), value);
+                    }
+                });
+                yield new Control.RoomAclChanged(entry.get("r"), rules);
+            }
             default -> null;
         };
     }

@@ -45,6 +45,11 @@ final class Keys {
         return tag(LogId.room(room)) + ":users";
     }
 
+    /** A room's access rules: field action, value rule text (kept until replaced; no TTL). */
+    String roomAcl(String room) {
+        return tag(LogId.room(room)) + ":acl";
+    }
+
     /**
      * Online presence is split into {@value #ONLINE_BUCKETS} buckets by user, each its own hash tag, so that
      * connects and disconnects spread over as many Redis Cluster slots instead of making one slot hot. All

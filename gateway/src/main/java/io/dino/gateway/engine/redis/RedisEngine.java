@@ -85,7 +85,8 @@ public final class RedisEngine {
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout());
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
-        return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence));
+        return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
+                new RedisRoomAcls(keys, commands));
     }
 
     private static RedisURI uri(String text, RedisSettings settings) {

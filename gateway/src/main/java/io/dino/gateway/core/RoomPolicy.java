@@ -1,0 +1,112 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.acl.RoomAcl;
+import io.dino.gateway.acl.RoomAction;
+import io.dino.gateway.acl.Verdict;
+import io.dino.gateway.auth.Principal;
+import io.dino.gateway.engine.RoomAcls;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The policy step every room operation of a session passes through ({@link Operations}): may this user
+ * do this action in this room? Operators pass without a look at the rules; everyone else is checked
+ * against the room's {@link RoomAcl}, refused with NOT_ALLOWED naming the action, the room and the part
+ * of the rule that failed. Backend calls are trusted and do not come here.
+ *
+ * <p>Rules live in the engine ({@link RoomAcls}); this node keeps parsed rules only for rooms it holds
+ * (has a session in), because those are the rooms whose changes reach it: a change is sent through the
+ * control plane to the holders of the room's log, and {@link #invalidate} drops the entry. A session in
+ * the room therefore reads the cache (the send path costs no engine call); a session outside it (a join,
+ * a history or members of a room it is not in) reads the engine. An entry read while an invalidation ran
+ * is not kept, and the entry of a room the node stops holding is dropped, so no stale entry outlives a
+ * change this node was told about.
+ */
+public final class RoomPolicy {
+
+    private final RoomAcls store;
+    private final Map<String, RoomAcl> cache = new ConcurrentHashMap<>();
+    private final AtomicLong invalidations = new AtomicLong();
+
+    public RoomPolicy(RoomAcls store) {
+        this.store = store;
+    }
+
+    /** Refuses with NOT_ALLOWED unless the session may do the action in the room. */
+    void authorize(Session session, RoomAction action, String room) {
+        Principal principal = session.principal();
+        if (principal.isOperator()) {
+            return;
+        }
+        require(principal, session.isIn(room) ? held(room) : current(room), action, room);
+    }
+
+    /** Refuses with NOT_ALLOWED unless the user passes the action's rule of these rules. */
+    static void require(Principal principal, RoomAcl acl, RoomAction action, String room) {
+        Verdict verdict = acl.check(principal, action);
+        if (!verdict.passed()) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, refusal(action, room, verdict.failed()));
+        }
+    }
+
+    /** {@code not allowed to join room 'vip': needs age=18:} (docs/protocol.md, "Access control"). */
+    static String refusal(RoomAction action, String room, String failed) {
+        String verb = switch (action) {
+            case JOIN -> "join";
+            case MESSAGE -> "send to";
+            case HISTORY -> "read the history of";
+            case MEMBERS -> "list the members of";
+        };
+        return "not allowed to " + verb + " room '" + room + "': needs " + failed;
+    }
+
+    /** The room's rules as stored now (an engine read). */
+    RoomAcl current(String room) {
+        return parse(room, store.get(room));
+    }
+
+    /**
+     * The rules of a room this node holds: cached, read from the engine when not. Call only while a session
+     * of this node is in the room (otherwise a change may not reach this node).
+     */
+    RoomAcl held(String room) {
+        RoomAcl acl = cache.get(room);
+        if (acl != null) {
+            return acl;
+        }
+        long before = invalidations.get();
+        acl = current(room);
+        cache.put(room, acl);
+        if (invalidations.get() != before) {
+            cache.remove(room, acl);  // a change was applied meanwhile: what was read may be older than it
+        }
+        return acl;
+    }
+
+    /** The room's rules changed, or this node stopped (or starts) holding the room: forget what is cached. */
+    void invalidate(String room) {
+        invalidations.incrementAndGet();
+        cache.remove(room);
+    }
+
+    /** Stores the room's rules (already validated) and forgets this node's cached copy. */
+    void store(String room, RoomAcl acl) {
+        store.set(room, acl.texts());
+        invalidate(room);
+    }
+
+    Map<String, String> stored(String room) {
+        return current(room).texts();
+    }
+
+    static RoomAcl parse(String room, Map<String, String> texts) {
+        try {
+            return RoomAcl.parse(texts);
+        } catch (IllegalArgumentException e) {
+            // stored rules were validated when set; rules this version cannot read refuse rather than open the room
+            throw new DinoException(ErrorCode.INTERNAL, "the access rules of room '" + room + "' cannot be read: " + e.getMessage());
+        }
+    }
+}

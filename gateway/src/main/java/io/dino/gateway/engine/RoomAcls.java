@@ -1,0 +1,21 @@
+package io.dino.gateway.engine;
+
+import java.util.Map;
+
+/**
+ * Where each room's access rules are kept, cluster-wide: per room, action id → rule text. The engine
+ * stores text only; what the rules mean is the core's ({@code io.dino.gateway.acl}).
+ *
+ * <p>Contract: {@link #set} replaces a room's rules as a whole and atomically — a reader on any node sees
+ * the old rules or the new ones, never a mix — and once it returns every node's {@link #get} answers
+ * the new rules. Rules are kept until replaced (an empty map removes them); they do not expire with the
+ * room's log. Failures throw {@link EngineUnavailableException}.
+ */
+public interface RoomAcls {
+
+    /** The room's rules: action id → rule text; empty when the room has none. */
+    Map<String, String> get(String room);
+
+    /** Replaces the room's rules; an empty map removes them. */
+    void set(String room, Map<String, String> rules);
+}

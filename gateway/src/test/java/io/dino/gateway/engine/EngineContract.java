@@ -278,6 +278,43 @@ public abstract class EngineContract {
     }
 
     @Test
+    void roomRulesAreKeptPerRoomReplacedWholeAndRemovedByAnEmptyMap() {
+        RoomAcls acls = engine.acls();
+        assertThat(acls.get("ruled")).isEmpty();
+        acls.set("ruled", java.util.Map.of("join", "age=18:", "message", "role=speaker"));
+        acls.set("other", java.util.Map.of("history", "deny"));
+        assertThat(acls.get("ruled")).isEqualTo(java.util.Map.of("join", "age=18:", "message", "role=speaker"));
+
+        acls.set("ruled", java.util.Map.of("members", "group=staff;ops", "join", "(a=1|b=ü),c=!x"));
+        assertThat(acls.get("ruled")).as("replaced, not merged")
+                .isEqualTo(java.util.Map.of("members", "group=staff;ops", "join", "(a=1|b=ü),c=!x"));
+        acls.set("ruled", java.util.Map.of());
+        assertThat(acls.get("ruled")).isEmpty();
+        assertThat(acls.get("other")).isEqualTo(java.util.Map.of("history", "deny"));
+    }
+
+    @Test
+    void roomRulesOutliveTheRoomsLogAndPresence() {
+        engine.acls().set("lasting", java.util.Map.of("join", "deny"));
+        engine.broker().publish(LogId.room("lasting"), draft("1"));
+        SessionRef session = new SessionRef("node-a", "s1", "ann");
+        engine.presence().connect(session);
+        engine.presence().join("lasting", session);
+        engine.presence().leave("lasting", session);
+        assertThat(engine.acls().get("lasting")).isEqualTo(java.util.Map.of("join", "deny"));
+    }
+
+    @Test
+    void aRoomRuleChangeReachesTheNodeHoldingTheRoomThroughTheControlPlane() {
+        LogId room = LogId.room("held");
+        engine.broker().subscribe(room);
+        Control changed = new Control.RoomAclChanged("held", java.util.Map.of("join", "country=de;at", "message", "deny"));
+        listener.sessionsAffected = 2;
+        assertThat(engine.broker().control(room, changed)).isEqualTo(2);
+        assertThat(listener.controls).containsExactly(changed);
+    }
+
+    @Test
     void membershipAnnouncementsReachSubscribersOfTheRoom() {
         engine.broker().subscribe(LogId.room("watched"));
         engine.broker().announceMembership("watched", "ann", true);

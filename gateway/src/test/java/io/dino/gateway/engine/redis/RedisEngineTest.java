@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -412,6 +413,39 @@ class RedisEngineTest extends EngineContract {
                 assertThat(holder.controls).containsExactly(command);
             }
             assertThat(onE.controls).isEmpty();
+        }
+    }
+
+    @Test
+    void aRoomRuleChangeCrossesToTheHoldingNodesIntactAndTheRulesLiveInTheRoomsSlot() {
+        String shared = "acl" + PREFIXES.incrementAndGet();
+        try (Engine a = engine("a", shared, Duration.ofSeconds(5));
+             Engine b = engine("b", shared, Duration.ofSeconds(5));
+             Engine bystander = engine("e", shared, Duration.ofSeconds(5))) {
+            RecordingListener onA = new RecordingListener();
+            RecordingListener onB = new RecordingListener();
+            RecordingListener onE = new RecordingListener();
+            onB.sessionsAffected = 3;
+            a.broker().start(onA);
+            b.broker().start(onB);
+            bystander.broker().start(onE);
+            LogId room = LogId.room("vip");
+            b.broker().subscribe(room);
+
+            Map<String, String> rules = Map.of("join", "(age=35:|gender=f),membership=!normal", "message", "city=Köln;New York");
+            a.acls().set("vip", rules);
+            Control changed = new Control.RoomAclChanged("vip", rules);
+            assertThat(a.broker().control(room, changed)).isEqualTo(3);
+
+            assertThat(onB.controls).containsExactly(changed);
+            assertThat(onA.controls).isEmpty();
+            assertThat(onE.controls).isEmpty();
+            assertThat(b.acls().get("vip")).isEqualTo(rules);
+            Keys keys = new Keys(shared);
+            assertThat(keys.roomAcl("vip")).isEqualTo(shared + ":{r:vip}:acl");
+            assertThat(io.lettuce.core.cluster.SlotHash.getSlot(keys.roomAcl("vip")))
+                    .isEqualTo(io.lettuce.core.cluster.SlotHash.getSlot(keys.log(room)));
+            assertThat(direct.ttl(keys.roomAcl("vip"))).as("rules do not expire").isEqualTo(-1);
         }
     }
 

@@ -12,6 +12,7 @@ import io.dino.api.v1.PublishToUsersRequest;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
 import io.dino.gateway.TestNode;
+import io.dino.gateway.e2e.AccessControlTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,50 @@ class ClusterDeliveryTest {
         assertThat(bystander.events("disconnect")).isEmpty();
         assertThat(d.backend().disconnectUser(DisconnectUserRequest.newBuilder().setUser("ivy").build()).getSessionsClosed())
                 .isZero();
+    }
+
+    @Test
+    void aRoomRuleChangeThroughANodeWithoutSessionsRemovesMembersOnEveryNodeAtOnce() throws Exception {
+        String room = room();
+        EventRecorder stayerOnA = new EventRecorder();
+        EventRecorder goerOnB = new EventRecorder();
+        EventRecorder goerOnC = new EventRecorder();
+        DinoClient stayer = a.client("sten", java.util.Set.of(), Map.of("age", "40"), stayerOnA);
+        stayer.join(room).join();
+        DinoClient goer = b.client("gil", java.util.Set.of(), Map.of("age", "16"), goerOnB);
+        goer.join(room).join();
+        c.client("gil", java.util.Set.of(), Map.of("age", "16"), goerOnC).join(room).join();
+        DinoClient operatorOnC = c.client("olga", java.util.Set.of("globalmod"), Map.of(), new EventRecorder());
+        operatorOnC.join(room).join();
+        stayer.send(room, "\"before\"").join();
+        goerOnB.await(e -> isMessageIn(e, room), TIMEOUT);
+
+        io.dino.api.v1.SetRoomAclResponse reply = d.backend().setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder()
+                .setRoom(room).putRules("join", "age=18:").putRules("message", "age=21:").build());
+
+        assertThat(reply.getSessionsRemoved()).isEqualTo(2);
+        for (EventRecorder removed : List.of(goerOnB, goerOnC)) {
+            JsonNode event = removed.await("removed", TIMEOUT);
+            assertThat(event.get("room").asText()).isEqualTo(room);
+            assertThat(event.get("reason").asText()).isEqualTo("access changed");
+        }
+        JsonNode left = stayerOnA.await(e -> "left".equals(e.path("event").asText()), TIMEOUT);
+        assertThat(left.get("user").asText()).isEqualTo("gil");
+        assertThat(d.backend().listRoomMembers(io.dino.api.v1.ListRoomMembersRequest.newBuilder().setRoom(room).build())
+                .getUsersList()).containsExactly("olga", "sten");
+        // every node sees the new rules at once, also where they were cached: the send path of a member on A
+        DinoClient youngAdult = b.client("yan", java.util.Set.of(), Map.of("age", "19"), new EventRecorder());
+        youngAdult.join(room).join();
+        assertThat(AccessControlTest.refusal(youngAdult.send(room, "\"hi\"")).getMessage())
+                .isEqualTo("not allowed to send to room '" + room + "': needs age=21:");
+        stayer.send(room, "\"after\"").join();
+        assertThat(AccessControlTest.refusal(goer.join(room)).getMessage())
+                .isEqualTo("not allowed to join room '" + room + "': needs age=18:");
+        assertThat(goerOnB.events().stream().filter(e -> isMessageIn(e, room))).hasSize(1);
+
+        d.backend().setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder().setRoom(room).build());
+        goer.join(room).join();
+        youngAdult.send(room, "\"now open\"").join();
     }
 
     @Test

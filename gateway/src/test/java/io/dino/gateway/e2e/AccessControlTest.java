@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Room access rules through real sockets and the backend API, on one node (memory engine). */
-class AccessControlTest {
+public class AccessControlTest {
 
     private static TestNode node;
 
@@ -48,7 +48,7 @@ class AccessControlTest {
     }
 
     /** The error a command was refused with. */
-    static DinoException refusal(CompletableFuture<JsonNode> reply) {
+    public static DinoException refusal(CompletableFuture<JsonNode> reply) {
         CompletionException failed = catchThrowableOfType(CompletionException.class, reply::join);
         assertThat(failed).as("the command was refused").isNotNull();
         assertThat(failed.getCause()).isInstanceOf(DinoException.class);

@@ -62,7 +62,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * as {@code UNAVAILABLE} while the message store is unreachable), the session joins that room again after a
  * backoff delay, from the same position, holding the room's live messages until a join succeeds (its
  * recovery then delivers everything in order). Any other error (such as {@code TOO_MANY_ROOMS} from a node that
- * allows fewer rooms, or {@code INVALID_VALUE}) would come again: the session stops following the room. Either
+ * allows fewer rooms, {@code NOT_ALLOWED} from the room's access rules, or {@code INVALID_VALUE}) would come
+ * again: the session stops following the room. A {@code removed} event (the server took the session out of
+ * the room because its access rules changed) stops following the room too, and goes to {@code onEvent}. Either
  * way {@code onRejoinFailure} is told. A re-join that gets no answer within the request timeout, or whose
  * connection ends, ends the connection attempt instead, as a timed-out {@code connect} does.
  *
@@ -600,6 +602,13 @@ public final class DinoSession implements AutoCloseable {
             if (type.equals("message") || type.equals("private")) {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
+                if (type.equals("removed")) {
+                    // the server took the session out of the room (its access rules changed): a re-join would be
+                    // refused, so the room is no longer followed
+                    LogId log = LogId.room(event.path("room").asText());
+                    rejoinFailures.remove(log);
+                    sequencer.forget(log);
+                }
                 call(onEvent, event);
             }
         } finally {
@@ -713,7 +722,7 @@ public final class DinoSession implements AutoCloseable {
 
         /**
          * Called for every other event of the current connection ({@code joined}, {@code left},
-         * {@code broadcast}, {@code disconnect}). After a reconnect, re-joining a room may bring a {@code joined}
+         * {@code removed} — the room is then no longer followed —, {@code broadcast}, {@code disconnect}). After a reconnect, re-joining a room may bring a {@code joined}
          * event again.
          */
         public Builder onEvent(Consumer<JsonNode> onEvent) {

@@ -5,7 +5,9 @@ import io.dino.api.v1.GetRoomAclRequest;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
+import io.dino.client.DinoSession;
 import io.dino.client.EventRecorder;
+import io.dino.client.LogId;
 import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +25,7 @@ import static io.dino.gateway.TestNode.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /** Room access rules through real sockets and the backend API, on one node (memory engine). */
 public class AccessControlTest {
@@ -164,6 +168,28 @@ public class AccessControlTest {
         assertThat(refusal(goer.send("local", "\"still here?\"")).name()).isEqualTo("NOT_IN_ROOM");
         assertNotAllowed(goer.join("local"), "not allowed to join room 'local': needs country=de;at");
         assertThat(stayerEvents.events("removed")).isEmpty();
+    }
+
+    @Test
+    void aJavaSessionStopsFollowingARoomItWasRemovedFrom() throws Exception {
+        EventRecorder events = new EventRecorder();
+        DinoSession session = DinoSession.builder(List.of(node.wsUri()),
+                        () -> node.token("followed", Set.of(), Map.of("age", "15")))
+                .onEvent(events).build();
+        try {
+            session.start().join();
+            session.join("teens").join();
+            session.join("all-ages").join();
+            assertThat(session.positions()).containsKeys(LogId.room("teens"), LogId.room("all-ages"));
+
+            assertThat(setAcl("teens", Map.of("join", "age=:14"))).isEqualTo(1);
+
+            assertThat(events.await("removed", TIMEOUT).get("room").asText()).isEqualTo("teens");
+            await().untilAsserted(() -> assertThat(session.positions()).doesNotContainKey(LogId.room("teens"))
+                    .containsKey(LogId.room("all-ages")));
+        } finally {
+            session.close();
+        }
     }
 
     @Test

@@ -454,6 +454,16 @@ export class DinoClient {
       case 'left':
         this._rooms.get(frame.room)?._emit(frame.event, { room: frame.room, user: frame.user });
         break;
+      case 'removed': {
+        // the server took this session out of the room (its access rules changed): a re-join would be refused,
+        // so the room is no longer followed (not re-joined on reconnect)
+        const retry = this._rejoinRetries.get(frame.room);
+        if (retry) clearTimeout(retry.timer);
+        this._rejoinRetries.delete(frame.room);
+        this._sequencer.forget(roomLog(frame.room));
+        this._rooms.get(frame.room)?._emit('removed', { room: frame.room, reason: frame.reason ?? '' });
+        break;
+      }
       case 'disconnect': {
         const reconnect = reconnectsAfter(frame);
         const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');

@@ -143,10 +143,18 @@ export interface ClientEvents {
   message: (message: Message) => void;
 }
 
+export interface RemovedEvent {
+  room: string;
+  /** e.g. "access changed" */
+  reason: string;
+}
+
 export interface RoomEvents {
   message: (message: Message) => void;
   joined: (event: PresenceEvent) => void;
   left: (event: PresenceEvent) => void;
+  /** the server took this session out of the room (its access rules changed); the room is no longer followed */
+  removed: (event: RemovedEvent) => void;
   recovery: (recovery: RoomRecovery) => void;
   /** a re-join after a reconnect failed; `retrying` false means the room is no longer followed */
   error: (error: DinoError, detail: { retrying: boolean }) => void;

@@ -58,7 +58,7 @@ export class Room {
   }
 
   /**
-   * @param {'message' | 'joined' | 'left' | 'recovery' | 'error'} event
+   * @param {'message' | 'joined' | 'left' | 'removed' | 'recovery' | 'error'} event
    * @param {Function} listener
    * @returns {() => void}
    */

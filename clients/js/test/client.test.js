@@ -344,3 +344,37 @@ test('inboxSince resumes the inbox of an earlier client: what arrived meanwhile 
   assert.deepEqual(privates, ['second', 'third']);
   assert.equal(again.inboxPosition.offset, 3);
 });
+
+test('access rules: a refused join is a DinoError NOT_ALLOWED; a rule change removes the room, which is not re-joined', async () => {
+  await node.setRoomAcl('acl-adults', { join: 'age=18:' });
+  const kid = client('kid', { getToken: () => token('kid', { attrs: { age: 12 } }) });
+  await kid.connect();
+  await assert.rejects(kid.room('acl-adults').join(), (error) => {
+    assert.ok(error instanceof DinoError);
+    assert.equal(error.code, 4030);
+    assert.equal(error.name, 'NOT_ALLOWED');
+    assert.equal(error.message, "not allowed to join room 'acl-adults': needs age=18:");
+    return true;
+  });
+  assert.equal(kid.room('acl-adults').joined, false);
+
+  const teen = client('teen', { getToken: () => token('teen', { attrs: { age: 16 } }) });
+  const watcher = client('watcher', { getToken: () => token('watcher', { roles: ['superuser'] }) });
+  await Promise.all([teen.connect(), watcher.connect()]);
+  const room = teen.room('acl-changing');
+  await room.join();
+  await watcher.room('acl-changing').join();
+  const removed = next(room, 'removed');
+  const left = next(watcher.room('acl-changing'), 'left');
+  await node.setRoomAcl('acl-changing', { join: 'age=18:' });
+  assert.deepEqual(await removed, { room: 'acl-changing', reason: 'access changed' });
+  assert.deepEqual(await left, { room: 'acl-changing', user: 'teen' });
+  assert.equal(room.joined, false, 'no longer followed');
+  assert.equal(room.position, null);
+
+  // a reconnect does not re-join it
+  const reconnected = next(teen, 'connected');
+  await node.disconnectUser('teen', 'come back', true);
+  assert.equal((await reconnected).reconnected, true);
+  assert.deepEqual(await watcher.room('acl-changing').members(), ['watcher']);
+});

@@ -84,10 +84,10 @@ function base64url(value) {
 }
 
 /** An HS256 token for `user`, valid for `ttlSeconds` (negative: already expired). */
-export function token(user, { ttlSeconds = 3600, secret = SECRET } = {}) {
+export function token(user, { ttlSeconds = 3600, secret = SECRET, roles, attrs } = {}) {
   const now = Math.floor(Date.now() / 1000);
   const head = base64url({ alg: 'HS256', typ: 'JWT' });
-  const body = base64url({ sub: user, iat: now, exp: now + ttlSeconds });
+  const body = base64url({ sub: user, iat: now, exp: now + ttlSeconds, ...(roles ? { roles } : {}), ...(attrs ? { attrs } : {}) });
   const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${signature}`;
 }
@@ -251,6 +251,12 @@ export class GatewayNode {
     return this.grpc('Broadcast', [[1, JSON.stringify(body)], [2, sender]]);
   }
 
+  /** The backend API's SetRoomAcl: replaces a room's access rules (action -> rule). */
+  setRoomAcl(room, rules) {
+    const entries = Object.entries(rules).map(([action, rule]) => [2, encodeFields([[1, action], [2, rule]])]);
+    return this.grpc('SetRoomAcl', [[1, room], ...entries]);
+  }
+
   /**
    * Calls a dino.v1.Backend method (gRPC over HTTP/2 with node:http2; see proto/dino/v1/backend.proto). The
    * request message is encoded by hand from [field number, string | boolean] pairs (short strings only).
@@ -258,13 +264,7 @@ export class GatewayNode {
    */
   async grpc(method, fields) {
     const { connect } = await import('node:http2');
-    const parts = fields.map(([number, value]) => {
-      if (typeof value === 'boolean') return Buffer.from([number << 3, value ? 1 : 0]);
-      const bytes = Buffer.from(value);
-      if (bytes.length > 127) throw new Error('grpc(): strings up to 127 bytes only');
-      return Buffer.concat([Buffer.from([(number << 3) | 2, bytes.length]), bytes]);
-    });
-    const message = Buffer.concat(parts);
+    const message = encodeFields(fields);
     const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
     const session = connect(`http://${LOOPBACK}:${this.grpcPort}`);
     try {
@@ -290,6 +290,19 @@ export class GatewayNode {
       session.close();
     }
   }
+}
+
+/**
+ * Protobuf fields from [field number, string | boolean | Buffer (an encoded message)] pairs; strings and
+ * messages up to 127 bytes.
+ */
+function encodeFields(fields) {
+  return Buffer.concat(fields.map(([number, value]) => {
+    if (typeof value === 'boolean') return Buffer.from([number << 3, value ? 1 : 0]);
+    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
+    if (bytes.length > 127) throw new Error('grpc(): strings up to 127 bytes only');
+    return Buffer.concat([Buffer.from([(number << 3) | 2, bytes.length]), bytes]);
+  }));
 }
 
 /** A redis-server on a free loopback port, without persistence, in its own temp dir. */

@@ -34,12 +34,17 @@ import static org.assertj.core.api.Assertions.fail;
  * Runs every {@code exchange} block of docs/protocol.md against a fresh node: {@code user> frame} is
  * sent by that user, {@code user< frame} must be the user's next reply (if it has an {@code id}) or
  * next event. Values that differ per run (times, ids, epochs) must only have the same type.
+ * {@code <token:USER>} in a frame is a valid token for USER ({@code <token:expired:USER>},
+ * {@code <token:forged:USER>} are not); {@code <token:USER?age=30&roles=a,b>} adds the {@code attrs}
+ * claim (each {@code name=value} but {@code roles}) and the {@code roles} claim. A line
+ * {@code backend> SetRoomAcl {"room": ..., "rules": {...}}} is a backend call made at that point (it must succeed).
  */
 class ProtocolExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
-    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged):)?([a-z0-9_-]+)>");
+    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
+    private static final Pattern BACKEND = Pattern.compile("^backend> (SetRoomAcl) (\\{.*})$");
     private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,6 +68,15 @@ class ProtocolExamplesTest {
             for (String raw : block.split("\n")) {
                 String text = raw.strip();
                 if (text.isEmpty()) {
+                    continue;
+                }
+                Matcher call = BACKEND.matcher(text);
+                if (call.matches()) {
+                    JsonNode request = JSON.readTree(call.group(2));
+                    io.dino.api.v1.SetRoomAclRequest.Builder acl = io.dino.api.v1.SetRoomAclRequest.newBuilder()
+                            .setRoom(request.path("room").asText());
+                    request.path("rules").fields().forEachRemaining(rule -> acl.putRules(rule.getKey(), rule.getValue().asText()));
+                    node.backend().setRoomAcl(acl.build());
                     continue;
                 }
                 Matcher line = LINE.matcher(text);
@@ -92,8 +106,22 @@ class ProtocolExamplesTest {
             String kind = tokens.group(1);
             Instant expires = "expired".equals(kind) ? Instant.now().minusSeconds(60) : Instant.now().plusSeconds(3600);
             String secret = "forged".equals(kind) ? "not-the-secret-not-the-secret-not-the-secret" : TestNode.SECRET;
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-                    new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires)).build());
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires));
+            if (tokens.group(3) != null) {
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                for (String pair : tokens.group(3).split("&")) {
+                    String[] nameValue = pair.split("=", 2);
+                    if (nameValue[0].equals("roles")) {
+                        claims.claim("roles", List.of(nameValue[1].split(",")));
+                    } else {
+                        attrs.put(nameValue[0], nameValue[1]);
+                    }
+                }
+                if (!attrs.isEmpty()) {
+                    claims.claim("attrs", attrs);
+                }
+            }
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             tokens.appendReplacement(result, jwt.serialize());
         }

@@ -204,6 +204,19 @@ public class AccessControlTest {
     }
 
     @Test
+    void theBackendClientSetsAndReadsRules() {
+        try (io.dino.api.client.DinoBackendClient dino = io.dino.api.client.DinoBackendClient
+                .builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build()) {
+            DinoClient member = user("client-member", Map.of());
+            member.join("via-client").join();
+            assertThat(dino.setRoomAcl("via-client", Map.of("join", "role=staff"))).isEqualTo(1);
+            assertThat(dino.roomAcl("via-client")).isEqualTo(Map.of("join", "role=staff"));
+            assertThat(dino.setRoomAcl("via-client", Map.of())).isZero();
+            assertThat(dino.roomAcl("via-client")).isEmpty();
+        }
+    }
+
+    @Test
     void setRoomAclRefusesInvalidRulesAndUnknownActionsAndGetRoomAclAnswersCanonicalText() {
         StatusRuntimeException invalid = catchThrowableOfType(StatusRuntimeException.class,
                 () -> setAcl("checked", Map.of("join", "(age=18:|gender=f")));

@@ -25,11 +25,11 @@ final class FanoutWorkload implements Workload {
     static final String NAME = "fanout";
     static final String SUMMARY = "publishers send into rooms over WebSocket; fan-out latency and loss, rate ramp";
 
-    static final Set<String> FLAGS = Set.of("ramp");
-    static final Set<String> REPEATABLE = Set.of("url");
+    static final Set<String> FLAGS = Set.of("ramp", "no-echo");
+    static final Set<String> REPEATABLE = Set.of("url", "room-acl");
     static final Set<String> OPTIONS = Set.of("url", "grpc", "api-key", "subscribers", "rooms", "publishers", "rate",
             "ramp", "ramp-factor", "step", "max-rate", "p99-limit", "duration", "warmup", "drain", "connect-rate", "http-clients",
-            "max-in-flight", "node-pid");
+            "max-in-flight", "node-pid", "no-echo", "room-acl");
 
     static final String USAGE = """
             Usage: java -jar dino-loadgen.jar fanout [options]
@@ -65,13 +65,17 @@ final class FanoutWorkload implements Workload {
               --node-pid PID     the node's process id (same host): report its CPU use per step
               --no-echo          publishers send with echo: false, so they do not receive their own messages
                                  (a flag; subscribers are counted the same either way)
+              --room-acl A=RULE  gives every room of the run this access rule for action A (SetRoomAcl) before
+                                 anyone joins; repeat for several actions. The rule must pass for users whose
+                                 tokens have no roles or attributes, e.g. --room-acl 'message=role=!banned,role=!muted'
+                                 (measures the cost of access checks; default: no rules)
             """;
 
     /** The fanout workload's settings. Rates are per publisher. */
     record Config(List<URI> nodes, String grpc, String apiKey, int subscribers, int rooms, int publishers,
                   double rate, boolean ramp, double rampFactor, Duration step, double maxRate, Duration p99Limit,
                   Duration duration, Duration warmup, Duration drain, int connectRate, int httpClients, int maxInFlight,
-                  OptionalLong nodePid, boolean noEcho) {
+                  OptionalLong nodePid, boolean noEcho, java.util.Map<String, String> roomAcl) {
 
         static Config from(Options options) {
             Config config = new Config(
@@ -94,7 +98,8 @@ final class FanoutWorkload implements Workload {
                     options.positiveInt("http-clients", Fleet.defaultHttpClients()),
                     options.positiveInt("max-in-flight", 1000),
                     options.optionalPositiveLong("node-pid"),
-                    options.flag("no-echo"));
+                    options.flag("no-echo"),
+                    roomAcl(options.strings("room-acl")));
             if (config.ramp() && config.rampFactor() <= 1) {
                 throw new UsageException("option --ramp-factor must be more than 1: " + config.rampFactor());
             }
@@ -105,6 +110,18 @@ final class FanoutWorkload implements Workload {
                 throw new UsageException("the step length (--step / --duration) and --p99-limit must be more than 0");
             }
             return config;
+        }
+
+        private static java.util.Map<String, String> roomAcl(List<String> given) {
+            java.util.Map<String, String> rules = new java.util.TreeMap<>();
+            for (String rule : given) {
+                int equals = rule.indexOf('=');
+                if (equals < 1) {
+                    throw new UsageException("option --room-acl takes ACTION=RULE, e.g. message=role=!banned: " + rule);
+                }
+                rules.put(rule.substring(0, equals), rule.substring(equals + 1));
+            }
+            return rules;
         }
 
         /** How long each measured step sends. */
@@ -194,6 +211,12 @@ final class FanoutWorkload implements Workload {
         Log.info("run %s: minting %d tokens via %s", runId, users.size(), config.grpc());
         Tokens.Minted minted;
         try (Tokens tokens = new Tokens(config.grpc(), config.apiKey())) {
+            if (!config.roomAcl().isEmpty()) {
+                Log.info("run %s: access rules %s on %d rooms", runId, config.roomAcl(), config.rooms());
+                for (int room = 0; room < config.rooms(); room++) {
+                    tokens.setRoomAcl(Layout.roomName(runId, room), config.roomAcl());
+                }
+            }
             minted = tokens.mintAll(users);
         }
         minted.failures().counts().forEach((reason, count) -> {

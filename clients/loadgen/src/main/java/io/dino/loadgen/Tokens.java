@@ -30,12 +30,20 @@ final class Tokens implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final BackendGrpc.BackendStub stub;
+    private final Metadata headers = new Metadata();
 
     Tokens(String target, String apiKey) {
         this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-        Metadata headers = new Metadata();
         headers.put(API_KEY, apiKey);
         this.stub = BackendGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** Gives a room access rules (SetRoomAcl), waiting for the answer. */
+    void setRoomAcl(String room, java.util.Map<String, String> rules) {
+        io.dino.api.v1.BackendGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder().setRoom(room).putAllRules(rules).build());
     }
 
     /** Mints a token with the node's default lifetime. */

@@ -37,6 +37,7 @@ public final class AclExpression {
     public static final int MAX_LENGTH = 1000;
 
     private static final String SPECIAL = ",|()!;=:";
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]{1,30}(\\.[0-9]{1,30})?");
 
     private final Node root;
 
@@ -57,7 +58,7 @@ public final class AclExpression {
     /** Whether the user passes, and if not, which part of the rule refused. */
     public Verdict evaluate(Principal principal) {
         Result result = root.evaluate(principal);
-        return result.outcome == Outcome.PASS ? Verdict.PASS : Verdict.fail(result.failed);
+        return result.outcome == Outcome.PASS ? Verdict.PASS : Verdict.fail(result.explain());
     }
 
     /** The rule in canonical form (what {@link #parse} of this text gives back is equal). */
@@ -80,8 +81,27 @@ public final class AclExpression {
 
     private enum Outcome { PASS, FAIL, MISSING }
 
-    private record Result(Outcome outcome, String failed) {
-        static final Result PASS = new Result(Outcome.PASS, "");
+    /**
+     * An outcome and the part of the rule that decided it; the text is built only for a refusal, so
+     * alternatives that fail on the way to a pass cost no string.
+     *
+     * @param absent {@code part} is a term whose attribute the user lacks
+     */
+    private record Result(Outcome outcome, Node part, boolean absent) {
+        static final Result PASS = new Result(Outcome.PASS, null, false);
+
+        static Result failed(Node part) {
+            return new Result(Outcome.FAIL, part, false);
+        }
+
+        String explain() {
+            String text = part.text(false);
+            if (!absent) {
+                return text;
+            }
+            String name = part instanceof Match match ? match.name : ((Range) part).name;
+            return text + " (no " + name + " in the token)";
+        }
     }
 
     private sealed interface Node permits Deny, Match, Range, Not, All, Any {
@@ -93,7 +113,7 @@ public final class AclExpression {
 
     private record Deny() implements Node {
         public Result evaluate(Principal principal) {
-            return new Result(Outcome.FAIL, "deny");
+            return Result.failed(this);
         }
 
         public String text(boolean nested) {
@@ -104,17 +124,27 @@ public final class AclExpression {
     /** {@code name=a;b} or {@code name=!a;b}; {@code role} matches the token's roles. */
     private record Match(String name, boolean negated, Set<String> values) implements Node {
         public Result evaluate(Principal principal) {
-            Set<String> have;
+            boolean any;
             if (name.equals("role")) {
-                have = principal.roles();
+                any = principal.roles().stream().anyMatch(values::contains);
             } else {
-                have = userValues(principal, name);
-                if (have.isEmpty()) {
-                    return missing(this);
+                String value = principal.attributes().get(name);
+                if (value != null && value.indexOf(',') < 0) {
+                    // one value, the common case: no list to build
+                    String single = value.strip();
+                    if (single.isEmpty()) {
+                        return missing(this);
+                    }
+                    any = values.contains(single);
+                } else {
+                    Set<String> have = userValues(principal, name);
+                    if (have.isEmpty()) {
+                        return missing(this);
+                    }
+                    any = have.stream().anyMatch(values::contains);
                 }
             }
-            boolean any = have.stream().anyMatch(values::contains);
-            return any != negated ? Result.PASS : new Result(Outcome.FAIL, text(false));
+            return any != negated ? Result.PASS : Result.failed(this);
         }
 
         public String text(boolean nested) {
@@ -131,7 +161,7 @@ public final class AclExpression {
                 return missing(this);
             }
             boolean inside = (low == null || number.compareTo(low) >= 0) && (high == null || number.compareTo(high) <= 0);
-            return inside != negated ? Result.PASS : new Result(Outcome.FAIL, text(false));
+            return inside != negated ? Result.PASS : Result.failed(this);
         }
 
         public String text(boolean nested) {
@@ -144,7 +174,7 @@ public final class AclExpression {
         public Result evaluate(Principal principal) {
             Result result = inner.evaluate(principal);
             return switch (result.outcome) {
-                case PASS -> new Result(Outcome.FAIL, text(false));
+                case PASS -> Result.failed(this);
                 case FAIL -> Result.PASS;
                 case MISSING -> result;
             };
@@ -190,7 +220,7 @@ public final class AclExpression {
                     outcome = Outcome.MISSING;
                 }
             }
-            return new Result(outcome, text(false));
+            return new Result(outcome, this, false);
         }
 
         public String text(boolean nested) {
@@ -200,8 +230,7 @@ public final class AclExpression {
     }
 
     private static Result missing(Node term) {
-        String name = term instanceof Match match ? match.name : ((Range) term).name;
-        return new Result(Outcome.MISSING, term.text(false) + " (no " + name + " in the token)");
+        return new Result(Outcome.MISSING, term, true);
     }
 
     /** The user's values of an attribute: a list attribute arrives comma-joined. */
@@ -222,7 +251,7 @@ public final class AclExpression {
 
     /** A decimal number with an optional sign ({@code 18}, {@code -2.5}, {@code +3}), or null. */
     private static BigDecimal number(String text) {
-        if (!text.matches("[+-]?[0-9]{1,30}(\\.[0-9]{1,30})?")) {
+        if (!NUMBER.matcher(text).matches()) {
             return null;
         }
         return new BigDecimal(text.startsWith("+") ? text.substring(1) : text);

@@ -14,12 +14,12 @@ import java.util.stream.Collectors;
  * needed. The grammar (docs/protocol.md, "Access control"):
  *
  * <pre>
- * rule     := item ( ',' item )*  |  item ( '|' item )*     ',' is AND, '|' is OR; mixing needs parentheses
- * item     := '!' item  |  '(' inner ')'  |  term            '!' is NOT; parentheses one level deep
- * inner    := term-ish items joined as in rule, without further parentheses
- * term     := 'deny'  |  name '=' [ '!' ] values  |  name '=' [ '!' ] range
- * values   := value ( ';' value )*                          any of the values
- * range    := [ number ] ':' [ number ]                     inclusive; one end may be open
+ * rule   := item ( ',' item )*  |  item ( '|' item )*      ',' is AND, '|' is OR; mixing them needs parentheses
+ * item   := '!' item  |  '(' group ')'  |  term           '!' is NOT
+ * group  := as rule, but its items contain no parentheses  (one level only)
+ * term   := 'deny'  |  name '=' [ '!' ] values  |  name '=' [ '!' ] range
+ * values := value ( ';' value )*                          any of the values
+ * range  := [ number ] ':' [ number ]                     inclusive; one end may be open
  * </pre>
  *
  * <p>A term passes when one of the user's values (a list attribute arrives comma-joined) equals one of

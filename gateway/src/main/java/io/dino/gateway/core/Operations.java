@@ -240,16 +240,23 @@ public final class Operations {
                 if (!session.isIn(room) || policy.held(room).check(session.principal(), RoomAction.JOIN).passed()) {
                     return null;
                 }
-                leaveRoom(session, room);
-                hub.removed(session, new Event.Removed(room, "access changed"));
+                try {
+                    leaveRoom(session, room);
+                } finally {
+                    // leaveRoom takes the session out here first; if the engine failed after that, the session
+                    // is still out of the room (presence is reconciled by the engine), so it is told either way
+                    if (!session.isIn(room)) {
+                        hub.removed(session, new Event.Removed(room, "access changed"));
+                    }
+                }
                 return null;
             });
-        } catch (DinoException | EngineUnavailableException e) {
-            // closed meanwhile (its close leaves every room), or the engine is down: the session stays until
-            // it is reachable again, and the removal is reported
-            java.util.logging.Logger.getLogger(Operations.class.getName()).log(java.util.logging.Level.WARNING,
-                    "could not take session {0} out of room {1} after its access rules changed: {2}",
-                    new Object[]{session.id(), room, e.getMessage()});
+        } catch (DinoException e) {
+            if (e.code() != ErrorCode.DISCONNECTED) {  // closed meanwhile: its close left every room
+                java.util.logging.Logger.getLogger(Operations.class.getName()).log(java.util.logging.Level.WARNING,
+                        "taking session {0} out of room {1} after its access rules changed: {2}",
+                        new Object[]{session.id(), room, e.getMessage()});
+            }
         }
     }
 

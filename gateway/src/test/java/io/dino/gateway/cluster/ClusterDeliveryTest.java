@@ -203,6 +203,21 @@ class ClusterDeliveryTest {
     }
 
     @Test
+    void aNodeThatStoppedHoldingARoomDoesNotKeepItsOldRules() {
+        String room = room();
+        DinoClient visitor = a.client("vera", new EventRecorder());
+        visitor.join(room).join();
+        visitor.send(room, "\"cached the open rules\"").join();
+        visitor.leave(room).join();  // a holds the room no more: a change would not reach it
+
+        d.backend().setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder().setRoom(room).putRules("message", "deny").build());
+
+        visitor.join(room).join();
+        assertThat(AccessControlTest.refusal(visitor.send(room, "\"stale?\"")).getMessage())
+                .isEqualTo("not allowed to send to room '" + room + "': needs deny");
+    }
+
+    @Test
     void privateMessagesReachEverySessionOfTheUserOnEveryNode() throws Exception {
         EventRecorder phone = new EventRecorder();
         EventRecorder laptop = new EventRecorder();

@@ -12,6 +12,9 @@ async function usage(): Promise<void> {
   const lobby = client.room('lobby');
   lobby.on('message', (msg) => console.log(msg.offset));
   lobby.on('recovery', (r: RoomRecovery) => { if (!r.recovered) void lobby.history({ limit: 50 }); });
+  lobby.on('removed', ({ room, reason }) => console.log(room, reason.length));
+  // @ts-expect-error: no such room event
+  lobby.on('kicked', () => {});
   const { members, epoch, offset } = await lobby.join();
   console.log(members.join(), epoch, offset, lobby.position?.offset);
   const sent = await lobby.send({ text: 'hi' });

@@ -125,6 +125,22 @@ public final class Hub implements DeliveryListener {
                 closed.forEach(session -> disconnect(session, event));
                 yield closed.size();
             }
+            case Control.ReplaceSessions replace -> {
+                Event.Disconnect event = new Event.Disconnect(ErrorCode.REPLACED, "logged in elsewhere", false);
+                int closed = 0;
+                for (Session session : sessionsOf(replace.user())) {
+                    if (session.id().compareTo(replace.newest()) < 0) {
+                        disconnect(session, event);
+                        closed++;
+                    }
+                }
+                yield closed;
+            }
+            case Control.StatusChanged changed -> {
+                Set<Session> own = sessionsByUser.get(changed.user());
+                fanOut(own, new Event.Status(changed.user(), changed.status()), null);
+                yield own == null ? 0 : own.size();
+            }
         };
     }
 

@@ -13,6 +13,8 @@ import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.engine.UserPresence;
+import io.dino.gateway.engine.UserStatus;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.time.InstantSource;
@@ -55,6 +57,7 @@ public final class Operations {
     private final Hub hub;
     private final GatewayConfig.Limits limits;
     private final GatewayConfig.History history;
+    private final GatewayConfig.Presence presenceRules;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
 
@@ -67,6 +70,7 @@ public final class Operations {
         this.hub = hub;
         this.limits = config.limits();
         this.history = config.history();
+        this.presenceRules = config.presence();
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -86,6 +90,10 @@ public final class Operations {
                 hub.add(session);
                 return null;
             });
+            if (presenceRules.singleSession()) {
+                // after hub.add, so this node's older sessions get the command too; the new one is not older than itself
+                engine(() -> broker.control(inbox, new Control.ReplaceSessions(principal.user(), session.id())));
+            }
             Optional<Recovery> recovery = inboxSince.map(since -> bounded(engine(() -> broker.recover(inbox, since, history.recoveryLimit()))));
             Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(inbox)));
             return new Opened(session, top, recovery);
@@ -322,6 +330,72 @@ public final class Operations {
         Control.DisconnectUser command = new Control.DisconnectUser(user,
                 reason.isBlank() ? "disconnected by the server" : reason, reconnect);
         return engine(() -> broker.control(LogId.user(user), command));
+    }
+
+    // ---- status and presence
+
+    /** Most users one presence query may name. */
+    public static final int MAX_PRESENCE_USERS = 100;
+
+    /**
+     * Sets the status of the session's user (all the user's sessions share it). {@code invisible} is for
+     * operators, or for everyone with {@code dino.presence.invisible-for-all}.
+     */
+    public UserStatus setStatus(Session session, String status) {
+        UserStatus parsed = settableStatus(status);
+        if (parsed == UserStatus.INVISIBLE && !presenceRules.invisibleForAll() && !session.principal().isOperator()) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, "only operators may be invisible");
+        }
+        return session.change(() -> {
+            applyStatus(session.user(), parsed);
+            return parsed;
+        });
+    }
+
+    /** Sets a user's status from the backend (any status, invisible included); NOT_ONLINE if the user has no session. */
+    public UserStatus setStatus(String user, String status) {
+        Names.user(user);
+        UserStatus parsed = settableStatus(status);
+        applyStatus(user, parsed);
+        return parsed;
+    }
+
+    private void applyStatus(String user, UserStatus status) {
+        if (!engine(() -> presence.setStatus(user, status))) {
+            throw new DinoException(ErrorCode.NOT_ONLINE, "user '" + user + "' is not online");
+        }
+        engine(() -> broker.control(LogId.user(user), new Control.StatusChanged(user, status.wireName())));
+    }
+
+    private static UserStatus settableStatus(String status) {
+        return UserStatus.ofWireName(status).filter(s -> s != UserStatus.OFFLINE).orElseThrow(() ->
+                new DinoException(ErrorCode.INVALID_VALUE, "status must be online, away or invisible, got '" + status + "'"));
+    }
+
+    /**
+     * Status and last-online time of up to {@link #MAX_PRESENCE_USERS} users, as a session may see them: an
+     * invisible user is offline to everyone but operators and the user itself.
+     */
+    public List<UserPresence> presence(Session viewer, List<String> users) {
+        if (users.isEmpty() || users.size() > MAX_PRESENCE_USERS) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "name 1-" + MAX_PRESENCE_USERS + " users");
+        }
+        users.forEach(Names::user);
+        List<UserPresence> truth = engine(() -> presence.presence(users));
+        if (viewer.principal().isOperator()) {
+            return truth;
+        }
+        return truth.stream()
+                .map(p -> p.status() == UserStatus.INVISIBLE && !p.user().equals(viewer.user())
+                        ? new UserPresence(p.user(), UserStatus.OFFLINE, p.lastOnline())
+                        : p)
+                .toList();
+    }
+
+    /** Status and last-online time of users as they are (the backend is trusted: invisible users show as such). */
+    public List<UserPresence> presence(List<String> users) {
+        users.forEach(Names::user);
+        return engine(() -> presence.presence(users));
     }
 
     public List<String> onlineUsers() {

@@ -92,6 +92,7 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.PrivateMessage ignored -> "private";
             case Event.BroadcastMessage ignored -> "broadcast";
             case Event.Membership membership -> membership.joined() ? "joined" : "left";
+            case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
         }, sessions);
     }

@@ -87,7 +87,7 @@ class SessionCloseRaceTest {
     @Test
     void closeDuringJoinLeavesNoMemberNoSessionAndNoInterest() throws Exception {
         GatedBroker broker = new GatedBroker();
-        MemoryPresenceStore presence = new MemoryPresenceStore();
+        MemoryPresenceStore presence = new MemoryPresenceStore(java.time.InstantSource.system());
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
         Hub hub = new Hub(broker, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);

@@ -362,6 +362,66 @@ public abstract class EngineContract {
         assertThat(presence.onlineUsers()).containsExactly("bob");
     }
 
+    @Test
+    void statusIsPerUserSetOnlyWhileOnlineAndForgottenWithTheLastSession() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "s1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "s2", "ann");
+
+        assertThat(presence.setStatus("ann", UserStatus.AWAY)).isFalse();  // offline: nothing stored
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.OFFLINE);
+
+        presence.connect(tab1);
+        presence.connect(tab2);
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        assertThat(presence.setStatus("ann", UserStatus.INVISIBLE)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.INVISIBLE);
+        presence.disconnect(tab1);  // another session remains: the status stays
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.INVISIBLE);
+        assertThat(presence.setStatus("ann", UserStatus.AWAY)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.AWAY);
+        assertThat(presence.setStatus("ann", UserStatus.ONLINE)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        presence.setStatus("ann", UserStatus.AWAY);
+
+        presence.disconnect(tab2);
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.OFFLINE);
+        presence.connect(tab1);  // a new first session starts online
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> presence.setStatus("ann", UserStatus.OFFLINE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void lastOnlineIsRecordedWhenTheLastSessionEnds() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "s1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "s2", "ann");
+        List<String> asked = List.of("bob", "ann", "nobody", "bob");
+
+        presence.connect(tab1);
+        presence.connect(tab2);
+        presence.connect(new SessionRef("node-a", "s3", "bob"));
+        assertThat(presence.presence(asked)).extracting(UserPresence::user).containsExactly("bob", "ann", "nobody", "bob");
+        assertThat(presence.presence(asked)).allSatisfy(p -> assertThat(p.lastOnline()).isEmpty());
+
+        long before = System.currentTimeMillis();
+        presence.disconnect(tab1);
+        assertThat(presence.presence(List.of("ann")).getFirst().lastOnline()).isEmpty();  // still online
+        presence.disconnect(tab2);
+        long after = System.currentTimeMillis();
+
+        List<UserPresence> read = presence.presence(asked);
+        assertThat(read.get(1).status()).isEqualTo(UserStatus.OFFLINE);
+        assertThat(read.get(1).lastOnline().orElseThrow()).isBetween(before, after);
+        assertThat(read.get(0).status()).isEqualTo(UserStatus.ONLINE);
+        assertThat(read.get(2)).isEqualTo(new UserPresence("nobody", UserStatus.OFFLINE, java.util.OptionalLong.empty()));
+        assertThat(read.get(3)).isEqualTo(read.get(0));
+
+        presence.connect(tab1);  // online again: the last time stays until this session ends
+        assertThat(presence.presence(List.of("ann")).getFirst().lastOnline()).isEqualTo(read.get(1).lastOnline());
+    }
+
     private static Draft draft(String body) {
         return new Draft("id-" + System.nanoTime(), "tester", System.currentTimeMillis(), body, "");
     }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the cluster removes them). Unknown commands (from a newer node during a rolling upgrade) are acknowledged
  * with a count of 0, so a sender never waits for an answer that cannot come.
  *
- * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields;
+ * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
+ * ({@code u} user, {@code r} reason, {@code x} reconnect, {@code k} newest session kept, {@code t} status);
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
 final class ControlRouter {
@@ -41,6 +42,8 @@ final class ControlRouter {
     private static final Logger LOG = System.getLogger(ControlRouter.class.getName());
     private static final long LIVENESS_CHECK_MILLIS = 250;
     private static final String DISCONNECT_USER = "disconnect-user";
+    private static final String REPLACE_SESSIONS = "replace-sessions";
+    private static final String STATUS_CHANGED = "status-changed";
 
     private final String node;
     private final Keys keys;
@@ -219,6 +222,16 @@ final class ControlRouter {
                 entry.put("r", disconnect.reason());
                 entry.put("x", disconnect.reconnect() ? "1" : "0");
             }
+            case Control.ReplaceSessions replace -> {
+                entry.put("c", REPLACE_SESSIONS);
+                entry.put("u", replace.user());
+                entry.put("k", replace.newest());
+            }
+            case Control.StatusChanged changed -> {
+                entry.put("c", STATUS_CHANGED);
+                entry.put("u", changed.user());
+                entry.put("t", changed.status());
+            }
         }
         return entry;
     }
@@ -226,6 +239,8 @@ final class ControlRouter {
     private static Control decode(String kind, Map<String, String> entry) {
         return switch (kind) {
             case DISCONNECT_USER -> new Control.DisconnectUser(entry.get("u"), entry.get("r"), "1".equals(entry.get("x")));
+            case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("k"));
+            case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("t"));
             default -> null;
         };
     }

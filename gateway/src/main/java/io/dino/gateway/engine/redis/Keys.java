@@ -67,6 +67,19 @@ final class Keys {
         return prefix + ":{online:" + bucket + "}:users";
     }
 
+    /** Statuses of online users in a bucket other than "online" (the default): field user, value status. */
+    String onlineStatus(int bucket) {
+        return prefix + ":{online:" + bucket + "}:status";
+    }
+
+    /**
+     * When each user of a bucket last went offline (their last session ended): field user, value epoch ms.
+     * One field per user who was ever online; never expires (a few dozen bytes per user).
+     */
+    String lastOnline(int bucket) {
+        return prefix + ":{online:" + bucket + "}:last";
+    }
+
     /** The stream a node reads everything it must deliver from. */
     String inbox(String node) {
         return prefix + ":{n:" + node + "}:inbox";

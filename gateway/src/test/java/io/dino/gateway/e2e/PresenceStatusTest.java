@@ -1,0 +1,217 @@
+package io.dino.gateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dino.api.v1.BackendGrpc;
+import io.dino.api.v1.GetLastOnlineRequest;
+import io.dino.api.v1.GetUserStatusRequest;
+import io.dino.api.v1.PresenceStatus;
+import io.dino.api.v1.SetUserStatusRequest;
+import io.dino.api.v1.UserLastOnline;
+import io.dino.client.CloseStatus;
+import io.dino.client.DinoClient;
+import io.dino.client.DinoException;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static io.dino.gateway.TestNode.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Status, invisible users, last-online and the single-session rule, through real sockets and the gRPC API. */
+class PresenceStatusTest {
+
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void aStatusIsPerUserSeenByTheUsersOtherSessionsAndByPresenceQueries() throws Exception {
+        EventRecorder tab1 = new EventRecorder();
+        EventRecorder tab2 = new EventRecorder();
+        DinoClient first = node.client("stella", tab1);
+        node.client("stella", tab2);
+        DinoClient other = node.client("oscar", new EventRecorder());
+
+        assertThat(status(other, "stella")).isEqualTo("online");
+        JsonNode result = first.setStatus("away").join();
+
+        assertThat(result.get("status").asText()).isEqualTo("away");
+        for (EventRecorder tab : List.of(tab1, tab2)) {
+            JsonNode event = tab.await("status", TIMEOUT);
+            assertThat(event.get("user").asText()).isEqualTo("stella");
+            assertThat(event.get("status").asText()).isEqualTo("away");
+        }
+        assertThat(status(other, "stella")).isEqualTo("away");
+        assertThat(node.backend().getUserStatus(GetUserStatusRequest.newBuilder().addUsers("stella").build())
+                .getUsers(0).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_AWAY);
+        first.setStatus("online").join();
+        assertThat(status(other, "stella")).isEqualTo("online");
+    }
+
+    @Test
+    void onlyOperatorsMayBeInvisibleAndOnlyOperatorsAndTheUserSeeIt() throws Exception {
+        DinoClient user = node.client("ivy", new EventRecorder());
+        assertThat(errorOf(user.setStatus("invisible")).code()).isEqualTo(4030);  // NOT_ALLOWED
+        assertThat(errorOf(user.setStatus("offline")).code()).isEqualTo(4003);    // INVALID_VALUE
+        assertThat(errorOf(user.setStatus("busy")).code()).isEqualTo(4003);
+
+        DinoClient ghost = node.operatorClient("ghost", new EventRecorder());
+        DinoClient operator = node.operatorClient("overseer", new EventRecorder());
+        ghost.setStatus("invisible").join();
+
+        assertThat(status(user, "ghost")).isEqualTo("offline");
+        assertThat(status(operator, "ghost")).isEqualTo("invisible");
+        assertThat(status(ghost, "ghost")).isEqualTo("invisible");
+        // the backend is trusted: it sees the truth
+        assertThat(node.backend().getUserStatus(GetUserStatusRequest.newBuilder().addUsers("ghost").build())
+                .getUsers(0).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_INVISIBLE);
+    }
+
+    @Test
+    void theBackendMaySetAnyStatusOfAnOnlineUser() throws Exception {
+        EventRecorder events = new EventRecorder();
+        DinoClient user = node.client("bea", events);
+        BackendGrpc.BackendBlockingStub backend = node.backend();
+
+        backend.setUserStatus(SetUserStatusRequest.newBuilder().setUser("bea").setStatus(PresenceStatus.PRESENCE_STATUS_INVISIBLE).build());
+
+        assertThat(events.await("status", TIMEOUT).get("status").asText()).isEqualTo("invisible");
+        assertThat(status(node.client("carl", new EventRecorder()), "bea")).isEqualTo("offline");
+        assertThat(status(user, "bea")).isEqualTo("invisible");
+        assertThatThrownBy(() -> backend.setUserStatus(SetUserStatusRequest.newBuilder().setUser("nobody-here")
+                .setStatus(PresenceStatus.PRESENCE_STATUS_AWAY).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).contains("nobody-here").contains("not online");
+                });
+        assertThatThrownBy(() -> backend.setUserStatus(SetUserStatusRequest.newBuilder().setUser("bea")
+                .setStatus(PresenceStatus.PRESENCE_STATUS_OFFLINE).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> backend.getLastOnline(GetLastOnlineRequest.newBuilder().build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void lastOnlineIsWhenTheUsersLastSessionEndedAndTheStatusEndsWithIt() throws Exception {
+        DinoClient tab1 = node.client("leo", new EventRecorder());
+        DinoClient tab2 = node.client("leo", new EventRecorder());
+        DinoClient watcher = node.client("wanda", new EventRecorder());
+        tab1.setStatus("away").join();
+        assertThat(presenceOf(watcher, "leo").get("lastOnline").isNull()).isTrue();
+
+        tab1.close();
+        tab1.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(status(watcher, "leo")).isEqualTo("away");  // one session left
+        long before = System.currentTimeMillis();
+        tab2.close();
+        awaitStatus(watcher, "leo", "offline");
+        long after = System.currentTimeMillis();
+
+        long lastOnline = presenceOf(watcher, "leo").get("lastOnline").asLong();
+        assertThat(lastOnline).isBetween(before, after);
+        UserLastOnline grpc = node.backend().getLastOnline(GetLastOnlineRequest.newBuilder().addUsers("leo").addUsers("never-seen").build())
+                .getUsersList().getFirst();
+        assertThat(grpc.getOnline()).isFalse();
+        assertThat(grpc.getLastOnlineMs()).isEqualTo(lastOnline);
+        assertThat(node.backend().getLastOnline(GetLastOnlineRequest.newBuilder().addUsers("never-seen").build())
+                .getUsers(0).getLastOnlineMs()).isZero();
+
+        node.client("leo", new EventRecorder());
+        assertThat(status(watcher, "leo")).as("a new first session starts online").isEqualTo("online");
+    }
+
+    @Test
+    void aPresenceQueryNamesOneToAHundredUsers() {
+        DinoClient client = node.client("quinn", new EventRecorder());
+        assertThat(errorOf(client.presence(List.of())).code()).isEqualTo(4003);
+        assertThat(errorOf(client.presence(java.util.stream.IntStream.range(0, 101).mapToObj(i -> "u" + i).toList()))
+                .code()).isEqualTo(4003);
+        assertThat(errorOf(client.request("presence", null)).code()).isEqualTo(4002);
+    }
+
+    @Test
+    void invisibleIsForEveryoneWhenConfigured() {
+        try (TestNode relaxed = TestNode.start(Map.of("dino.presence.invisible-for-all", "true"))) {
+            DinoClient user = relaxed.client("shy", new EventRecorder());
+            assertThat(user.setStatus("invisible").join().get("status").asText()).isEqualTo("invisible");
+            assertThat(status(relaxed.client("nosy", new EventRecorder()), "shy")).isEqualTo("offline");
+        }
+    }
+
+    @Test
+    void withTheSingleSessionRuleANewConnectReplacesTheOlderSessions() throws Exception {
+        try (TestNode single = TestNode.start(Map.of("dino.sessions.single", "true"))) {
+            EventRecorder firstEvents = new EventRecorder();
+            EventRecorder secondEvents = new EventRecorder();
+            DinoClient first = single.client("solo", firstEvents);
+            DinoClient second = single.client("solo", secondEvents);
+            DinoClient newest = single.client("solo", new EventRecorder());
+
+            for (EventRecorder older : List.of(firstEvents, secondEvents)) {
+                JsonNode event = older.await("disconnect", TIMEOUT);
+                assertThat(event.get("code").asInt()).isEqualTo(4091);
+                assertThat(event.get("name").asText()).isEqualTo("REPLACED");
+                assertThat(event.get("reason").asText()).isEqualTo("logged in elsewhere");
+                assertThat(event.get("reconnect").asBoolean()).isFalse();
+            }
+            for (DinoClient client : List.of(first, second)) {
+                CloseStatus status = client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(status.code()).isEqualTo(4091);
+            }
+            assertThat(newest.isOpen()).isTrue();
+            assertThat(newest.ping().join().has("ts")).isTrue();
+            // other users are not affected
+            DinoClient someoneElse = single.client("duo", new EventRecorder());
+            assertThat(newest.isOpen()).isTrue();
+            assertThat(status(someoneElse, "solo")).isEqualTo("online");
+        }
+    }
+
+    static String status(DinoClient viewer, String user) {
+        return presenceOf(viewer, user).get("status").asText();
+    }
+
+    static JsonNode presenceOf(DinoClient viewer, String user) {
+        JsonNode users = viewer.presence(List.of(user)).join().get("users");
+        assertThat(users).hasSize(1);
+        assertThat(users.get(0).get("user").asText()).isEqualTo(user);
+        return users.get(0);
+    }
+
+    static void awaitStatus(DinoClient viewer, String user, String status) {
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> status(viewer, user).equals(status));
+    }
+
+    static DinoException errorOf(CompletableFuture<JsonNode> reply) {
+        try {
+            reply.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DinoException error) {
+                return error;
+            }
+            throw e;
+        }
+        throw new AssertionError("expected an error, got success");
+    }
+}

@@ -55,7 +55,12 @@ class ClusterDeliveryTest {
     }
 
     static TestNode node(String id) {
+        return node(id, Map.of());
+    }
+
+    static TestNode node(String id, Map<String, String> overrides) {
         Map<String, String> config = new java.util.HashMap<>(redisKeys);
+        config.putAll(overrides);
         config.putAll(Map.of("dino.engine", "redis", "dino.node-id", id,
                 "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
         return TestNode.start(config);
@@ -126,6 +131,65 @@ class ClusterDeliveryTest {
         assertThat(first.at("/msg/body").asText()).isEqualTo("loud");
         assertThat(first.at("/msg/offset").asLong()).isEqualTo(quiet.get("offset").asLong() + 1);
         assertThat(sending.events().stream().filter(e -> isMessageIn(e, room))).hasSize(1);
+    }
+
+    @Test
+    void aStatusSetOnOneNodeIsSeenOnTheOthersAndInvisibleIsHiddenFromNonOperatorsThere() throws Exception {
+        String user = "st" + ROOMS.incrementAndGet();
+        EventRecorder onB = new EventRecorder();
+        DinoClient onA = a.operatorClient(user, new EventRecorder());
+        b.client(user, onB);
+        DinoClient viewer = c.client("viewer" + user, new EventRecorder());
+        DinoClient operator = c.operatorClient("op" + user, new EventRecorder());
+
+        onA.setStatus("away").join();
+        assertThat(onB.await("status", TIMEOUT).get("status").asText()).isEqualTo("away");
+        assertThat(statusSeenBy(viewer, user)).isEqualTo("away");
+
+        onA.setStatus("invisible").join();
+        assertThat(statusSeenBy(viewer, user)).isEqualTo("offline");
+        assertThat(statusSeenBy(operator, user)).isEqualTo("invisible");
+        assertThat(d.backend().getUserStatus(io.dino.api.v1.GetUserStatusRequest.newBuilder().addUsers(user).build())
+                .getUsers(0).getStatus()).isEqualTo(io.dino.api.v1.PresenceStatus.PRESENCE_STATUS_INVISIBLE);
+    }
+
+    @Test
+    void lastOnlineIsSharedByTheNodes() throws Exception {
+        String user = "lo" + ROOMS.incrementAndGet();
+        DinoClient session = a.client(user, new EventRecorder());
+        long before = System.currentTimeMillis();
+        session.close();
+        await().atMost(TIMEOUT).until(() -> d.backend().getLastOnline(io.dino.api.v1.GetLastOnlineRequest.newBuilder()
+                .addUsers(user).build()).getUsers(0).getLastOnlineMs() >= before);
+        JsonNode seenOnB = b.client("lw" + user, new EventRecorder()).presence(List.of(user)).join().get("users").get(0);
+        assertThat(seenOnB.get("status").asText()).isEqualTo("offline");
+        assertThat(seenOnB.get("lastOnline").asLong()).isBetween(before, System.currentTimeMillis());
+    }
+
+    @Test
+    void withTheSingleSessionRuleAConnectOnOneNodeReplacesTheSessionsOnTheOthers() throws Exception {
+        Map<String, String> single = Map.of("dino.sessions.single", "true");
+        try (TestNode singleA = node("sa" + ROOMS.incrementAndGet(), single);
+             TestNode singleB = node("sb" + ROOMS.incrementAndGet(), single)) {
+            String user = "one" + ROOMS.incrementAndGet();
+            EventRecorder olderEvents = new EventRecorder();
+            DinoClient older = singleA.client(user, olderEvents);
+            EventRecorder newerEvents = new EventRecorder();
+            DinoClient newer = singleB.client(user, newerEvents);
+
+            JsonNode disconnect = olderEvents.await("disconnect", TIMEOUT);
+            assertThat(disconnect.get("name").asText()).isEqualTo("REPLACED");
+            assertThat(disconnect.get("reconnect").asBoolean()).isFalse();
+            assertThat(older.closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(4091);
+            assertThat(newer.ping().join().has("ts")).isTrue();
+            assertThat(newerEvents.events("disconnect")).isEmpty();
+            await().atMost(TIMEOUT).until(() -> d.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance())
+                    .getUsersList().contains(user));
+        }
+    }
+
+    private static String statusSeenBy(DinoClient viewer, String user) {
+        return viewer.presence(List.of(user)).join().get("users").get(0).get("status").asText();
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a count of 0, so a sender never waits for an answer that cannot come.
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
- * ({@code u} user, {@code r} reason, {@code x} reconnect, {@code k} newest session kept, {@code t} status);
+ * ({@code u} user, {@code r} reason, {@code x} reconnect, {@code w} newest session kept, {@code v} status;
+ * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
 final class ControlRouter {
@@ -225,12 +226,12 @@ final class ControlRouter {
             case Control.ReplaceSessions replace -> {
                 entry.put("c", REPLACE_SESSIONS);
                 entry.put("u", replace.user());
-                entry.put("k", replace.newest());
+                entry.put("w", replace.newest());
             }
             case Control.StatusChanged changed -> {
                 entry.put("c", STATUS_CHANGED);
                 entry.put("u", changed.user());
-                entry.put("t", changed.status());
+                entry.put("v", changed.status());
             }
         }
         return entry;
@@ -239,8 +240,8 @@ final class ControlRouter {
     private static Control decode(String kind, Map<String, String> entry) {
         return switch (kind) {
             case DISCONNECT_USER -> new Control.DisconnectUser(entry.get("u"), entry.get("r"), "1".equals(entry.get("x")));
-            case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("k"));
-            case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("t"));
+            case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("w"));
+            case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("v"));
             default -> null;
         };
     }

@@ -2,6 +2,7 @@ package io.dino.gateway.core;
 
 import io.dino.gateway.auth.Principal;
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Audience;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.Draft;
@@ -73,6 +74,7 @@ public final class Operations {
         this.presenceRules = config.presence();
         this.metrics = metrics;
         this.clock = clock;
+        hub.onVisibilityChange(this::visibilityChanged);
     }
 
     // ---- sessions
@@ -83,13 +85,18 @@ public final class Operations {
      */
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
-        engine(() -> presence.connect(session.ref()));
+        boolean first = engine(() -> presence.connect(session.ref()));
         LogId inbox = LogId.user(principal.user());
         try {
             engine(() -> {
                 hub.add(session);
                 return null;
             });
+            if (!first) {
+                // the user's status outlives this session's connect only if the user was online already
+                UserStatus status = engine(() -> presence.presence(List.of(principal.user()))).getFirst().status();
+                hub.statusKnown(principal.user(), status == UserStatus.INVISIBLE);
+            }
             if (presenceRules.singleSession()) {
                 // after hub.add, so this node's older sessions get the command too; the new one is not older than itself
                 engine(() -> broker.control(inbox, new Control.ReplaceSessions(principal.user(), session.id())));
@@ -133,7 +140,7 @@ public final class Operations {
 
     public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
-        return session.change(() -> session.isIn(room) ? rejoin(room, since) : enterRoom(session, room, since));
+        return session.change(() -> session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since));
     }
 
     /** Presence, interest, position, members and recovery in one engine step. */
@@ -142,18 +149,22 @@ public final class Operations {
             throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
                     "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
         }
+        boolean hidden = hub.isInvisible(session.user());
         Rooms.Entered entered = engine(() -> hub.addToRoom(room, session,
-                subscribe -> rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit())));
+                subscribe -> rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit(), hidden)));
         session.rooms().add(room);
-        return new JoinResult(room, entered.top(), entered.members(), entered.recovery().map(this::bounded));
+        List<String> members = session.principal().isOperator() || entered.hidden().isEmpty()
+                ? entered.members()
+                : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
+        return new JoinResult(room, entered.top(), members, entered.recovery().map(this::bounded));
     }
 
     /** A join of a room the session is already in changes nothing; it reads where the room stands. */
-    private JoinResult rejoin(String room, Optional<Position> since) {
+    private JoinResult rejoin(Session session, String room, Optional<Position> since) {
         LogId log = LogId.room(room);
         Optional<Recovery> recovery = since.map(position -> bounded(engine(() -> broker.recover(log, position, history.recoveryLimit()))));
         Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
-        return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
+        return new JoinResult(room, top, membersSeenBy(session, room), recovery);
     }
 
     public void leave(Session session, String room) {
@@ -169,17 +180,59 @@ public final class Operations {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
         removeFromHub(room, session);
+        Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
         if (engine(() -> presence.leave(room, session.ref()))) {
             engine(() -> {
-                broker.announceMembership(room, session.user(), false);
+                broker.announceMembership(room, session.user(), false, audience);
                 return null;
             });
         }
     }
 
+    /** A room's members as the backend sees them: everyone, invisible users included. */
     public List<String> members(String room) {
         Names.room(room);
         return engine(() -> presence.members(room));
+    }
+
+    /** A room's members as a session sees them: invisible users only for operators (and for the user itself). */
+    public List<String> members(Session viewer, String room) {
+        Names.room(room);
+        return membersSeenBy(viewer, room);
+    }
+
+    private List<String> membersSeenBy(Session viewer, String room) {
+        if (viewer.principal().isOperator()) {
+            return engine(() -> presence.members(room));
+        }
+        List<String> visible = engine(() -> presence.visibleMembers(room));
+        if (hub.isInvisible(viewer.user()) && viewer.isIn(room) && !visible.contains(viewer.user())) {
+            List<String> withSelf = new ArrayList<>(visible);
+            withSelf.add(viewer.user());
+            withSelf.sort(null);
+            return withSelf;
+        }
+        return visible;
+    }
+
+    /**
+     * A user with sessions on this node became invisible or visible again: in each room of those sessions, mark
+     * the user hidden or not; the node whose mark changed it (several nodes may hold the user's sessions in one
+     * room) tells the room's other users: {@code left} on going invisible, {@code joined} on coming back.
+     */
+    private void visibilityChanged(String user, boolean hidden, java.util.Set<String> userRooms) {
+        for (String room : userRooms) {
+            try {
+                if (presence.setHidden(room, user, hidden)) {
+                    broker.announceMembership(room, user, !hidden, Audience.NON_OPERATORS);
+                }
+            } catch (EngineUnavailableException e) {
+                // nothing retries this: make it visible; the next status change or rejoin corrects the room
+                System.getLogger(Operations.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not {0} user {1} in room {2}: {3}", hidden ? "hide" : "show", user, room, e.getMessage());
+                metrics.visibilityFailed();
+            }
+        }
     }
 
     /** A page of a room's log; see {@link #history(LogId, int, OptionalLong, OptionalLong)}. */

@@ -36,6 +36,16 @@ public interface PresenceStore extends AutoCloseable {
     /** Users with at least one session in the room, sorted. */
     List<String> members(String room);
 
+    /**
+     * Marks a member of the room as hidden (an invisible user) or not. A user's hidden mark in a room goes
+     * with the user's last session in the room. Returns true when it changed, so that of several nodes
+     * applying the same change only one announces it; false (and nothing stored) when the user is not in the room.
+     */
+    boolean setHidden(String room, String user, boolean hidden);
+
+    /** The room's members that are not hidden, sorted: the member list users other than operators see. */
+    List<String> visibleMembers(String room);
+
     /** Users with at least one connected session, sorted. */
     List<String> onlineUsers();
 

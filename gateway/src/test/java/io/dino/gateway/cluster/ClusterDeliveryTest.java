@@ -154,6 +154,36 @@ class ClusterDeliveryTest {
     }
 
     @Test
+    void anInvisibleUserWithSessionsOnTwoNodesLeavesOnceForOthersAndIsHiddenFromMemberListsOfEveryNode() throws Exception {
+        String room = room();
+        String user = "gh" + ROOMS.incrementAndGet();
+        EventRecorder watcherEvents = new EventRecorder();
+        DinoClient watcher = c.client("w" + user, watcherEvents);
+        watcher.join(room).join();
+        EventRecorder operatorEvents = new EventRecorder();
+        DinoClient operator = c.operatorClient("o" + user, operatorEvents);
+        operator.join(room).join();
+        DinoClient onA = a.operatorClient(user, new EventRecorder());
+        onA.join(room).join();
+        b.operatorClient(user, new EventRecorder()).join(room).join();
+        watcherEvents.await(e -> "joined".equals(e.path("event").asText()) && user.equals(e.path("user").asText()), TIMEOUT);
+
+        onA.setStatus("invisible").join();
+
+        watcherEvents.await(e -> "left".equals(e.path("event").asText()) && user.equals(e.path("user").asText()), TIMEOUT);
+        assertThat(watcher.members(room).join().get("members").toString()).doesNotContain("\"" + user + "\"");
+        assertThat(b.client("x" + user, new EventRecorder()).members(room).join().get("members").toString())
+                .doesNotContain("\"" + user + "\"");
+        assertThat(operator.members(room).join().get("members").toString()).contains("\"" + user + "\"");
+        // a marker after the change: by the time it arrives, a second "left" from the other node would have too
+        DinoClient marker = d.client("m" + user, new EventRecorder());
+        marker.join(room).join();
+        watcherEvents.await(e -> "joined".equals(e.path("event").asText()) && ("m" + user).equals(e.path("user").asText()), TIMEOUT);
+        assertThat(watcherEvents.events("left")).filteredOn(e -> user.equals(e.path("user").asText())).hasSize(1);
+        assertThat(operatorEvents.events("left")).filteredOn(e -> user.equals(e.path("user").asText())).isEmpty();
+    }
+
+    @Test
     void lastOnlineIsSharedByTheNodes() throws Exception {
         String user = "lo" + ROOMS.incrementAndGet();
         DinoClient session = a.client(user, new EventRecorder());

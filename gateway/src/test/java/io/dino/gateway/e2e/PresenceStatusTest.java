@@ -87,6 +87,73 @@ class PresenceStatusTest {
     }
 
     @Test
+    void anInvisibleUsersJoinsAndLeavesAreSeenOnlyByOperatorsAndMemberListsHideIt() throws Exception {
+        EventRecorder watcherEvents = new EventRecorder();
+        EventRecorder operatorEvents = new EventRecorder();
+        DinoClient watcher = node.client("watcher1", watcherEvents);
+        DinoClient operator = node.operatorClient("op1", operatorEvents);
+        watcher.join("lounge1").join();
+        operator.join("lounge1").join();
+        DinoClient ghost = node.operatorClient("ghost1", new EventRecorder());
+        ghost.setStatus("invisible").join();
+
+        JsonNode joined = ghost.join("lounge1").join();
+
+        assertThat(members(joined)).containsExactly("ghost1", "op1", "watcher1");
+        assertThat(operatorEvents.await(membership("joined", "ghost1"), TIMEOUT).get("room").asText()).isEqualTo("lounge1");
+        assertThat(members(watcher.members("lounge1").join())).containsExactly("op1", "watcher1");
+        assertThat(members(operator.members("lounge1").join())).containsExactly("ghost1", "op1", "watcher1");
+        assertThat(members(node.client("late1", new EventRecorder()).join("lounge1").join()))
+                .containsExactly("late1", "op1", "watcher1");
+        // the backend is trusted: it sees every member
+        assertThat(node.backend().listRoomMembers(io.dino.api.v1.ListRoomMembersRequest.newBuilder().setRoom("lounge1").build())
+                .getUsersList()).contains("ghost1");
+
+        ghost.leave("lounge1").join();
+        operatorEvents.await(membership("left", "ghost1"), TIMEOUT);
+        watcherEvents.await(membership("joined", "late1"), TIMEOUT);  // what the watcher gets is in order
+        node.client("marker1", new EventRecorder()).join("lounge1").join();
+        watcherEvents.await(membership("joined", "marker1"), TIMEOUT);
+        assertThat(watcherEvents.events()).noneMatch(e -> e.path("user").asText().equals("ghost1"));
+    }
+
+    @Test
+    void goingInvisibleInARoomLooksLikeLeavingToOthersAndComingBackLikeJoining() throws Exception {
+        EventRecorder watcherEvents = new EventRecorder();
+        EventRecorder operatorEvents = new EventRecorder();
+        DinoClient watcher = node.client("watcher2", watcherEvents);
+        DinoClient operator = node.operatorClient("op2", operatorEvents);
+        watcher.join("lounge2").join();
+        operator.join("lounge2").join();
+        DinoClient ghost = node.operatorClient("ghost2", new EventRecorder());
+        ghost.join("lounge2").join();
+        ghost.join("lounge2b").join();
+        watcherEvents.await(membership("joined", "ghost2"), TIMEOUT);
+
+        ghost.setStatus("invisible").join();
+        watcherEvents.await(membership("left", "ghost2"), TIMEOUT);
+        assertThat(members(watcher.members("lounge2").join())).containsExactly("op2", "watcher2");
+        assertThat(members(watcher.members("lounge2b").join())).isEmpty();
+        ghost.setStatus("away").join();  // visible again
+        watcherEvents.await(e -> membership("joined", "ghost2").test(e) && watcherEvents.events("left").size() == 1, TIMEOUT);
+        assertThat(watcherEvents.events()).filteredOn(membership("joined", "ghost2")).hasSize(2);
+        assertThat(members(watcher.members("lounge2").join())).containsExactly("ghost2", "op2", "watcher2");
+        // the operator saw the user stay all along
+        assertThat(operatorEvents.events()).filteredOn(e -> e.path("user").asText().equals("ghost2"))
+                .extracting(e -> e.get("event").asText()).containsExactly("joined");
+    }
+
+    static java.util.function.Predicate<JsonNode> membership(String event, String user) {
+        return e -> e.path("event").asText().equals(event) && e.path("user").asText().equals(user);
+    }
+
+    static List<String> members(JsonNode result) {
+        List<String> members = new java.util.ArrayList<>();
+        result.get("members").forEach(m -> members.add(m.asText()));
+        return members;
+    }
+
+    @Test
     void theBackendMaySetAnyStatusOfAnOnlineUser() throws Exception {
         EventRecorder events = new EventRecorder();
         DinoClient user = node.client("bea", events);

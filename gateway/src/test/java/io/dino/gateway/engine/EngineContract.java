@@ -295,10 +295,10 @@ public abstract class EngineContract {
         SessionRef tab1 = new SessionRef("node-a", "t1", "ann");
         SessionRef tab2 = new SessionRef("node-a", "t2", "ann");
 
-        Rooms.Entered entered = engine.rooms().enter("entered", tab1, true, java.util.Optional.of(first.position()), 100);
-        Rooms.Entered again = engine.rooms().enter("entered", tab2, false, java.util.Optional.empty(), 100);
+        Rooms.Entered entered = engine.rooms().enter("entered", tab1, true, java.util.Optional.of(first.position()), 100, false);
+        Rooms.Entered again = engine.rooms().enter("entered", tab2, false, java.util.Optional.empty(), 100, false);
         Rooms.Entered other = engine.rooms().enter("entered", new SessionRef("node-a", "b1", "bob"), false,
-                java.util.Optional.of(new Position("another-epoch", 1)), 100);
+                java.util.Optional.of(new Position("another-epoch", 1)), 100, false);
 
         assertThat(entered.top()).isEqualTo(new Position(first.position().epoch(), 2));
         assertThat(entered.members()).containsExactly("ann");
@@ -390,6 +390,42 @@ public abstract class EngineContract {
         assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> presence.setStatus("ann", UserStatus.OFFLINE))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hiddenMembersAreMarkedPerRoomAndTheMarkGoesWithTheUsersLastSessionThere() {
+        PresenceStore presence = engine.presence();
+        SessionRef ghost1 = new SessionRef("node-a", "g1", "ghost");
+        SessionRef ghost2 = new SessionRef("node-a", "g2", "ghost");
+        SessionRef bob = new SessionRef("node-a", "b1", "bob");
+        engine.broker().subscribe(LogId.room("hall"));
+
+        Rooms.Entered first = engine.rooms().enter("hall", ghost1, false, java.util.Optional.empty(), 100, true);
+        assertThat(first.members()).containsExactly("ghost");
+        assertThat(first.hidden()).containsExactly("ghost");
+        Rooms.Entered second = engine.rooms().enter("hall", bob, false, java.util.Optional.empty(), 100, false);
+        assertThat(second.members()).containsExactly("bob", "ghost");
+        assertThat(second.hidden()).containsExactly("ghost");
+        await().until(() -> listener.memberships.size() == 2);
+        assertThat(listener.memberships).containsExactly("hall ghost joined for OPERATORS", "hall bob joined");
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+        assertThat(presence.members("hall")).containsExactly("bob", "ghost");
+
+        assertThat(presence.setHidden("hall", "ghost", true)).as("already hidden").isFalse();
+        assertThat(presence.setHidden("hall", "ghost", false)).isTrue();
+        assertThat(presence.setHidden("hall", "ghost", false)).isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob", "ghost");
+        assertThat(presence.setHidden("hall", "ghost", true)).isTrue();
+        assertThat(presence.setHidden("hall", "nobody", true)).as("not in the room: nothing stored").isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+
+        engine.rooms().enter("hall", ghost2, false, java.util.Optional.empty(), 100, true);
+        assertThat(presence.leave("hall", ghost1)).isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+        assertThat(presence.leave("hall", ghost2)).isTrue();
+        // the mark went with the last session: a visible rejoin is visible
+        engine.rooms().enter("hall", ghost1, false, java.util.Optional.empty(), 100, false);
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob", "ghost");
     }
 
     @Test

@@ -60,7 +60,7 @@ final class Commands {
             case "members" -> {
                 String room = Fields.text(frame, "room");
                 ObjectNode result = frames.object().put("room", room);
-                users(result.putArray("members"), operations.members(room));
+                users(result.putArray("members"), operations.members(session, room));
                 yield result;
             }
             case "history" -> {

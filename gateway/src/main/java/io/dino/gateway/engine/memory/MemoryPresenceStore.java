@@ -28,6 +28,8 @@ public final class MemoryPresenceStore implements PresenceStore {
     private final Map<String, Map<String, Set<String>>> sessionsByRoomAndUser = new HashMap<>();
     /** Statuses other than ONLINE, of online users only. */
     private final Map<String, UserStatus> statusByUser = new HashMap<>();
+    /** Hidden (invisible) members per room. */
+    private final Map<String, Set<String>> hiddenByRoom = new HashMap<>();
     /** When each user's last session ended (one entry per user who was ever online: a few dozen bytes each). */
     private final Map<String, Long> lastOnlineByUser = new HashMap<>();
 
@@ -94,6 +96,9 @@ public final class MemoryPresenceStore implements PresenceStore {
             return false;
         }
         boolean last = removeFrom(members, session);
+        if (last) {
+            setHidden(room, session.user(), false);
+        }
         if (members.isEmpty()) {
             sessionsByRoomAndUser.remove(room);
         }
@@ -104,6 +109,31 @@ public final class MemoryPresenceStore implements PresenceStore {
     public synchronized List<String> members(String room) {
         Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
         return members == null ? List.of() : members.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public synchronized boolean setHidden(String room, String user, boolean hidden) {
+        Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
+        if (hidden && (members == null || !members.containsKey(user))) {
+            return false;
+        }
+        Set<String> roomHidden = hiddenByRoom.get(room);
+        if (hidden) {
+            return hiddenByRoom.computeIfAbsent(room, r -> new HashSet<>()).add(user);
+        }
+        if (roomHidden == null || !roomHidden.remove(user)) {
+            return false;
+        }
+        if (roomHidden.isEmpty()) {
+            hiddenByRoom.remove(room);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> visibleMembers(String room) {
+        Set<String> roomHidden = hiddenByRoom.getOrDefault(room, Set.of());
+        return members(room).stream().filter(user -> !roomHidden.contains(user)).toList();
     }
 
     @Override

@@ -45,6 +45,11 @@ final class Keys {
         return tag(LogId.room(room)) + ":users";
     }
 
+    /** Members of a room who are hidden (invisible users): a set of users. */
+    String roomHidden(String room) {
+        return tag(LogId.room(room)) + ":hidden";
+    }
+
     /**
      * Online presence is split into {@value #ONLINE_BUCKETS} buckets by user, each its own hash tag, so that
      * connects and disconnects spread over as many Redis Cluster slots instead of making one slot hot. All

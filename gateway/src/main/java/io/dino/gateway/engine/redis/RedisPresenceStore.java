@@ -49,6 +49,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private final InstantSource clock;
     private final Scripts presence = Scripts.load("presence.lua");
     private final Scripts status = Scripts.load("status.lua");
+    private final Scripts hiddenScript = Scripts.load("hidden.lua");
     private final Set<String> ownEntries = ConcurrentHashMap.newKeySet();
 
     RedisPresenceStore(String node, Keys keys, Connection connection, Duration commandTimeout, InstantSource clock) {
@@ -82,6 +83,22 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public List<String> members(String room) {
         return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
+    }
+
+    @Override
+    public boolean setHidden(String room, String user, boolean hidden) {
+        Long changed = RedisBroker.redis(() -> hiddenScript.run(sync(), ScriptOutputType.INTEGER,
+                new String[] {keys.roomUsers(room), keys.roomHidden(room)}, user, hidden ? "1" : "0"));
+        return changed == 1;
+    }
+
+    /** Members and hidden members, pipelined (one slot): one round trip. */
+    @Override
+    public List<String> visibleMembers(String room) {
+        RedisFuture<List<String>> members = RedisBroker.redis(() -> connection.async().hkeys(keys.roomUsers(room)));
+        RedisFuture<Set<String>> hidden = RedisBroker.redis(() -> connection.async().smembers(keys.roomHidden(room)));
+        Set<String> hiddenMembers = await(hidden);
+        return await(members).stream().filter(user -> !hiddenMembers.contains(user)).sorted().toList();
     }
 
     /** Every bucket's users, read pipelined: one round trip. */
@@ -210,9 +227,12 @@ public final class RedisPresenceStore implements PresenceStore {
         return back;
     }
 
-    /** Removes another (dead) node's entry; true when it was the user's last session there. */
-    boolean removeDeadEntry(String deadNode, String encoded) {
-        return run(Entry.decode(deadNode, encoded), false);
+    /**
+     * Removes another (dead) node's entry: 0 when the user has other sessions there, 1 when it was the user's last
+     * session, 2 when it was the last and the user was hidden in the room (an invisible user's leave).
+     */
+    long removeDeadEntry(String deadNode, String encoded) {
+        return runCounted(Entry.decode(deadNode, encoded), false);
     }
 
     private boolean change(Entry entry, boolean add) {
@@ -253,14 +273,18 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     private boolean run(Entry entry, boolean add) {
+        return runCounted(entry, add) != 0;
+    }
+
+    private long runCounted(Entry entry, boolean add) {
         int bucket = Keys.onlineBucket(entry.user());
         String[] presenceKeys = entry.room() == null
                 ? new String[] {keys.onlineSessions(bucket), keys.onlineUsers(bucket), keys.onlineStatus(bucket), keys.lastOnline(bucket)}
-                : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room())};
+                : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room()), keys.roomHidden(entry.room())};
         String now = Long.toString(clock.millis());
         Long changed = RedisBroker.redis(() -> presence.run(sync(), ScriptOutputType.INTEGER, presenceKeys,
                 entry.node() + "/" + entry.session(), entry.user(), add ? "1" : "0", now));
-        return changed == 1;
+        return changed;
     }
 
     private RedisClusterCommands<String, String> sync() {

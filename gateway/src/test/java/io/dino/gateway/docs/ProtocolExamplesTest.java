@@ -39,8 +39,8 @@ class ProtocolExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
-    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged):)?([a-z0-9_-]+)>");
-    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt");
+    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)>");
+    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
@@ -92,8 +92,11 @@ class ProtocolExamplesTest {
             String kind = tokens.group(1);
             Instant expires = "expired".equals(kind) ? Instant.now().minusSeconds(60) : Instant.now().plusSeconds(3600);
             String secret = "forged".equals(kind) ? "not-the-secret-not-the-secret-not-the-secret" : TestNode.SECRET;
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-                    new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires)).build());
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires));
+            if ("operator".equals(kind)) {
+                claims.claim("roles", List.of("globalmod"));  // an operator: <token:operator:NAME>
+            }
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             tokens.appendReplacement(result, jwt.serialize());
         }

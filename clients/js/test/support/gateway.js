@@ -83,11 +83,11 @@ function base64url(value) {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 }
 
-/** An HS256 token for `user`, valid for `ttlSeconds` (negative: already expired). */
-export function token(user, { ttlSeconds = 3600, secret = SECRET } = {}) {
+/** An HS256 token for `user`, valid for `ttlSeconds` (negative: already expired), with `roles` if given. */
+export function token(user, { ttlSeconds = 3600, secret = SECRET, roles } = {}) {
   const now = Math.floor(Date.now() / 1000);
   const head = base64url({ alg: 'HS256', typ: 'JWT' });
-  const body = base64url({ sub: user, iat: now, exp: now + ttlSeconds });
+  const body = base64url({ sub: user, iat: now, exp: now + ttlSeconds, ...(roles ? { roles } : {}) });
   const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${signature}`;
 }

@@ -263,6 +263,30 @@ class PresenceStatusTest {
         }
     }
 
+    @Test
+    void aDinoSessionGivesUpWhenReplacedAndDoesNotComeBack() throws Exception {
+        try (TestNode single = TestNode.start(Map.of("dino.sessions.single", "true"))) {
+            java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
+            io.dino.client.DinoSession session = io.dino.client.DinoSession.builder(List.of(single.wsUri()), () -> {
+                        tokens.incrementAndGet();
+                        return single.token("tabby");
+                    })
+                    .reconnectDelay(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100))
+                    .build();
+            session.start().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+            DinoClient newer = single.client("tabby", new EventRecorder());
+
+            assertThatThrownBy(() -> session.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(DinoException.class)
+                    .satisfies(e -> assertThat(((DinoException) e.getCause()).code()).isEqualTo(4091));
+            Thread.sleep(300);  // longer than the largest reconnect delay: no attempt follows
+            assertThat(tokens.get()).isEqualTo(1);
+            assertThat(session.stats().reconnects()).isZero();
+            assertThat(newer.isOpen()).isTrue();
+        }
+    }
+
     static String status(DinoClient viewer, String user) {
         return presenceOf(viewer, user).get("status").asText();
     }

@@ -13,6 +13,7 @@ import { Room } from './room.js';
 const DEFAULT_RECONNECT = Object.freeze({ minDelayMs: 250, maxDelayMs: 10_000 });
 const INVALID_TOKEN = 4011;
 const UNSUPPORTED_PROTOCOL = 4007;
+const REPLACED = 4091;
 
 /** @typedef {'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'closed'} State */
 
@@ -136,6 +137,24 @@ export class DinoClient {
   /** A page of the user's inbox, oldest first. @param {{before?: number, after?: number, limit?: number}} [page] */
   inboxHistory(page = {}) {
     return this._request({ cmd: 'history', inbox: true, ...page });
+  }
+
+  /**
+   * Sets the user's status for all the user's sessions: 'online', 'away' or 'invisible' (operators only, unless
+   * the server allows it for all). Resolves with `{status}`; every session of the user gets a `status` event.
+   * @param {'online' | 'away' | 'invisible'} status
+   */
+  setStatus(status) {
+    return this._request({ cmd: 'status', status });
+  }
+
+  /**
+   * Status and last-online time of up to 100 users: resolves with `[{user, status, lastOnline}]` in the order
+   * asked (invisible users are 'offline' unless you are an operator; `lastOnline` is ms or null).
+   * @param {string[]} users
+   */
+  presence(users) {
+    return this._request({ cmd: 'presence', users }).then((result) => result.users);
   }
 
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
@@ -464,6 +483,9 @@ export class DinoClient {
         this._rooms.get(frame.room)?._emit('removed', { room: frame.room, reason: frame.reason ?? '' });
         break;
       }
+      case 'status':
+        this._events.emit('status', { user: frame.user, status: frame.status });
+        break;
       case 'disconnect': {
         const reconnect = reconnectsAfter(frame);
         const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');
@@ -545,6 +567,7 @@ export class DinoClient {
  * @param {{reconnect?: boolean, code?: number}} frame
  */
 export function reconnectsAfter(frame) {
+  if (frame.code === REPLACED) return false; // a newer session took over: coming back would push it out in turn
   return frame.reconnect === true || frame.code === 4010;
 }
 

@@ -96,6 +96,21 @@ export interface PresenceEvent {
   user: string;
 }
 
+export type UserStatus = 'online' | 'away' | 'invisible' | 'offline';
+
+export interface StatusEvent {
+  user: string;
+  status: Exclude<UserStatus, 'offline'>;
+}
+
+export interface UserPresence {
+  user: string;
+  /** 'invisible' only to operators and to the user itself; others see 'offline' */
+  status: UserStatus;
+  /** when the user's last session ended, ms since the Unix epoch; null when unknown */
+  lastOnline: number | null;
+}
+
 export interface JoinResult {
   room: string;
   members: string[];
@@ -141,6 +156,8 @@ export interface ClientEvents {
   broadcast: (message: BroadcastMessage) => void;
   /** every room's messages (each room's own `message` event has them too) */
   message: (message: Message) => void;
+  /** the user's status changed (set by any of the user's sessions, or by a backend) */
+  status: (event: StatusEvent) => void;
 }
 
 export interface RemovedEvent {
@@ -172,6 +189,8 @@ export declare class DinoClient {
   room(name: string): Room;
   sendPrivate(to: string, body: unknown): Promise<SendResult>;
   inboxHistory(page?: HistoryPage): Promise<HistoryResult>;
+  setStatus(status: 'online' | 'away' | 'invisible'): Promise<{ status: string }>;
+  presence(users: string[]): Promise<UserPresence[]>;
   ping(): Promise<{ ts: number }>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;

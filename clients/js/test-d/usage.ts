@@ -29,6 +29,11 @@ async function usage(): Promise<void> {
   console.log(state, (await client.ping()).ts, (await lobby.members()).length);
   await client.sendPrivate('bob', 'hi');
   await client.inboxHistory({ before: 10, limit: 5 });
+  client.on('status', ({ user, status }) => console.log(user, status));
+  await client.setStatus('away');
+  for (const { user, status, lastOnline } of await client.presence(['bob'])) {
+    console.log(user, status === 'offline' ? lastOnline ?? 'never' : status);
+  }
   client.disconnect();
 }
 void usage;

@@ -2,9 +2,12 @@
 -- user's first session in the room?), the node's interest when its first local session enters, and what the
 -- joiner needs back. Presence counts as in presence.lua: repeating an entry changes nothing.
 -- KEYS[1] meta hash   KEYS[2] interest set (node ids)   KEYS[3] room sessions   KEYS[4] room users
+-- KEYS[5] set of hidden (invisible) members
 -- ARGV[1] node id   ARGV[2] 1 to add the node's interest   ARGV[3] session field (node/session)   ARGV[4] user
+-- ARGV[5] 1 when the user is invisible: marked hidden in the room
 -- Returns {epoch ('' while the log has none), top, first session (1/0), number of members, members...,
--- then, for a first session only, the ids of the nodes to announce it to}
+-- number of hidden members, hidden members..., then, for a first session only, the ids of the nodes to
+-- announce it to}
 if ARGV[2] == '1' then
   redis.call('SADD', KEYS[2], ARGV[1])
 end
@@ -14,10 +17,18 @@ if redis.call('HSETNX', KEYS[3], ARGV[3], ARGV[4]) == 1 then
     first = 1
   end
 end
+if ARGV[5] == '1' then
+  redis.call('SADD', KEYS[5], ARGV[4])
+end
 local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
 local members = redis.call('HKEYS', KEYS[4])
 local result = {meta[1] or '', meta[2] or '0', first, #members}
 for _, member in ipairs(members) do
+  result[#result + 1] = member
+end
+local hidden = redis.call('SMEMBERS', KEYS[5])
+result[#result + 1] = #hidden
+for _, member in ipairs(hidden) do
   result[#result + 1] = member
 end
 if first == 1 then

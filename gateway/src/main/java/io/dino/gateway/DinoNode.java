@@ -328,6 +328,6 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return new Engine("memory", broker, new MemoryPresenceStore(), new MemoryRoomAcls());
+        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls());
     }
 }

@@ -96,6 +96,18 @@ public final class TestNode implements AutoCloseable {
         return minter.mint(user, roles, attributes, Duration.ZERO).token();
     }
 
+    /** A token whose {@code roles} claim grants the given roles, e.g. {@code superuser} for an operator. */
+    public String token(String user, Set<String> roles) {
+        return minter.mint(user, roles, Map.of(), Duration.ZERO).token();
+    }
+
+    /** A connected client of a global moderator (an operator). */
+    public DinoClient operatorClient(String user, EventRecorder events) {
+        DinoClient client = DinoClient.builder(wsUri()).onEvent(events).connect(token(user, Set.of("globalmod"))).join();
+        resources.add(client);
+        return client;
+    }
+
     /** A connected, authenticated client whose events go to the given recorder. */
     public DinoClient client(String user, EventRecorder events) {
         return clientWith(token(user), events);

@@ -4,7 +4,13 @@ import io.dino.api.v1.BackendGrpc;
 import io.dino.api.v1.BroadcastRequest;
 import io.dino.api.v1.BroadcastResponse;
 import io.dino.api.v1.DisconnectUserRequest;
+import io.dino.api.v1.GetLastOnlineRequest;
 import io.dino.api.v1.GetPresenceRequest;
+import io.dino.api.v1.GetUserStatusRequest;
+import io.dino.api.v1.PresenceStatus;
+import io.dino.api.v1.SetUserStatusRequest;
+import io.dino.api.v1.UserLastOnline;
+import io.dino.api.v1.UserStatusEntry;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.GetRoomAclRequest;
 import io.dino.api.v1.ListRoomMembersRequest;
@@ -113,6 +119,27 @@ public final class DinoBackendClient implements AutoCloseable {
     public Map<String, Boolean> presence(List<String> users) {
         return stub().getPresence(GetPresenceRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
                 .collect(Collectors.toMap(UserPresence::getUser, UserPresence::getOnline, (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    /** Sets an online user's status for all the user's sessions (NOT_FOUND when the user has no session). */
+    public void setUserStatus(String user, PresenceStatus status) {
+        stub().setUserStatus(SetUserStatusRequest.newBuilder().setUser(user).setStatus(status).build());
+    }
+
+    /** Each user's status as it is (invisible users included), by user id, in the order asked. */
+    public Map<String, PresenceStatus> userStatus(List<String> users) {
+        return stub().getUserStatus(GetUserStatusRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
+                .collect(Collectors.toMap(UserStatusEntry::getUser, UserStatusEntry::getStatus, (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    /** When each user's last session ended, by user id, in the order asked; absent when Dino has no record of it. */
+    public Map<String, java.util.Optional<java.time.Instant>> lastOnline(List<String> users) {
+        Map<String, java.util.Optional<java.time.Instant>> result = new java.util.LinkedHashMap<>();
+        for (UserLastOnline entry : stub().getLastOnline(GetLastOnlineRequest.newBuilder().addAllUsers(users).build()).getUsersList()) {
+            result.put(entry.getUser(), entry.getLastOnlineMs() == 0 ? java.util.Optional.empty()
+                    : java.util.Optional.of(java.time.Instant.ofEpochMilli(entry.getLastOnlineMs())));
+        }
+        return result;
     }
 
     public List<String> roomMembers(String room) {

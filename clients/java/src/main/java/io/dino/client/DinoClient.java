@@ -255,6 +255,25 @@ public final class DinoClient implements AutoCloseable {
         return request("history", fields().put("room", room).put("limit", limit));
     }
 
+    /**
+     * Sets the user's status for all the user's sessions ({@code status} command): {@code online}, {@code away},
+     * or {@code invisible} (operators only, unless the server allows it for all). Completes with {@code {"status"}};
+     * the user's sessions get a {@code status} event.
+     */
+    public CompletableFuture<JsonNode> setStatus(String status) {
+        return request("status", fields().put("status", status));
+    }
+
+    /**
+     * Status and last-online time of up to 100 users ({@code presence} command). Completes with
+     * {@code {"users":[{"user","status","lastOnline"}]}}; invisible users show as offline except to operators.
+     */
+    public CompletableFuture<JsonNode> presence(java.util.List<String> users) {
+        ObjectNode fields = fields();
+        users.forEach(fields.putArray("users")::add);
+        return request("presence", fields);
+    }
+
     /** Round trip to the server. Completes with {@code {"ts"}}. */
     public CompletableFuture<JsonNode> ping() {
         return request("ping", null);

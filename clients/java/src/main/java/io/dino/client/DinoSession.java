@@ -71,7 +71,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <h2>Giving up</h2>
  * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}) or
  * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}
- * (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
+ * (which {@code REPLACED}, the single-session rule, always counts as) (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
  * opens, so that one means a node too busy to read it, and is retried):
  * then it closes itself and {@link #closeFuture()} fails with the reason. {@code TOKEN_EXPIRED} is retried:
  * the token supplier is asked for a token before every connection attempt.
@@ -343,6 +343,16 @@ public final class DinoSession implements AutoCloseable {
     /** Sends a private message to a user; see {@link DinoClient#sendPrivate}. */
     public CompletableFuture<JsonNode> sendPrivate(String user, Object body) {
         return withClient(client -> client.sendPrivate(user, body));
+    }
+
+    /** Sets the user's status; see {@link DinoClient#setStatus}. Not repeated after a reconnect. */
+    public CompletableFuture<JsonNode> setStatus(String status) {
+        return withClient(client -> client.setStatus(status));
+    }
+
+    /** Status and last-online time of users; see {@link DinoClient#presence}. */
+    public CompletableFuture<JsonNode> presence(List<String> users) {
+        return withClient(client -> client.presence(users));
     }
 
     private CompletableFuture<JsonNode> withClient(Function<DinoClient, CompletableFuture<JsonNode>> command) {
@@ -626,7 +636,11 @@ public final class DinoSession implements AutoCloseable {
      * {@code connect} it sends right after opening — a busy node, not a refusal.
      */
     static boolean reconnectsAfter(JsonNode disconnect) {
-        return disconnect.path("reconnect").asBoolean(false) || disconnect.path("code").asInt(0) == 4010;
+        int code = disconnect.path("code").asInt(0);
+        if (code == 4091) {
+            return false;  // REPLACED: a newer session of the user took over; coming back would push it out in turn
+        }
+        return disconnect.path("reconnect").asBoolean(false) || code == 4010;
     }
 
     private void joined(Connection conn, LogId log, CompletableFuture<JsonNode> done, JsonNode result, Throwable error) {

@@ -103,5 +103,9 @@ class SlowNodeConnectTest {
         assertThat(DinoSession.reconnectsAfter(json.readTree(
                 "{\"event\":\"disconnect\",\"code\":5031,\"name\":\"SHUTTING_DOWN\",\"reason\":\"bye\",\"reconnect\":true}")))
                 .isTrue();
+        // REPLACED (the single-session rule) is final even if a server said otherwise: two tabs would fight
+        assertThat(DinoSession.reconnectsAfter(json.readTree(
+                "{\"event\":\"disconnect\",\"code\":4091,\"name\":\"REPLACED\",\"reason\":\"logged in elsewhere\",\"reconnect\":true}")))
+                .isFalse();
     }
 }

@@ -74,7 +74,10 @@ public final class ConfigLoader {
                         positive(dino.get("grpc.max-calls-per-connection"), 10_000),
                         tls(dino.get("grpc.tls"))),
                 bool(dino.get("dev-mode"), false),
-                new GatewayConfig.Demo(bool(dino.get("demo.enabled"), false)));
+                new GatewayConfig.Demo(bool(dino.get("demo.enabled"), false)),
+                new GatewayConfig.Presence(
+                        bool(dino.get("presence.invisible-for-all"), false),
+                        bool(dino.get("sessions.single"), false)));
     }
 
     private static boolean bool(Config node, boolean defaultValue) {

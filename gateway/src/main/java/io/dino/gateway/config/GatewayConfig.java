@@ -27,11 +27,13 @@ import java.util.Set;
  * @param devMode  whether this is a development node ({@code config/dino-dev.yaml}): only then does the demo
  *                 page's token endpoint mint tokens
  * @param demo     the demo chat page
+ * @param presence who may go invisible, and the single-session rule
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
-                            java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo) {
+                            java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
+                            Presence presence) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -120,6 +122,15 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
     /**
      * @param enabled serve the demo chat page at {@code /demo/} (and its token endpoint, which works only in dev mode)
      */
+    /**
+     * @param invisibleForAll every user may set the status {@code invisible} ({@code dino.presence.invisible-for-all});
+     *                        otherwise only operators (super users, global moderators) may
+     * @param singleSession   a user's new {@code connect} closes the user's older sessions on every node
+     *                        ({@code dino.sessions.single})
+     */
+    public record Presence(boolean invisibleForAll, boolean singleSession) {
+    }
+
     public record Demo(boolean enabled) {
     }
 

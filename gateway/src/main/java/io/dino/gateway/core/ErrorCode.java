@@ -25,8 +25,10 @@ public enum ErrorCode {
     NOT_ALLOWED(4030, false, "not allowed"),
     NOT_IN_ROOM(4031, false, "join the room first"),
     TOO_MANY_ROOMS(4032, false, "the session is in too many rooms"),
+    NOT_ONLINE(4040, false, "the user is not online"),
     SLOW_CONSUMER(4080, true, "the client did not read fast enough"),
     DISCONNECTED(4090, false, "disconnected by the server"),
+    REPLACED(4091, false, "logged in elsewhere"),
     INTERNAL(5000, true, "internal error"),
     UNAVAILABLE(5030, true, "temporarily unavailable; retry"),
     SHUTTING_DOWN(5031, true, "the node is shutting down; reconnect");

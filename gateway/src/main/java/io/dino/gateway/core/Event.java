@@ -25,6 +25,10 @@ public sealed interface Event {
     record Removed(String room, String reason) implements Event {
     }
 
+    /** A user's status changed (sent to the user's own sessions). */
+    record Status(String user, String status) implements Event {
+    }
+
     /** The server is about to close the session. */
     record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
     }

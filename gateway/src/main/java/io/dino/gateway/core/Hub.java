@@ -2,6 +2,7 @@ package io.dino.gateway.core;
 
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
+import io.dino.gateway.engine.Audience;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
@@ -38,6 +39,19 @@ public final class Hub implements DeliveryListener {
     private final Map<String, Set<Session>> sessionsByRoom = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> sessionsByUser = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /**
+     * Users with sessions here who are invisible, as this node knows it: from the store when a session opens,
+     * then from each {@link Control.StatusChanged}. Decides who sees a local session's join and leave.
+     */
+    private final Set<String> invisibleUsers = ConcurrentHashMap.newKeySet();
+    /** Told when a user with sessions here became invisible or visible again, with the rooms of those sessions. */
+    private volatile VisibilityListener visibilityListener = (user, hidden, rooms) -> { };
+
+    /** What must happen when a user's visibility changes (hide or show the user in the rooms of its sessions). */
+    public interface VisibilityListener {
+        /** Runs on a thread of its own, off the delivery thread; may block on the engine. */
+        void visibilityChanged(String user, boolean hidden, Set<String> rooms);
+    }
     /** ReentrantLocks, not monitors: a virtual thread waiting on Redis inside must not pin its carrier (JDK 21). */
     private final ReentrantLock[] stripes = new ReentrantLock[256];
     /** Takes a session out of a room it no longer may be in (set once by {@link Operations}; engine calls, so off the delivery thread). */
@@ -61,6 +75,27 @@ public final class Hub implements DeliveryListener {
     void remove(Session session) {
         sessions.remove(session);
         removeFrom(sessionsByUser, session.user(), session, LogId.user(session.user()), () -> { });
+        if (!sessionsByUser.containsKey(session.user())) {
+            invisibleUsers.remove(session.user());
+        }
+    }
+
+    void onVisibilityChange(VisibilityListener listener) {
+        this.visibilityListener = listener;
+    }
+
+    /** Records a local user's status as read from the store (when a session of a user already online opens). */
+    void statusKnown(String user, boolean invisible) {
+        if (invisible) {
+            invisibleUsers.add(user);
+        } else {
+            invisibleUsers.remove(user);
+        }
+    }
+
+    /** Whether a user with sessions on this node is invisible. */
+    boolean isInvisible(String user) {
+        return invisibleUsers.contains(user);
     }
 
     /**
@@ -134,8 +169,29 @@ public final class Hub implements DeliveryListener {
     }
 
     @Override
-    public void onMembership(String room, String user, boolean joined) {
-        fanOut(sessionsByRoom.get(room), new Event.Membership(room, user, joined), null);
+    public void onMembership(String room, String user, boolean joined, Audience audience) {
+        Set<Session> members = sessionsByRoom.get(room);
+        Event.Membership event = new Event.Membership(room, user, joined);
+        if (audience == Audience.EVERYONE) {
+            fanOut(members, event, null);
+            return;
+        }
+        if (members == null || members.isEmpty()) {
+            return;
+        }
+        // an invisible user's joins and leaves: operators (and the user's own sessions) see them, others do not
+        boolean forOperators = audience == Audience.OPERATORS;
+        String frame = null;
+        int delivered = 0;
+        for (Session member : members) {
+            boolean sees = member.principal().isOperator() || member.user().equals(user) ? forOperators : !forOperators;
+            if (sees) {
+                frame = frame == null ? encoder.encode(event) : frame;
+                member.outbound().send(frame);
+                delivered++;
+            }
+        }
+        metrics.delivered(event, delivered);
     }
 
     @Override
@@ -148,6 +204,36 @@ public final class Hub implements DeliveryListener {
                 yield closed.size();
             }
             case Control.RoomAclChanged changed -> accessChanged(changed);
+            case Control.ReplaceSessions replace -> {
+                Event.Disconnect event = new Event.Disconnect(ErrorCode.REPLACED, "logged in elsewhere", false);
+                int closed = 0;
+                for (Session session : sessionsOf(replace.user())) {
+                    if (session.id().compareTo(replace.newest()) < 0) {
+                        disconnect(session, event);
+                        closed++;
+                    }
+                }
+                yield closed;
+            }
+            case Control.StatusChanged changed -> {
+                Set<Session> own = sessionsByUser.get(changed.user());
+                if (own == null) {
+                    yield 0;
+                }
+                boolean invisible = changed.status().equals("invisible");
+                boolean wasInvisible = invisible ? !invisibleUsers.add(changed.user()) : invisibleUsers.remove(changed.user());
+                fanOut(own, new Event.Status(changed.user(), changed.status()), null);
+                if (invisible != wasInvisible) {
+                    Set<String> rooms = new java.util.HashSet<>();
+                    own.forEach(session -> rooms.addAll(session.rooms()));
+                    if (!rooms.isEmpty()) {
+                        VisibilityListener listener = visibilityListener;
+                        // the store and the announcements are round trips: not on the delivering thread
+                        Thread.ofVirtual().name("dino-visibility").start(() -> listener.visibilityChanged(changed.user(), invisible, rooms));
+                    }
+                }
+                yield own.size();
+            }
         };
     }
 

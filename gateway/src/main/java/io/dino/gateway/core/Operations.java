@@ -4,6 +4,7 @@ import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.auth.Principal;
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Audience;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.Draft;
@@ -15,6 +16,8 @@ import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.engine.UserPresence;
+import io.dino.gateway.engine.UserStatus;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.time.InstantSource;
@@ -61,6 +64,7 @@ public final class Operations {
     private final RoomPolicy policy;
     private final GatewayConfig.Limits limits;
     private final GatewayConfig.History history;
+    private final GatewayConfig.Presence presenceRules;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
 
@@ -75,8 +79,10 @@ public final class Operations {
         hub.onRemoval(this::removeForAccess);
         this.limits = config.limits();
         this.history = config.history();
+        this.presenceRules = config.presence();
         this.metrics = metrics;
         this.clock = clock;
+        hub.onVisibilityChange(this::visibilityChanged);
     }
 
     // ---- sessions
@@ -87,13 +93,22 @@ public final class Operations {
      */
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
-        engine(() -> presence.connect(session.ref()));
+        boolean first = engine(() -> presence.connect(session.ref()));
         LogId inbox = LogId.user(principal.user());
         try {
             engine(() -> {
                 hub.add(session);
                 return null;
             });
+            if (!first) {
+                // the user's status outlives this session's connect only if the user was online already
+                UserStatus status = engine(() -> presence.presence(List.of(principal.user()))).getFirst().status();
+                hub.statusKnown(principal.user(), status == UserStatus.INVISIBLE);
+            }
+            if (presenceRules.singleSession()) {
+                // after hub.add, so this node's older sessions get the command too; the new one is not older than itself
+                engine(() -> broker.control(inbox, new Control.ReplaceSessions(principal.user(), session.id())));
+            }
             Optional<Recovery> recovery = inboxSince.map(since -> bounded(engine(() -> broker.recover(inbox, since, history.recoveryLimit()))));
             Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(inbox)));
             return new Opened(session, top, recovery);
@@ -133,7 +148,7 @@ public final class Operations {
 
     public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
-        return session.change(() -> session.isIn(room) ? rejoin(room, since) : enterRoom(session, room, since));
+        return session.change(() -> session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since));
     }
 
     /**
@@ -151,10 +166,11 @@ public final class Operations {
             policy.authorize(session, RoomAction.JOIN, room);
             return null;
         });
+        boolean hidden = hub.isInvisible(session.user());
         boolean[] first = new boolean[1];
         Rooms.Entered entered = engine(() -> hub.addToRoom(room, session, subscribe -> {
             first[0] = subscribe;
-            return rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit());
+            return rooms.enter(room, session.ref(), subscribe, since, history.recoveryLimit(), hidden);
         }));
         session.rooms().add(room);
         if (!session.principal().isOperator()) {
@@ -172,15 +188,18 @@ public final class Operations {
                 throw refused;
             }
         }
-        return new JoinResult(room, entered.top(), entered.members(), entered.recovery().map(this::bounded));
+        List<String> members = session.principal().isOperator() || entered.hidden().isEmpty()
+                ? entered.members()
+                : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
+        return new JoinResult(room, entered.top(), members, entered.recovery().map(this::bounded));
     }
 
     /** A join of a room the session is already in changes nothing; it reads where the room stands. */
-    private JoinResult rejoin(String room, Optional<Position> since) {
+    private JoinResult rejoin(Session session, String room, Optional<Position> since) {
         LogId log = LogId.room(room);
         Optional<Recovery> recovery = since.map(position -> bounded(engine(() -> broker.recover(log, position, history.recoveryLimit()))));
         Position top = recovery.map(Recovery::top).orElseGet(() -> engine(() -> broker.top(log)));
-        return new JoinResult(room, top, engine(() -> presence.members(room)), recovery);
+        return new JoinResult(room, top, membersSeenBy(session, room), recovery);
     }
 
     public void leave(Session session, String room) {
@@ -196,25 +215,60 @@ public final class Operations {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
         removeFromHub(room, session);
+        Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
         if (engine(() -> presence.leave(room, session.ref()))) {
             engine(() -> {
-                broker.announceMembership(room, session.user(), false);
+                broker.announceMembership(room, session.user(), false, audience);
                 return null;
             });
         }
     }
 
-    /** Members of a room, for a backend (trusted). */
+    /** A room's members as the backend sees them: everyone, invisible users included. */
     public List<String> members(String room) {
         Names.room(room);
         return engine(() -> presence.members(room));
     }
 
-    /** Members of a room, for a session: the room's {@code members} rule applies. */
-    public List<String> members(Session session, String room) {
+    /** A room's members as a session sees them: invisible users only for operators (and for the user itself). */
+    public List<String> members(Session viewer, String room) {
         Names.room(room);
-        authorize(session, RoomAction.MEMBERS, room);
-        return engine(() -> presence.members(room));
+        authorize(viewer, RoomAction.MEMBERS, room);
+        return membersSeenBy(viewer, room);
+    }
+
+    private List<String> membersSeenBy(Session viewer, String room) {
+        if (viewer.principal().isOperator()) {
+            return engine(() -> presence.members(room));
+        }
+        List<String> visible = engine(() -> presence.visibleMembers(room));
+        if (hub.isInvisible(viewer.user()) && viewer.isIn(room) && !visible.contains(viewer.user())) {
+            List<String> withSelf = new ArrayList<>(visible);
+            withSelf.add(viewer.user());
+            withSelf.sort(null);
+            return withSelf;
+        }
+        return visible;
+    }
+
+    /**
+     * A user with sessions on this node became invisible or visible again: in each room of those sessions, mark
+     * the user hidden or not; the node whose mark changed it (several nodes may hold the user's sessions in one
+     * room) tells the room's other users: {@code left} on going invisible, {@code joined} on coming back.
+     */
+    private void visibilityChanged(String user, boolean hidden, java.util.Set<String> userRooms) {
+        for (String room : userRooms) {
+            try {
+                if (presence.setHidden(room, user, hidden)) {
+                    broker.announceMembership(room, user, !hidden, Audience.NON_OPERATORS);
+                }
+            } catch (EngineUnavailableException e) {
+                // nothing retries this: make it visible; the next status change or rejoin corrects the room
+                System.getLogger(Operations.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not {0} user {1} in room {2}: {3}", hidden ? "hide" : "show", user, room, e.getMessage());
+                metrics.visibilityFailed();
+            }
+        }
     }
 
     /** A page of a room's log, for a backend (trusted); see {@link #history(LogId, int, OptionalLong, OptionalLong)}. */
@@ -439,6 +493,72 @@ public final class Operations {
         Control.DisconnectUser command = new Control.DisconnectUser(user,
                 reason.isBlank() ? "disconnected by the server" : reason, reconnect);
         return engine(() -> broker.control(LogId.user(user), command));
+    }
+
+    // ---- status and presence
+
+    /** Most users one presence query may name. */
+    public static final int MAX_PRESENCE_USERS = 100;
+
+    /**
+     * Sets the status of the session's user (all the user's sessions share it). {@code invisible} is for
+     * operators, or for everyone with {@code dino.presence.invisible-for-all}.
+     */
+    public UserStatus setStatus(Session session, String status) {
+        UserStatus parsed = settableStatus(status);
+        if (parsed == UserStatus.INVISIBLE && !presenceRules.invisibleForAll() && !session.principal().isOperator()) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, "only operators may be invisible");
+        }
+        return session.change(() -> {
+            applyStatus(session.user(), parsed);
+            return parsed;
+        });
+    }
+
+    /** Sets a user's status from the backend (any status, invisible included); NOT_ONLINE if the user has no session. */
+    public UserStatus setStatus(String user, String status) {
+        Names.user(user);
+        UserStatus parsed = settableStatus(status);
+        applyStatus(user, parsed);
+        return parsed;
+    }
+
+    private void applyStatus(String user, UserStatus status) {
+        if (!engine(() -> presence.setStatus(user, status))) {
+            throw new DinoException(ErrorCode.NOT_ONLINE, "user '" + user + "' is not online");
+        }
+        engine(() -> broker.control(LogId.user(user), new Control.StatusChanged(user, status.wireName())));
+    }
+
+    private static UserStatus settableStatus(String status) {
+        return UserStatus.ofWireName(status).filter(s -> s != UserStatus.OFFLINE).orElseThrow(() ->
+                new DinoException(ErrorCode.INVALID_VALUE, "status must be online, away or invisible, got '" + status + "'"));
+    }
+
+    /**
+     * Status and last-online time of up to {@link #MAX_PRESENCE_USERS} users, as a session may see them: an
+     * invisible user is offline to everyone but operators and the user itself.
+     */
+    public List<UserPresence> presence(Session viewer, List<String> users) {
+        if (users.isEmpty() || users.size() > MAX_PRESENCE_USERS) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "name 1-" + MAX_PRESENCE_USERS + " users");
+        }
+        users.forEach(Names::user);
+        List<UserPresence> truth = engine(() -> presence.presence(users));
+        if (viewer.principal().isOperator()) {
+            return truth;
+        }
+        return truth.stream()
+                .map(p -> p.status() == UserStatus.INVISIBLE && !p.user().equals(viewer.user())
+                        ? new UserPresence(p.user(), UserStatus.OFFLINE, p.lastOnline())
+                        : p)
+                .toList();
+    }
+
+    /** Status and last-online time of users as they are (the backend is trusted: invisible users show as such). */
+    public List<UserPresence> presence(List<String> users) {
+        users.forEach(Names::user);
+        return engine(() -> presence.presence(users));
     }
 
     public List<String> onlineUsers() {

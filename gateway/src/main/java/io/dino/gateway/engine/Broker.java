@@ -44,7 +44,12 @@ public interface Broker extends AutoCloseable {
     void broadcast(Publication publication);
 
     /** Tells the room's subscribers that a user's first session joined or last session left. */
-    void announceMembership(String room, String user, boolean joined);
+    default void announceMembership(String room, String user, boolean joined) {
+        announceMembership(room, user, joined, Audience.EVERYONE);
+    }
+
+    /** Tells the room's subscribers that a user joined or left, for the given audience of the room's sessions. */
+    void announceMembership(String room, String user, boolean joined, Audience audience);
 
     /**
      * Applies a control command on every node subscribed to {@code holders} (the nodes holding sessions of a

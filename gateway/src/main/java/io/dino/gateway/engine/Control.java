@@ -22,4 +22,16 @@ public sealed interface Control {
             rules = java.util.Map.copyOf(rules);
         }
     }
+
+    /**
+     * The single-session rule: closes every session of the user that is older than {@code newest} (session ids
+     * sort by creation time) with a {@code disconnect} event (code REPLACED, no reconnect). Sessions newer than
+     * it stay, so two connects racing leave the newest session, not none.
+     */
+    record ReplaceSessions(String user, String newest) implements Control {
+    }
+
+    /** The user's status changed: the user's sessions are told (a {@code status} event). */
+    record StatusChanged(String user, String status) implements Control {
+    }
 }

@@ -17,9 +17,10 @@ public interface DeliveryListener {
 
     /**
      * A user's presence in a room changed cluster-wide: their first session joined, or their last
-     * session left. Delivered to nodes subscribed to the room's log.
+     * session left, or (audience {@link Audience#NON_OPERATORS}) they became invisible or visible again.
+     * Delivered to nodes subscribed to the room's log; the listener delivers it to the audience only.
      */
-    void onMembership(String room, String user, boolean joined);
+    void onMembership(String room, String user, boolean joined, Audience audience);
 
     /**
      * A control command for this node's sessions (see {@link Broker#control}); returns how many sessions it

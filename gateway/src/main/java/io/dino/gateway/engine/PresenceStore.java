@@ -10,13 +10,21 @@ import java.util.List;
  * <p>Each change reports whether it changed the user's cluster-wide state, so exactly one
  * joined/left event is emitted per user, not per session. Changes for the same session are made by
  * one thread at a time; changes for different sessions may race and must stay correct.
+ *
+ * <p>It also keeps each online user's {@link UserStatus} (one per user, shared by the user's sessions,
+ * {@code ONLINE} until set; forgotten when the user's last session ends) and each user's last-online time:
+ * when the user's last session ended, recorded atomically with that removal, also when the removal is the
+ * cleanup of a dead node's sessions. The store's clock stamps it.
  */
 public interface PresenceStore extends AutoCloseable {
 
     /** Records that a session is connected; returns true when it is the user's first session. */
     boolean connect(SessionRef session);
 
-    /** Removes a session; returns true when it was the user's last session. */
+    /**
+     * Removes a session; returns true when it was the user's last session, and then records the user's
+     * last-online time and forgets the user's status, in the same atomic step.
+     */
     boolean disconnect(SessionRef session);
 
     /** Adds a session to a room; returns true when it is the user's first session in the room. */
@@ -28,11 +36,32 @@ public interface PresenceStore extends AutoCloseable {
     /** Users with at least one session in the room, sorted. */
     List<String> members(String room);
 
+    /**
+     * Marks a member of the room as hidden (an invisible user) or not. A user's hidden mark in a room goes
+     * with the user's last session in the room. Returns true when it changed, so that of several nodes
+     * applying the same change only one announces it; false (and nothing stored) when the user is not in the room.
+     */
+    boolean setHidden(String room, String user, boolean hidden);
+
+    /** The room's members that are not hidden, sorted: the member list users other than operators see. */
+    List<String> visibleMembers(String room);
+
     /** Users with at least one connected session, sorted. */
     List<String> onlineUsers();
 
     /** Which of the given users are online. */
     List<String> online(Collection<String> users);
+
+    /**
+     * Sets the status of a user who is online, for all the user's sessions; {@code ONLINE} resets it. Returns
+     * false, changing nothing, when the user has no session (a status is never stored for an offline user).
+     *
+     * @throws IllegalArgumentException for {@code OFFLINE}, which is not a status one sets
+     */
+    boolean setStatus(String user, UserStatus status);
+
+    /** Status and last-online time of each of the given users, in the order asked (duplicates kept). */
+    List<UserPresence> presence(List<String> users);
 
     @Override
     void close();

@@ -16,16 +16,20 @@ public interface Rooms {
      *
      * @param top      the room log's position when the session entered
      * @param members  users in the room, the joiner included, sorted
+     * @param hidden   which of the members are hidden (invisible users)
      * @param recovery what was missed since the position the client gave, if it gave one
      */
-    record Entered(Position top, List<String> members, Optional<Recovery> recovery) {
+    record Entered(Position top, List<String> members, java.util.Set<String> hidden, Optional<Recovery> recovery) {
     }
 
     /**
      * Adds the session to the room's presence and announces {@code joined} to the room when it is the user's
      * first session there; with {@code subscribe}, this node starts delivering the room's log (its first local
-     * session entered). On failure the engine keeps no trace of the session in the room (what a failure leaves
+     * session entered). With {@code hidden} (the user is invisible) the user is marked hidden in the room
+     * ({@link PresenceStore#setHidden}) in the same step and {@code joined} goes to {@link Audience#OPERATORS} only.
+     * On failure the engine keeps no trace of the session in the room (what a failure leaves
      * in Redis is removed by the node's housekeeping).
      */
-    Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit);
+    Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
+                  boolean hidden);
 }

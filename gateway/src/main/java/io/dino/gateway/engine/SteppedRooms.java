@@ -1,5 +1,6 @@
 package io.dino.gateway.engine;
 
+import java.util.List;
 import java.util.Optional;
 
 /** {@link Rooms} as the sequence of broker and presence calls: for an engine whose calls cost no round trips. */
@@ -14,7 +15,8 @@ public final class SteppedRooms implements Rooms {
     }
 
     @Override
-    public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit) {
+    public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
+                         boolean hidden) {
         LogId log = LogId.room(room);
         if (subscribe) {
             broker.subscribe(log);
@@ -28,11 +30,17 @@ public final class SteppedRooms implements Rooms {
             }
             throw e;
         }
+        if (hidden) {
+            presence.setHidden(room, session.user(), true);
+        }
         if (first) {
-            broker.announceMembership(room, session.user(), true);
+            broker.announceMembership(room, session.user(), true, hidden ? Audience.OPERATORS : Audience.EVERYONE);
         }
         Optional<Recovery> recovery = since.map(position -> broker.recover(log, position, recoveryLimit));
         Position top = recovery.map(Recovery::top).orElseGet(() -> broker.top(log));
-        return new Entered(top, presence.members(room), recovery);
+        List<String> members = presence.members(room);
+        java.util.Set<String> visible = new java.util.HashSet<>(presence.visibleMembers(room));
+        return new Entered(top, members, members.stream().filter(m -> !visible.contains(m))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()), recovery);
     }
 }

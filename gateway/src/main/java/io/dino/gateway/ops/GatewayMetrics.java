@@ -39,6 +39,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<String, Counter> grpcCalls = new ConcurrentHashMap<>();
     private final Timer publishLatency;
     private final Counter handshakeTimeouts;
+    private final Counter visibilityFailures;
 
     public GatewayMetrics(MeterRegistry registry, String nodeId) {
         this.registry = registry;
@@ -56,6 +57,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .scope(SCOPE));
         this.handshakeTimeouts = register(Counter.builder("dino.handshake.timeouts")
                 .description("Connections closed because they sent no complete request head in time")
+                .tags(List.of(node))
+                .scope(SCOPE));
+        this.visibilityFailures = register(Counter.builder("dino.visibility.failures")
+                .description("Rooms in which a user's change to or from invisible could not be applied (the engine failed)")
                 .tags(List.of(node))
                 .scope(SCOPE));
         for (ErrorCode code : ErrorCode.values()) {
@@ -93,8 +98,14 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.BroadcastMessage ignored -> "broadcast";
             case Event.Membership membership -> membership.joined() ? "joined" : "left";
             case Event.Removed ignored -> "removed";
+            case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
         }, sessions);
+    }
+
+    /** Hiding or showing a user who went invisible or visible failed in one room. */
+    public void visibilityFailed() {
+        visibilityFailures.increment();
     }
 
     /** A connection was closed by dino.limits.handshake-timeout. */

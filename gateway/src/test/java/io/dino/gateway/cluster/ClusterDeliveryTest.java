@@ -56,7 +56,12 @@ class ClusterDeliveryTest {
     }
 
     static TestNode node(String id) {
+        return node(id, Map.of());
+    }
+
+    static TestNode node(String id, Map<String, String> overrides) {
         Map<String, String> config = new java.util.HashMap<>(redisKeys);
+        config.putAll(overrides);
         config.putAll(Map.of("dino.engine", "redis", "dino.node-id", id,
                 "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
         return TestNode.start(config);
@@ -127,6 +132,95 @@ class ClusterDeliveryTest {
         assertThat(first.at("/msg/body").asText()).isEqualTo("loud");
         assertThat(first.at("/msg/offset").asLong()).isEqualTo(quiet.get("offset").asLong() + 1);
         assertThat(sending.events().stream().filter(e -> isMessageIn(e, room))).hasSize(1);
+    }
+
+    @Test
+    void aStatusSetOnOneNodeIsSeenOnTheOthersAndInvisibleIsHiddenFromNonOperatorsThere() throws Exception {
+        String user = "st" + ROOMS.incrementAndGet();
+        EventRecorder onB = new EventRecorder();
+        DinoClient onA = a.operatorClient(user, new EventRecorder());
+        b.client(user, onB);
+        DinoClient viewer = c.client("viewer" + user, new EventRecorder());
+        DinoClient operator = c.operatorClient("op" + user, new EventRecorder());
+
+        onA.setStatus("away").join();
+        assertThat(onB.await("status", TIMEOUT).get("status").asText()).isEqualTo("away");
+        assertThat(statusSeenBy(viewer, user)).isEqualTo("away");
+
+        onA.setStatus("invisible").join();
+        assertThat(statusSeenBy(viewer, user)).isEqualTo("offline");
+        assertThat(statusSeenBy(operator, user)).isEqualTo("invisible");
+        assertThat(d.backend().getUserStatus(io.dino.api.v1.GetUserStatusRequest.newBuilder().addUsers(user).build())
+                .getUsers(0).getStatus()).isEqualTo(io.dino.api.v1.PresenceStatus.PRESENCE_STATUS_INVISIBLE);
+    }
+
+    @Test
+    void anInvisibleUserWithSessionsOnTwoNodesLeavesOnceForOthersAndIsHiddenFromMemberListsOfEveryNode() throws Exception {
+        String room = room();
+        String user = "gh" + ROOMS.incrementAndGet();
+        EventRecorder watcherEvents = new EventRecorder();
+        DinoClient watcher = c.client("w" + user, watcherEvents);
+        watcher.join(room).join();
+        EventRecorder operatorEvents = new EventRecorder();
+        DinoClient operator = c.operatorClient("o" + user, operatorEvents);
+        operator.join(room).join();
+        DinoClient onA = a.operatorClient(user, new EventRecorder());
+        onA.join(room).join();
+        b.operatorClient(user, new EventRecorder()).join(room).join();
+        watcherEvents.await(e -> "joined".equals(e.path("event").asText()) && user.equals(e.path("user").asText()), TIMEOUT);
+
+        onA.setStatus("invisible").join();
+
+        watcherEvents.await(e -> "left".equals(e.path("event").asText()) && user.equals(e.path("user").asText()), TIMEOUT);
+        assertThat(watcher.members(room).join().get("members").toString()).doesNotContain("\"" + user + "\"");
+        assertThat(b.client("x" + user, new EventRecorder()).members(room).join().get("members").toString())
+                .doesNotContain("\"" + user + "\"");
+        assertThat(operator.members(room).join().get("members").toString()).contains("\"" + user + "\"");
+        // a marker after the change: by the time it arrives, a second "left" from the other node would have too
+        DinoClient marker = d.client("m" + user, new EventRecorder());
+        marker.join(room).join();
+        watcherEvents.await(e -> "joined".equals(e.path("event").asText()) && ("m" + user).equals(e.path("user").asText()), TIMEOUT);
+        assertThat(watcherEvents.events("left")).filteredOn(e -> user.equals(e.path("user").asText())).hasSize(1);
+        assertThat(operatorEvents.events("left")).filteredOn(e -> user.equals(e.path("user").asText())).isEmpty();
+    }
+
+    @Test
+    void lastOnlineIsSharedByTheNodes() throws Exception {
+        String user = "lo" + ROOMS.incrementAndGet();
+        DinoClient session = a.client(user, new EventRecorder());
+        long before = System.currentTimeMillis();
+        session.close();
+        await().atMost(TIMEOUT).until(() -> d.backend().getLastOnline(io.dino.api.v1.GetLastOnlineRequest.newBuilder()
+                .addUsers(user).build()).getUsers(0).getLastOnlineMs() >= before);
+        JsonNode seenOnB = b.client("lw" + user, new EventRecorder()).presence(List.of(user)).join().get("users").get(0);
+        assertThat(seenOnB.get("status").asText()).isEqualTo("offline");
+        assertThat(seenOnB.get("lastOnline").asLong()).isBetween(before, System.currentTimeMillis());
+    }
+
+    @Test
+    void withTheSingleSessionRuleAConnectOnOneNodeReplacesTheSessionsOnTheOthers() throws Exception {
+        Map<String, String> single = Map.of("dino.sessions.single", "true");
+        try (TestNode singleA = node("sa" + ROOMS.incrementAndGet(), single);
+             TestNode singleB = node("sb" + ROOMS.incrementAndGet(), single)) {
+            String user = "one" + ROOMS.incrementAndGet();
+            EventRecorder olderEvents = new EventRecorder();
+            DinoClient older = singleA.client(user, olderEvents);
+            EventRecorder newerEvents = new EventRecorder();
+            DinoClient newer = singleB.client(user, newerEvents);
+
+            JsonNode disconnect = olderEvents.await("disconnect", TIMEOUT);
+            assertThat(disconnect.get("name").asText()).isEqualTo("REPLACED");
+            assertThat(disconnect.get("reconnect").asBoolean()).isFalse();
+            assertThat(older.closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(4091);
+            assertThat(newer.ping().join().has("ts")).isTrue();
+            assertThat(newerEvents.events("disconnect")).isEmpty();
+            await().atMost(TIMEOUT).until(() -> d.backend().listOnlineUsers(ListOnlineUsersRequest.getDefaultInstance())
+                    .getUsersList().contains(user));
+        }
+    }
+
+    private static String statusSeenBy(DinoClient viewer, String user) {
+        return viewer.presence(List.of(user)).join().get("users").get(0).get("status").asText();
     }
 
     @Test

@@ -55,7 +55,7 @@ class SessionCloseRaceTest {
         @Override public void start(DeliveryListener listener) { delegate.start(listener); }
         @Override public Publication publish(LogId log, Draft draft) { return delegate.publish(log, draft); }
         @Override public void broadcast(Publication publication) { delegate.broadcast(publication); }
-        @Override public void announceMembership(String room, String user, boolean joined) { delegate.announceMembership(room, user, joined); }
+        @Override public void announceMembership(String room, String user, boolean joined, io.dino.gateway.engine.Audience audience) { delegate.announceMembership(room, user, joined, audience); }
         @Override public Position top(LogId log) { return delegate.top(log); }
         @Override public Page pageBefore(LogId log, long offset, int limit) { return delegate.pageBefore(log, offset, limit); }
         @Override public Page pageAfter(LogId log, long offset, int limit) { return delegate.pageAfter(log, offset, limit); }
@@ -87,7 +87,7 @@ class SessionCloseRaceTest {
     @Test
     void closeDuringJoinLeavesNoMemberNoSessionAndNoInterest() throws Exception {
         GatedBroker broker = new GatedBroker();
-        MemoryPresenceStore presence = new MemoryPresenceStore();
+        MemoryPresenceStore presence = new MemoryPresenceStore(java.time.InstantSource.system());
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
         io.dino.gateway.engine.memory.MemoryRoomAcls acls = new io.dino.gateway.engine.memory.MemoryRoomAcls();

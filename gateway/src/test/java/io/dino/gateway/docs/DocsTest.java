@@ -88,6 +88,11 @@ class DocsTest {
         assertNamesAre(code.keySet(), "protocol.md");
         Set<String> codesAndStatuses = new HashSet<>(code.keySet());
         codesAndStatuses.addAll(grpcStatuses);
+        for (io.dino.api.v1.PresenceStatus status : io.dino.api.v1.PresenceStatus.values()) {
+            // the proto's enum values, also as the doc shortens them (ONLINE for PRESENCE_STATUS_ONLINE)
+            codesAndStatuses.add(status.name());
+            codesAndStatuses.add(status.name().replaceFirst("^PRESENCE_STATUS_", ""));
+        }
         assertNamesAre(codesAndStatuses, "grpc-api.md");
     }
 

@@ -43,9 +43,9 @@ class ProtocolExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
-    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
+    private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
     private static final Pattern BACKEND = Pattern.compile("^backend> (SetRoomAcl) (\\{.*})$");
-    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt");
+    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
@@ -107,6 +107,9 @@ class ProtocolExamplesTest {
             Instant expires = "expired".equals(kind) ? Instant.now().minusSeconds(60) : Instant.now().plusSeconds(3600);
             String secret = "forged".equals(kind) ? "not-the-secret-not-the-secret-not-the-secret" : TestNode.SECRET;
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(tokens.group(2)).expirationTime(Date.from(expires));
+            if ("operator".equals(kind)) {
+                claims.claim("roles", List.of("globalmod"));  // an operator: <token:operator:NAME>
+            }
             if (tokens.group(3) != null) {
                 Map<String, Object> attrs = new LinkedHashMap<>();
                 for (String pair : tokens.group(3).split("&")) {

@@ -332,10 +332,10 @@ public abstract class EngineContract {
         SessionRef tab1 = new SessionRef("node-a", "t1", "ann");
         SessionRef tab2 = new SessionRef("node-a", "t2", "ann");
 
-        Rooms.Entered entered = engine.rooms().enter("entered", tab1, true, java.util.Optional.of(first.position()), 100);
-        Rooms.Entered again = engine.rooms().enter("entered", tab2, false, java.util.Optional.empty(), 100);
+        Rooms.Entered entered = engine.rooms().enter("entered", tab1, true, java.util.Optional.of(first.position()), 100, false);
+        Rooms.Entered again = engine.rooms().enter("entered", tab2, false, java.util.Optional.empty(), 100, false);
         Rooms.Entered other = engine.rooms().enter("entered", new SessionRef("node-a", "b1", "bob"), false,
-                java.util.Optional.of(new Position("another-epoch", 1)), 100);
+                java.util.Optional.of(new Position("another-epoch", 1)), 100, false);
 
         assertThat(entered.top()).isEqualTo(new Position(first.position().epoch(), 2));
         assertThat(entered.members()).containsExactly("ann");
@@ -397,6 +397,102 @@ public abstract class EngineContract {
         assertThat(presence.disconnect(tab1)).isFalse();
         assertThat(presence.disconnect(tab2)).isTrue();
         assertThat(presence.onlineUsers()).containsExactly("bob");
+    }
+
+    @Test
+    void statusIsPerUserSetOnlyWhileOnlineAndForgottenWithTheLastSession() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "s1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "s2", "ann");
+
+        assertThat(presence.setStatus("ann", UserStatus.AWAY)).isFalse();  // offline: nothing stored
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.OFFLINE);
+
+        presence.connect(tab1);
+        presence.connect(tab2);
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        assertThat(presence.setStatus("ann", UserStatus.INVISIBLE)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.INVISIBLE);
+        presence.disconnect(tab1);  // another session remains: the status stays
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.INVISIBLE);
+        assertThat(presence.setStatus("ann", UserStatus.AWAY)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.AWAY);
+        assertThat(presence.setStatus("ann", UserStatus.ONLINE)).isTrue();
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        presence.setStatus("ann", UserStatus.AWAY);
+
+        presence.disconnect(tab2);
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.OFFLINE);
+        presence.connect(tab1);  // a new first session starts online
+        assertThat(presence.presence(List.of("ann")).getFirst().status()).isEqualTo(UserStatus.ONLINE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> presence.setStatus("ann", UserStatus.OFFLINE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hiddenMembersAreMarkedPerRoomAndTheMarkGoesWithTheUsersLastSessionThere() {
+        PresenceStore presence = engine.presence();
+        SessionRef ghost1 = new SessionRef("node-a", "g1", "ghost");
+        SessionRef ghost2 = new SessionRef("node-a", "g2", "ghost");
+        SessionRef bob = new SessionRef("node-a", "b1", "bob");
+        engine.broker().subscribe(LogId.room("hall"));
+
+        Rooms.Entered first = engine.rooms().enter("hall", ghost1, false, java.util.Optional.empty(), 100, true);
+        assertThat(first.members()).containsExactly("ghost");
+        assertThat(first.hidden()).containsExactly("ghost");
+        Rooms.Entered second = engine.rooms().enter("hall", bob, false, java.util.Optional.empty(), 100, false);
+        assertThat(second.members()).containsExactly("bob", "ghost");
+        assertThat(second.hidden()).containsExactly("ghost");
+        await().until(() -> listener.memberships.size() == 2);
+        assertThat(listener.memberships).containsExactly("hall ghost joined for OPERATORS", "hall bob joined");
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+        assertThat(presence.members("hall")).containsExactly("bob", "ghost");
+
+        assertThat(presence.setHidden("hall", "ghost", true)).as("already hidden").isFalse();
+        assertThat(presence.setHidden("hall", "ghost", false)).isTrue();
+        assertThat(presence.setHidden("hall", "ghost", false)).isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob", "ghost");
+        assertThat(presence.setHidden("hall", "ghost", true)).isTrue();
+        assertThat(presence.setHidden("hall", "nobody", true)).as("not in the room: nothing stored").isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+
+        engine.rooms().enter("hall", ghost2, false, java.util.Optional.empty(), 100, true);
+        assertThat(presence.leave("hall", ghost1)).isFalse();
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob");
+        assertThat(presence.leave("hall", ghost2)).isTrue();
+        // the mark went with the last session: a visible rejoin is visible
+        engine.rooms().enter("hall", ghost1, false, java.util.Optional.empty(), 100, false);
+        assertThat(presence.visibleMembers("hall")).containsExactly("bob", "ghost");
+    }
+
+    @Test
+    void lastOnlineIsRecordedWhenTheLastSessionEnds() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "s1", "ann");
+        SessionRef tab2 = new SessionRef("node-a", "s2", "ann");
+        List<String> asked = List.of("bob", "ann", "nobody", "bob");
+
+        presence.connect(tab1);
+        presence.connect(tab2);
+        presence.connect(new SessionRef("node-a", "s3", "bob"));
+        assertThat(presence.presence(asked)).extracting(UserPresence::user).containsExactly("bob", "ann", "nobody", "bob");
+        assertThat(presence.presence(asked)).allSatisfy(p -> assertThat(p.lastOnline()).isEmpty());
+
+        long before = System.currentTimeMillis();
+        presence.disconnect(tab1);
+        assertThat(presence.presence(List.of("ann")).getFirst().lastOnline()).isEmpty();  // still online
+        presence.disconnect(tab2);
+        long after = System.currentTimeMillis();
+
+        List<UserPresence> read = presence.presence(asked);
+        assertThat(read.get(1).status()).isEqualTo(UserStatus.OFFLINE);
+        assertThat(read.get(1).lastOnline().orElseThrow()).isBetween(before, after);
+        assertThat(read.get(0).status()).isEqualTo(UserStatus.ONLINE);
+        assertThat(read.get(2)).isEqualTo(new UserPresence("nobody", UserStatus.OFFLINE, java.util.OptionalLong.empty()));
+        assertThat(read.get(3)).isEqualTo(read.get(0));
+
+        presence.connect(tab1);  // online again: the last time stays until this session ends
+        assertThat(presence.presence(List.of("ann")).getFirst().lastOnline()).isEqualTo(read.get(1).lastOnline());
     }
 
     private static Draft draft(String body) {

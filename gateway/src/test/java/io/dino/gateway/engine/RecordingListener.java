@@ -24,8 +24,8 @@ public final class RecordingListener implements DeliveryListener {
     }
 
     @Override
-    public void onMembership(String room, String user, boolean joined) {
-        memberships.add(room + " " + user + (joined ? " joined" : " left"));
+    public void onMembership(String room, String user, boolean joined, Audience audience) {
+        memberships.add(room + " " + user + (joined ? " joined" : " left") + (audience == Audience.EVERYONE ? "" : " for " + audience));
     }
 
     @Override

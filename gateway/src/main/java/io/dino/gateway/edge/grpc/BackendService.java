@@ -5,7 +5,16 @@ import io.dino.api.v1.BroadcastRequest;
 import io.dino.api.v1.BroadcastResponse;
 import io.dino.api.v1.DisconnectUserRequest;
 import io.dino.api.v1.DisconnectUserResponse;
+import io.dino.api.v1.GetLastOnlineRequest;
+import io.dino.api.v1.GetLastOnlineResponse;
 import io.dino.api.v1.GetPresenceRequest;
+import io.dino.api.v1.GetUserStatusRequest;
+import io.dino.api.v1.GetUserStatusResponse;
+import io.dino.api.v1.PresenceStatus;
+import io.dino.api.v1.SetUserStatusRequest;
+import io.dino.api.v1.SetUserStatusResponse;
+import io.dino.api.v1.UserLastOnline;
+import io.dino.api.v1.UserStatusEntry;
 import io.dino.api.v1.GetPresenceResponse;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.ListOnlineUsersResponse;
@@ -129,6 +138,62 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
             users.forEach(user -> result.addUsers(UserPresence.newBuilder().setUser(user).setOnline(online.contains(user))));
             return result.build();
         });
+    }
+
+    @Override
+    public void setUserStatus(SetUserStatusRequest request, StreamObserver<SetUserStatusResponse> response) {
+        respond(response, () -> {
+            String status = switch (request.getStatus()) {
+                case PRESENCE_STATUS_ONLINE -> "online";
+                case PRESENCE_STATUS_AWAY -> "away";
+                case PRESENCE_STATUS_INVISIBLE -> "invisible";
+                default -> throw new DinoException(ErrorCode.INVALID_VALUE,
+                        "status must be ONLINE, AWAY or INVISIBLE, got " + request.getStatus());
+            };
+            operations.setStatus(request.getUser(), status);
+            return SetUserStatusResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void getUserStatus(GetUserStatusRequest request, StreamObserver<GetUserStatusResponse> response) {
+        respond(response, () -> {
+            GetUserStatusResponse.Builder result = GetUserStatusResponse.newBuilder();
+            for (io.dino.gateway.engine.UserPresence presence : operations.presence(distinctUsers(request.getUsersList()))) {
+                result.addUsers(UserStatusEntry.newBuilder().setUser(presence.user()).setStatus(wire(presence.status())));
+            }
+            return result.build();
+        });
+    }
+
+    @Override
+    public void getLastOnline(GetLastOnlineRequest request, StreamObserver<GetLastOnlineResponse> response) {
+        respond(response, () -> {
+            GetLastOnlineResponse.Builder result = GetLastOnlineResponse.newBuilder();
+            for (io.dino.gateway.engine.UserPresence presence : operations.presence(distinctUsers(request.getUsersList()))) {
+                result.addUsers(UserLastOnline.newBuilder().setUser(presence.user())
+                        .setOnline(presence.status() != io.dino.gateway.engine.UserStatus.OFFLINE)
+                        .setLastOnlineMs(presence.lastOnline().orElse(0)));
+            }
+            return result.build();
+        });
+    }
+
+    private static List<String> distinctUsers(List<String> asked) {
+        List<String> users = List.copyOf(new LinkedHashSet<>(asked));
+        if (users.isEmpty() || users.size() > MAX_USERS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_USERS_PER_CALL + " users");
+        }
+        return users;
+    }
+
+    private static PresenceStatus wire(io.dino.gateway.engine.UserStatus status) {
+        return switch (status) {
+            case ONLINE -> PresenceStatus.PRESENCE_STATUS_ONLINE;
+            case AWAY -> PresenceStatus.PRESENCE_STATUS_AWAY;
+            case INVISIBLE -> PresenceStatus.PRESENCE_STATUS_INVISIBLE;
+            case OFFLINE -> PresenceStatus.PRESENCE_STATUS_OFFLINE;
+        };
     }
 
     @Override

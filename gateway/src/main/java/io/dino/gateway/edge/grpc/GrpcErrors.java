@@ -19,6 +19,7 @@ final class GrpcErrors {
     static StatusRuntimeException toStatus(DinoException error) {
         Status status = switch (error.code()) {
             case NOT_ALLOWED -> Status.PERMISSION_DENIED;
+            case NOT_ONLINE -> Status.NOT_FOUND;
             case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
             case NOT_AUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED -> Status.UNAUTHENTICATED;

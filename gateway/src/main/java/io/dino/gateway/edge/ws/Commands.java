@@ -11,6 +11,7 @@ import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.UserPresence;
 
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,8 @@ import java.util.Set;
  */
 final class Commands {
 
-    private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping");
+    private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping",
+            "status", "presence");
 
     private final Operations operations;
     private final Frames frames;
@@ -83,6 +85,20 @@ final class Commands {
                 yield result;
             }
             case "ping" -> frames.object().put("ts", System.currentTimeMillis());
+            case "status" -> frames.object().put("status", operations.setStatus(session, Fields.text(frame, "status")).wireName());
+            case "presence" -> {
+                ObjectNode result = frames.object();
+                ArrayNode users = result.putArray("users");
+                for (UserPresence presence : operations.presence(session, Fields.texts(frame, "users"))) {
+                    ObjectNode user = users.addObject().put("user", presence.user()).put("status", presence.status().wireName());
+                    if (presence.lastOnline().isPresent()) {
+                        user.put("lastOnline", presence.lastOnline().getAsLong());
+                    } else {
+                        user.putNull("lastOnline");
+                    }
+                }
+                yield result;
+            }
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

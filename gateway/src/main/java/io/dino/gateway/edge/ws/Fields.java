@@ -77,4 +77,23 @@ final class Fields {
         }
         return value.intValue();
     }
+
+    /** A required array of strings. */
+    static java.util.List<String> texts(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            throw new DinoException(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
+        }
+        if (!value.isArray()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be an array of strings");
+        }
+        java.util.List<String> texts = new java.util.ArrayList<>(value.size());
+        for (JsonNode element : value) {
+            if (!element.isTextual()) {
+                throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be an array of strings");
+            }
+            texts.add(element.asText());
+        }
+        return texts;
+    }
 }

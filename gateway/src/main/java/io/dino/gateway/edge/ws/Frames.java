@@ -76,6 +76,11 @@ final class Frames implements EventEncoder {
                     json.writeStringField("room", room);
                     json.writeStringField("reason", reason);
                 }
+                case Event.Status(String user, String status) -> {
+                    json.writeStringField("event", "status");
+                    json.writeStringField("user", user);
+                    json.writeStringField("status", status);
+                }
                 case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
                     json.writeStringField("event", "disconnect");
                     json.writeNumberField("code", code.code());

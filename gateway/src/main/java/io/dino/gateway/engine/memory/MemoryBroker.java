@@ -1,5 +1,6 @@
 package io.dino.gateway.engine.memory;
 
+import io.dino.gateway.engine.Audience;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
@@ -126,9 +127,9 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public void announceMembership(String room, String user, boolean joined) {
+    public void announceMembership(String room, String user, boolean joined, Audience audience) {
         if (subscribed.contains(LogId.room(room))) {
-            listener.onMembership(room, user, joined);
+            listener.onMembership(room, user, joined, audience);
         }
     }
 

@@ -2,6 +2,10 @@ package io.dino.gateway.engine.memory;
 
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.engine.UserPresence;
+import io.dino.gateway.engine.UserStatus;
+
+import java.time.InstantSource;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -17,9 +22,20 @@ import java.util.Set;
  */
 public final class MemoryPresenceStore implements PresenceStore {
 
+    private final InstantSource clock;
     // all guarded by this
     private final Map<String, Set<String>> sessionsByUser = new HashMap<>();
     private final Map<String, Map<String, Set<String>>> sessionsByRoomAndUser = new HashMap<>();
+    /** Statuses other than ONLINE, of online users only. */
+    private final Map<String, UserStatus> statusByUser = new HashMap<>();
+    /** Hidden (invisible) members per room. */
+    private final Map<String, Set<String>> hiddenByRoom = new HashMap<>();
+    /** When each user's last session ended (one entry per user who was ever online: a few dozen bytes each). */
+    private final Map<String, Long> lastOnlineByUser = new HashMap<>();
+
+    public MemoryPresenceStore(InstantSource clock) {
+        this.clock = clock;
+    }
 
     @Override
     public synchronized boolean connect(SessionRef session) {
@@ -29,7 +45,41 @@ public final class MemoryPresenceStore implements PresenceStore {
 
     @Override
     public synchronized boolean disconnect(SessionRef session) {
-        return removeFrom(sessionsByUser, session);
+        boolean last = removeFrom(sessionsByUser, session);
+        if (last) {
+            statusByUser.remove(session.user());
+            lastOnlineByUser.put(session.user(), clock.millis());
+        }
+        return last;
+    }
+
+    @Override
+    public synchronized boolean setStatus(String user, UserStatus status) {
+        if (status == UserStatus.OFFLINE) {
+            throw new IllegalArgumentException("offline is not a status one sets");
+        }
+        if (!sessionsByUser.containsKey(user)) {
+            return false;
+        }
+        if (status == UserStatus.ONLINE) {
+            statusByUser.remove(user);
+        } else {
+            statusByUser.put(user, status);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<UserPresence> presence(List<String> users) {
+        List<UserPresence> presence = new ArrayList<>(users.size());
+        for (String user : users) {
+            UserStatus status = sessionsByUser.containsKey(user)
+                    ? statusByUser.getOrDefault(user, UserStatus.ONLINE)
+                    : UserStatus.OFFLINE;
+            Long last = lastOnlineByUser.get(user);
+            presence.add(new UserPresence(user, status, last == null ? OptionalLong.empty() : OptionalLong.of(last)));
+        }
+        return presence;
     }
 
     @Override
@@ -46,6 +96,9 @@ public final class MemoryPresenceStore implements PresenceStore {
             return false;
         }
         boolean last = removeFrom(members, session);
+        if (last) {
+            setHidden(room, session.user(), false);
+        }
         if (members.isEmpty()) {
             sessionsByRoomAndUser.remove(room);
         }
@@ -56,6 +109,31 @@ public final class MemoryPresenceStore implements PresenceStore {
     public synchronized List<String> members(String room) {
         Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
         return members == null ? List.of() : members.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public synchronized boolean setHidden(String room, String user, boolean hidden) {
+        Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
+        if (hidden && (members == null || !members.containsKey(user))) {
+            return false;
+        }
+        Set<String> roomHidden = hiddenByRoom.get(room);
+        if (hidden) {
+            return hiddenByRoom.computeIfAbsent(room, r -> new HashSet<>()).add(user);
+        }
+        if (roomHidden == null || !roomHidden.remove(user)) {
+            return false;
+        }
+        if (roomHidden.isEmpty()) {
+            hiddenByRoom.remove(room);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> visibleMembers(String room) {
+        Set<String> roomHidden = hiddenByRoom.getOrDefault(room, Set.of());
+        return members(room).stream().filter(user -> !roomHidden.contains(user)).toList();
     }
 
     @Override

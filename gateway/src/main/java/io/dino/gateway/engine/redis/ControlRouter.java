@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the cluster removes them). Unknown commands (from a newer node during a rolling upgrade) are acknowledged
  * with a count of 0, so a sender never waits for an answer that cannot come.
  *
- * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields;
+ * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
+ * ({@code u} user, {@code r} reason, {@code x} reconnect, {@code w} newest session kept, {@code v} status;
+ * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
 final class ControlRouter {
@@ -44,6 +46,8 @@ final class ControlRouter {
     private static final String ROOM_ACL_CHANGED = "room-acl-changed";
     /** Prefix of the fields that carry a room's rules in a room-acl-changed entry: {@code a:join} → rule text. */
     private static final String RULE_FIELD = "a:";
+    private static final String REPLACE_SESSIONS = "replace-sessions";
+    private static final String STATUS_CHANGED = "status-changed";
 
     private final String node;
     private final Keys keys;
@@ -227,6 +231,16 @@ final class ControlRouter {
                 entry.put("r", changed.room());
                 changed.rules().forEach((action, rule) -> entry.put(RULE_FIELD + action, rule));
             }
+            case Control.ReplaceSessions replace -> {
+                entry.put("c", REPLACE_SESSIONS);
+                entry.put("u", replace.user());
+                entry.put("w", replace.newest());
+            }
+            case Control.StatusChanged changed -> {
+                entry.put("c", STATUS_CHANGED);
+                entry.put("u", changed.user());
+                entry.put("v", changed.status());
+            }
         }
         return entry;
     }
@@ -243,6 +257,8 @@ final class ControlRouter {
                 });
                 yield new Control.RoomAclChanged(entry.get("r"), rules);
             }
+            case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("w"));
+            case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("v"));
             default -> null;
         };
     }

@@ -1,5 +1,6 @@
 package io.dino.gateway.engine.redis;
 
+import io.dino.gateway.engine.Audience;
 import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
@@ -139,7 +140,9 @@ final class InboxReader implements AutoCloseable {
         }
         String membership = body.get("m");
         if (membership != null) {
-            listener.onMembership(body.get("r"), body.get("u"), membership.equals("j"));
+            String audience = body.get("h");
+            listener.onMembership(body.get("r"), body.get("u"), membership.equals("j"), audience == null ? Audience.EVERYONE
+                    : audience.equals("o") ? Audience.OPERATORS : Audience.NON_OPERATORS);
             return;
         }
         control.handle(body, listener);

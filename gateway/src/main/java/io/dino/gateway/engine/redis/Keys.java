@@ -50,6 +50,11 @@ final class Keys {
         return tag(LogId.room(room)) + ":acl";
     }
 
+    /** Members of a room who are hidden (invisible users): a set of users. */
+    String roomHidden(String room) {
+        return tag(LogId.room(room)) + ":hidden";
+    }
+
     /**
      * Online presence is split into {@value #ONLINE_BUCKETS} buckets by user, each its own hash tag, so that
      * connects and disconnects spread over as many Redis Cluster slots instead of making one slot hot. All
@@ -70,6 +75,19 @@ final class Keys {
     /** Users online in a bucket: field user, value number of sessions. */
     String onlineUsers(int bucket) {
         return prefix + ":{online:" + bucket + "}:users";
+    }
+
+    /** Statuses of online users in a bucket other than "online" (the default): field user, value status. */
+    String onlineStatus(int bucket) {
+        return prefix + ":{online:" + bucket + "}:status";
+    }
+
+    /**
+     * When each user of a bucket last went offline (their last session ended): field user, value epoch ms.
+     * One field per user who was ever online; never expires (a few dozen bytes per user).
+     */
+    String lastOnline(int bucket) {
+        return prefix + ":{online:" + bucket + "}:last";
     }
 
     /** The stream a node reads everything it must deliver from. */

@@ -140,8 +140,10 @@ final class NodeRegistry implements AutoCloseable {
 
     private void removeEntry(String owner, String encoded) {
         RedisPresenceStore.Entry entry = RedisPresenceStore.Entry.decode(owner, encoded);
-        if (presence.removeDeadEntry(owner, encoded) && entry.room() != null) {
-            broker.announceMembership(entry.room(), entry.user(), false);
+        long removed = presence.removeDeadEntry(owner, encoded);
+        if (removed != 0 && entry.room() != null) {
+            broker.announceMembership(entry.room(), entry.user(), false,
+                    removed == 2 ? io.dino.gateway.engine.Audience.OPERATORS : io.dino.gateway.engine.Audience.EVERYONE);
         }
     }
 

@@ -134,9 +134,17 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void announceMembership(String room, String user, boolean joined) {
-        appendToInboxes(redis(() -> sync().smembers(keys.interest(LogId.room(room)))),
-                Map.of("m", joined ? "j" : "l", "r", room, "u", user));
+    public void announceMembership(String room, String user, boolean joined, io.dino.gateway.engine.Audience audience) {
+        appendToInboxes(redis(() -> sync().smembers(keys.interest(LogId.room(room)))), membership(room, user, joined, audience));
+    }
+
+    /** A membership inbox entry: {@code m} j/l, {@code r} room, {@code u} user, {@code h} the audience if not everyone (o/n). */
+    static Map<String, String> membership(String room, String user, boolean joined, io.dino.gateway.engine.Audience audience) {
+        return switch (audience) {
+            case EVERYONE -> Map.of("m", joined ? "j" : "l", "r", room, "u", user);
+            case OPERATORS -> Map.of("m", joined ? "j" : "l", "r", room, "u", user, "h", "o");
+            case NON_OPERATORS -> Map.of("m", joined ? "j" : "l", "r", room, "u", user, "h", "n");
+        };
     }
 
     /** One XADD per node, pipelined on the shared connection, then one wait for all of them. */

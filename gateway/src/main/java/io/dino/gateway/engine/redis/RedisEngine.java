@@ -82,7 +82,7 @@ public final class RedisEngine {
         }
         Keys keys = new Keys(settings.prefix());
         RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock);
-        RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout());
+        RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout(), clock);
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),

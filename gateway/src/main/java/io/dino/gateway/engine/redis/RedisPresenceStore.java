@@ -3,17 +3,21 @@ package io.dino.gateway.engine.redis;
 import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.engine.UserPresence;
+import io.dino.gateway.engine.UserStatus;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +32,10 @@ import java.util.concurrent.TimeoutException;
  * and "last session out" are decided once, whichever node asks. Each node also records its own entries
  * in Redis, so that when it dies another node can remove them ({@link NodeRegistry}), and in memory, so
  * it can put them back if the cluster wrongly took it for dead.
+ *
+ * <p>Statuses and last-online times live in the user's online bucket too ({@link Keys#onlineStatus},
+ * {@link Keys#lastOnline}), so the script that removes a user's last session also forgets the status and
+ * records the time, atomically, on a node's own disconnect and on a dead node's cleanup alike.
  */
 public final class RedisPresenceStore implements PresenceStore {
 
@@ -38,11 +46,15 @@ public final class RedisPresenceStore implements PresenceStore {
     private final Keys keys;
     private final Connection connection;
     private final Duration commandTimeout;
+    private final InstantSource clock;
     private final Scripts presence = Scripts.load("presence.lua");
+    private final Scripts status = Scripts.load("status.lua");
+    private final Scripts hiddenScript = Scripts.load("hidden.lua");
     private final Set<String> ownEntries = ConcurrentHashMap.newKeySet();
 
-    RedisPresenceStore(String node, Keys keys, Connection connection, Duration commandTimeout) {
+    RedisPresenceStore(String node, Keys keys, Connection connection, Duration commandTimeout, InstantSource clock) {
         this.node = node;
+        this.clock = clock;
         this.keys = keys;
         this.connection = connection;
         this.commandTimeout = commandTimeout;
@@ -71,6 +83,22 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public List<String> members(String room) {
         return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
+    }
+
+    @Override
+    public boolean setHidden(String room, String user, boolean hidden) {
+        Long changed = RedisBroker.redis(() -> hiddenScript.run(sync(), ScriptOutputType.INTEGER,
+                new String[] {keys.roomUsers(room), keys.roomHidden(room)}, user, hidden ? "1" : "0"));
+        return changed == 1;
+    }
+
+    /** Members and hidden members, pipelined (one slot): one round trip. */
+    @Override
+    public List<String> visibleMembers(String room) {
+        RedisFuture<List<String>> members = RedisBroker.redis(() -> connection.async().hkeys(keys.roomUsers(room)));
+        RedisFuture<Set<String>> hidden = RedisBroker.redis(() -> connection.async().smembers(keys.roomHidden(room)));
+        Set<String> hiddenMembers = await(hidden);
+        return await(members).stream().filter(user -> !hiddenMembers.contains(user)).sorted().toList();
     }
 
     /** Every bucket's users, read pipelined: one round trip. */
@@ -112,6 +140,56 @@ public final class RedisPresenceStore implements PresenceStore {
         return users.stream().filter(online::contains).toList();
     }
 
+    @Override
+    public boolean setStatus(String user, UserStatus newStatus) {
+        if (newStatus == UserStatus.OFFLINE) {
+            throw new IllegalArgumentException("offline is not a status one sets");
+        }
+        int bucket = Keys.onlineBucket(user);
+        Long set = RedisBroker.redis(() -> status.run(sync(), ScriptOutputType.INTEGER,
+                new String[] {keys.onlineUsers(bucket), keys.onlineStatus(bucket)}, user, newStatus.wireName()));
+        return set == 1;
+    }
+
+    /** Three HMGETs (sessions, status, last-online) per bucket the users fall in, pipelined: one round trip. */
+    @Override
+    public List<UserPresence> presence(List<String> users) {
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, List<String>> byBucket = new TreeMap<>();
+        for (String user : users) {
+            List<String> inBucket = byBucket.computeIfAbsent(Keys.onlineBucket(user), bucket -> new ArrayList<>());
+            if (!inBucket.contains(user)) {
+                inBucket.add(user);
+            }
+        }
+        List<List<RedisFuture<List<KeyValue<String, String>>>>> sent = new ArrayList<>(byBucket.size());
+        byBucket.forEach((bucket, inBucket) -> {
+            String[] fields = inBucket.toArray(String[]::new);
+            sent.add(List.of(
+                    RedisBroker.redis(() -> connection.async().hmget(keys.onlineUsers(bucket), fields)),
+                    RedisBroker.redis(() -> connection.async().hmget(keys.onlineStatus(bucket), fields)),
+                    RedisBroker.redis(() -> connection.async().hmget(keys.lastOnline(bucket), fields))));
+        });
+        Map<String, UserPresence> known = new java.util.HashMap<>();
+        for (List<RedisFuture<List<KeyValue<String, String>>>> bucket : sent) {
+            List<KeyValue<String, String>> sessions = await(bucket.get(0));
+            List<KeyValue<String, String>> statuses = await(bucket.get(1));
+            List<KeyValue<String, String>> lasts = await(bucket.get(2));
+            for (int i = 0; i < sessions.size(); i++) {
+                String user = sessions.get(i).getKey();
+                UserStatus userStatus = !sessions.get(i).hasValue() ? UserStatus.OFFLINE
+                        : statuses.get(i).hasValue()
+                                ? UserStatus.ofWireName(statuses.get(i).getValue()).orElse(UserStatus.ONLINE)
+                                : UserStatus.ONLINE;
+                OptionalLong last = lasts.get(i).hasValue() ? OptionalLong.of(Long.parseLong(lasts.get(i).getValue())) : OptionalLong.empty();
+                known.put(user, new UserPresence(user, userStatus, last));
+            }
+        }
+        return users.stream().map(known::get).toList();
+    }
+
     private <T> T await(RedisFuture<T> future) {
         try {
             return future.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -149,9 +227,12 @@ public final class RedisPresenceStore implements PresenceStore {
         return back;
     }
 
-    /** Removes another (dead) node's entry; true when it was the user's last session there. */
-    boolean removeDeadEntry(String deadNode, String encoded) {
-        return run(Entry.decode(deadNode, encoded), false);
+    /**
+     * Removes another (dead) node's entry: 0 when the user has other sessions there, 1 when it was the user's last
+     * session, 2 when it was the last and the user was hidden in the room (an invisible user's leave).
+     */
+    long removeDeadEntry(String deadNode, String encoded) {
+        return runCounted(Entry.decode(deadNode, encoded), false);
     }
 
     private boolean change(Entry entry, boolean add) {
@@ -192,12 +273,18 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     private boolean run(Entry entry, boolean add) {
+        return runCounted(entry, add) != 0;
+    }
+
+    private long runCounted(Entry entry, boolean add) {
+        int bucket = Keys.onlineBucket(entry.user());
         String[] presenceKeys = entry.room() == null
-                ? new String[] {keys.onlineSessions(Keys.onlineBucket(entry.user())), keys.onlineUsers(Keys.onlineBucket(entry.user()))}
-                : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room())};
+                ? new String[] {keys.onlineSessions(bucket), keys.onlineUsers(bucket), keys.onlineStatus(bucket), keys.lastOnline(bucket)}
+                : new String[] {keys.roomSessions(entry.room()), keys.roomUsers(entry.room()), keys.roomHidden(entry.room())};
+        String now = Long.toString(clock.millis());
         Long changed = RedisBroker.redis(() -> presence.run(sync(), ScriptOutputType.INTEGER, presenceKeys,
-                entry.node() + "/" + entry.session(), entry.user(), add ? "1" : "0"));
-        return changed == 1;
+                entry.node() + "/" + entry.session(), entry.user(), add ? "1" : "0", now));
+        return changed;
     }
 
     private RedisClusterCommands<String, String> sync() {

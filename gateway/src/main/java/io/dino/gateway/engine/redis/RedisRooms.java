@@ -44,10 +44,11 @@ final class RedisRooms implements Rooms {
     }
 
     @Override
-    public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit) {
+    public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
+                         boolean hidden) {
         String entry = presence.claim(RedisPresenceStore.Entry.room(room, session));
         try {
-            return broker.changingInterest(() -> enterInRedis(room, session, entry, subscribe, since, recoveryLimit));
+            return broker.changingInterest(() -> enterInRedis(room, session, entry, subscribe, since, recoveryLimit, hidden));
         } catch (RuntimeException e) {
             presence.release(entry);
             throw e;
@@ -55,10 +56,10 @@ final class RedisRooms implements Rooms {
     }
 
     private Entered enterInRedis(String room, SessionRef session, String entry, boolean subscribe, Optional<Position> since,
-                                 int recoveryLimit) {
+                                 int recoveryLimit, boolean hidden) {
         LogId log = LogId.room(room);
-        String[] scriptKeys = {keys.meta(log), keys.interest(log), keys.roomSessions(room), keys.roomUsers(room)};
-        String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user()};
+        String[] scriptKeys = {keys.meta(log), keys.interest(log), keys.roomSessions(room), keys.roomUsers(room), keys.roomHidden(room)};
+        String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user(), hidden ? "1" : "0"};
         RedisClusterAsyncCommands<String, String> async = connection.async();
         List<RedisFuture<Long>> records = new ArrayList<>(2);
         if (subscribe) {
@@ -73,15 +74,20 @@ final class RedisRooms implements Rooms {
         boolean first = (Long) result.get(2) == 1;
         int memberCount = Math.toIntExact((Long) result.get(3));
         List<String> members = result.subList(4, 4 + memberCount).stream().map(String.class::cast).sorted().toList();
-        List<Object> announceTo = first ? result.subList(4 + memberCount, result.size()) : List.of();
+        int hiddenAt = 4 + memberCount;
+        int hiddenCount = Math.toIntExact((Long) result.get(hiddenAt));
+        java.util.Set<String> hiddenMembers = result.subList(hiddenAt + 1, hiddenAt + 1 + hiddenCount).stream()
+                .map(String.class::cast).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        List<Object> announceTo = first ? result.subList(hiddenAt + 1 + hiddenCount, result.size()) : List.of();
         if (subscribe) {
             broker.delivered().put(log, top);
         }
         try {
-            List<RedisFuture<String>> announced = broker.sendToInboxes(announceTo, Map.of("m", "j", "r", room, "u", session.user()));
+            List<RedisFuture<String>> announced = broker.sendToInboxes(announceTo, RedisBroker.membership(room, session.user(), true,
+                    hidden ? io.dino.gateway.engine.Audience.OPERATORS : io.dino.gateway.engine.Audience.EVERYONE));
             Optional<Supplier<Recovery>> missed = since.map(position -> broker.sendRecovery(log, top, position, recoveryLimit));
             broker.awaitAll(announced);
-            return new Entered(top, members, missed.map(Supplier::get));
+            return new Entered(top, members, hiddenMembers, missed.map(Supplier::get));
         } catch (EngineUnavailableException e) {
             if (subscribe) {
                 broker.delivered().remove(log);  // reconciliation then drops the interest the script added

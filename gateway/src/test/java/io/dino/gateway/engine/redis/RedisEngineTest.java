@@ -107,16 +107,28 @@ class RedisEngineTest extends EngineContract {
             assertThat(survivor.presence().join("hall", new SessionRef("survivor", "s1", "sam"))).isTrue();
             assertThat(doomed.presence().connect(new SessionRef("doomed", "d1", "dora"))).isTrue();
             assertThat(doomed.presence().join("hall", new SessionRef("doomed", "d1", "dora"))).isTrue();
+            assertThat(doomed.presence().setStatus("dora", io.dino.gateway.engine.UserStatus.AWAY)).isTrue();
             assertThat(survivor.presence().members("hall")).containsExactly("dora", "sam");
+            // an invisible user: its leave with the dead node is for operators only
+            doomed.presence().connect(new SessionRef("doomed", "d2", "gil"));
+            doomed.rooms().enter("hall", new SessionRef("doomed", "d2", "gil"), false, java.util.Optional.empty(), 10, true);
             assertThat(survivor.presence().onlineUsers()).contains("dora");
 
             try (var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
                 raw.sync().zadd(new Keys(shared).nodes(), 1, "doomed");  // its last heartbeat, long ago
             }
+            long declaredDead = System.currentTimeMillis();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> survivor.presence().members("hall").equals(List.of("sam")));
             assertThat(survivor.presence().onlineUsers()).doesNotContain("dora");
+            // the cleanup ended dora's last session: it stamped her last-online time and forgot her status
+            await().until(() -> survivor.presence().presence(List.of("dora")).getFirst().status()
+                    == io.dino.gateway.engine.UserStatus.OFFLINE);
+            io.dino.gateway.engine.UserPresence dora = survivor.presence().presence(List.of("dora")).getFirst();
+            assertThat(dora.lastOnline().orElseThrow()).isBetween(declaredDead, System.currentTimeMillis());
             await().until(() -> events.memberships.contains("hall dora left"));
+            await().until(() -> events.memberships.contains("hall gil left for OPERATORS"));
+            assertThat(events.memberships).doesNotContain("hall gil left");
         } finally {
             survivor.close();
             doomed.close();
@@ -218,8 +230,8 @@ class RedisEngineTest extends EngineContract {
         }
 
         @Override
-        public void onMembership(String room, String user, boolean joined) {
-            delegate.onMembership(room, user, joined);
+        public void onMembership(String room, String user, boolean joined, io.dino.gateway.engine.Audience audience) {
+            delegate.onMembership(room, user, joined, audience);
         }
 
         @Override

@@ -37,6 +37,14 @@ public interface PresenceStore extends AutoCloseable {
     List<String> members(String room);
 
     /**
+     * {@link #members(String)} of several rooms, hidden members included: one entry per distinct room, in the
+     * order first asked, an empty list for a room nobody is in. Each room's list is read consistently (a room's
+     * members live together); the rooms are not one snapshot: a change landing between two rooms' reads may be
+     * seen in one and not the other. The Redis engine reads all rooms in one pipelined round trip.
+     */
+    java.util.Map<String, List<String>> membersOfRooms(Collection<String> rooms);
+
+    /**
      * Marks a member of the room as hidden (an invisible user) or not. A user's hidden mark in a room goes
      * with the user's last session in the room. Returns true when it changed, so that of several nodes
      * applying the same change only one announces it; false (and nothing stored) when the user is not in the room.

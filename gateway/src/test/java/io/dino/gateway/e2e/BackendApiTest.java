@@ -8,6 +8,8 @@ import io.dino.api.v1.GetPresenceRequest;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.ListOnlineUsersResponse;
 import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.ListRoomsMembersRequest;
+import io.dino.api.v1.RoomMembers;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.PublishResponse;
@@ -158,6 +160,33 @@ class BackendApiTest {
     }
 
     @Test
+    void listRoomsMembersAnswersEachRoomAskedOnceInvisibleUsersIncluded() throws Exception {
+        DinoClient wanda = node.client("wanda", new EventRecorder());
+        wanda.join("atrium").join();
+        wanda.join("gallery").join();
+        DinoClient ghost = node.operatorClient("ghost-w", new EventRecorder());
+        ghost.join("atrium").join();
+        ghost.setStatus("invisible").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        List<RoomMembers> rooms = backend.listRoomsMembers(ListRoomsMembersRequest.newBuilder()
+                .addRooms("gallery").addRooms("atrium").addRooms("vacant").addRooms("gallery").build()).getRoomsList();
+
+        assertThat(rooms).containsExactly(
+                RoomMembers.newBuilder().setRoom("gallery").addUsers("wanda").build(),
+                RoomMembers.newBuilder().setRoom("atrium").addUsers("ghost-w").addUsers("wanda").build(),
+                RoomMembers.newBuilder().setRoom("vacant").build());
+        assertThat(wanda.rooms().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get("rooms"))
+                .extracting(JsonNode::asText).containsExactly("atrium", "gallery");
+
+        // the same through backend-api's client
+        try (io.dino.api.client.DinoBackendClient client = io.dino.api.client.DinoBackendClient
+                .builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build()) {
+            assertThat(client.roomsMembers(List.of("atrium", "vacant"))).containsExactly(
+                    java.util.Map.entry("atrium", List.of("ghost-w", "wanda")), java.util.Map.entry("vacant", List.of()));
+        }
+    }
+
+    @Test
     void disconnectUserClosesEverySessionWithTheReason() throws Exception {
         EventRecorder first = new EventRecorder();
         EventRecorder second = new EventRecorder();
@@ -283,6 +312,15 @@ class BackendApiTest {
         assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok")
                         .setBodyJson("\"" + "x".repeat(20_000) + "\"").build()),
                 "larger than 16384 bytes", "MESSAGE_TOO_LARGE");
+        assertInvalid(() -> backend.listRoomsMembers(ListRoomsMembersRequest.getDefaultInstance()),
+                "rooms must name 1-100 rooms", "INVALID_VALUE");
+        ListRoomsMembersRequest.Builder tooMany = ListRoomsMembersRequest.newBuilder();
+        for (int i = 0; i <= 100; i++) {
+            tooMany.addRooms("r" + i);
+        }
+        assertInvalid(() -> backend.listRoomsMembers(tooMany.build()), "rooms must name 1-100 rooms", "INVALID_VALUE");
+        assertInvalid(() -> backend.listRoomsMembers(ListRoomsMembersRequest.newBuilder().addRooms("ok").addRooms("bad room!").build()),
+                "room may contain only", "INVALID_VALUE");
     }
 
     @Test

@@ -372,6 +372,27 @@ public abstract class EngineContract {
     }
 
     @Test
+    void membersOfRoomsListsEachRoomAskedWithHiddenMembersAndEmptyRooms() {
+        PresenceStore presence = engine.presence();
+        SessionRef ann = new SessionRef("node-a", "m1", "ann");
+        SessionRef ghost = new SessionRef("node-b", "m2", "ghost");
+        presence.join("lobby", ann);
+        presence.join("lobby", ghost);
+        presence.join("kitchen", ghost);
+        assertThat(presence.setHidden("lobby", "ghost", true)).isTrue();
+
+        java.util.Map<String, List<String>> byRoom = presence.membersOfRooms(List.of("lobby", "nobody-here", "kitchen", "lobby"));
+        assertThat(byRoom.keySet()).containsExactly("lobby", "nobody-here", "kitchen");
+        assertThat(byRoom.get("lobby")).containsExactly("ann", "ghost");
+        assertThat(byRoom.get("nobody-here")).isEmpty();
+        assertThat(byRoom.get("kitchen")).containsExactly("ghost");
+
+        presence.leave("kitchen", ghost);
+        assertThat(presence.membersOfRooms(List.of("kitchen"))).containsExactly(java.util.Map.entry("kitchen", List.of()));
+        assertThat(presence.membersOfRooms(List.of())).isEmpty();
+    }
+
+    @Test
     void presenceCountsUsersOnceAcrossTheirSessions() {
         PresenceStore presence = engine.presence();
         SessionRef tab1 = new SessionRef("node-a", "s1", "ann");

@@ -24,6 +24,9 @@ import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.api.v1.SetRoomAclResponse;
 import io.dino.api.v1.ListRoomMembersResponse;
+import io.dino.api.v1.ListRoomsMembersRequest;
+import io.dino.api.v1.ListRoomsMembersResponse;
+import io.dino.api.v1.RoomMembers;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.Position;
@@ -199,6 +202,16 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void listRoomMembers(ListRoomMembersRequest request, StreamObserver<ListRoomMembersResponse> response) {
         respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.members(request.getRoom())).build());
+    }
+
+    @Override
+    public void listRoomsMembers(ListRoomsMembersRequest request, StreamObserver<ListRoomsMembersResponse> response) {
+        respond(response, () -> {
+            ListRoomsMembersResponse.Builder result = ListRoomsMembersResponse.newBuilder();
+            operations.membersOfRooms(request.getRoomsList()).forEach((room, users) ->
+                    result.addRooms(RoomMembers.newBuilder().setRoom(room).addAllUsers(users)));
+            return result.build();
+        });
     }
 
     @Override

@@ -112,6 +112,15 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
 
     @Override
+    public synchronized Map<String, List<String>> membersOfRooms(Collection<String> rooms) {
+        Map<String, List<String>> byRoom = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            byRoom.computeIfAbsent(room, this::members);
+        }
+        return byRoom;
+    }
+
+    @Override
     public synchronized boolean setHidden(String room, String user, boolean hidden) {
         Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
         if (hidden && (members == null || !members.containsKey(user))) {

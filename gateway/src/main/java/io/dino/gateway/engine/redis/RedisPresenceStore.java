@@ -85,6 +85,20 @@ public final class RedisPresenceStore implements PresenceStore {
         return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
     }
 
+    /** One HKEYS per room (each its own slot), pipelined: one round trip, also on Redis Cluster. */
+    @Override
+    public Map<String, List<String>> membersOfRooms(Collection<String> rooms) {
+        Map<String, RedisFuture<List<String>>> sent = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            if (!sent.containsKey(room)) {
+                sent.put(room, RedisBroker.redis(() -> connection.async().hkeys(keys.roomUsers(room))));
+            }
+        }
+        Map<String, List<String>> byRoom = new java.util.LinkedHashMap<>();
+        sent.forEach((room, members) -> byRoom.put(room, await(members).stream().sorted().toList()));
+        return byRoom;
+    }
+
     @Override
     public boolean setHidden(String room, String user, boolean hidden) {
         Long changed = RedisBroker.redis(() -> hiddenScript.run(sync(), ScriptOutputType.INTEGER,

@@ -16,6 +16,8 @@ import io.dino.api.v1.GetRoomAclRequest;
 import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.api.v1.ListRoomsMembersRequest;
 import io.dino.api.v1.RoomMembers;
+import io.dino.api.v1.ListUserRoomsRequest;
+import io.dino.api.v1.UserRooms;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
@@ -149,6 +151,16 @@ public final class DinoBackendClient implements AutoCloseable {
     }
 
     /**
+     * For each of up to 100 users, the rooms any of their sessions is in on any node (invisible users included),
+     * user → sorted rooms, in the order asked, each user once; a user in no room maps to an empty list.
+     */
+    public Map<String, List<String>> userRooms(List<String> users) {
+        return stub().listUserRooms(ListUserRoomsRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
+                .collect(Collectors.toMap(UserRooms::getUser, rooms -> List.copyOf(rooms.getRoomsList()), (a, b) -> a,
+                        java.util.LinkedHashMap::new));
+    }
+
+    /**
      * The members of each of up to 100 rooms (invisible users included), room → sorted users, in the order asked,
      * each room once; a room nobody is in maps to an empty list.
      */
@@ -209,6 +221,7 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "GetPresence"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomMembers"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomsMembers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListUserRooms"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "MintToken"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }

@@ -243,6 +243,19 @@ public final class Operations {
         return engine(() -> presence.membersOfRooms(distinct));
     }
 
+    /**
+     * For each user, the rooms any of the user's sessions is in, cluster-wide, as the backend sees them (hidden
+     * memberships included): one entry per distinct user, in the order asked; 1-{@value #MAX_ROOMS_PER_CALL} users.
+     */
+    public Map<String, List<String>> roomsOfUsers(List<String> users) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(users));
+        if (distinct.isEmpty() || distinct.size() > MAX_ROOMS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_ROOMS_PER_CALL + " users");
+        }
+        distinct.forEach(Names::user);
+        return engine(() -> presence.roomsOfUsers(distinct));
+    }
+
     /** The rooms this session is in, sorted (its own state: no engine call, no rule to pass). */
     public List<String> rooms(Session session) {
         return session.rooms().stream().sorted().toList();
@@ -517,7 +530,7 @@ public final class Operations {
 
     /** Most users one presence query may name. */
     public static final int MAX_PRESENCE_USERS = 100;
-    /** Rooms one backend call may name in {@link #membersOfRooms(List)}. */
+    /** Rooms one backend call may name in {@link #membersOfRooms(List)}, and users in {@link #roomsOfUsers(List)}. */
     public static final int MAX_ROOMS_PER_CALL = 100;
 
     /**

@@ -27,6 +27,9 @@ import io.dino.api.v1.ListRoomMembersResponse;
 import io.dino.api.v1.ListRoomsMembersRequest;
 import io.dino.api.v1.ListRoomsMembersResponse;
 import io.dino.api.v1.RoomMembers;
+import io.dino.api.v1.ListUserRoomsRequest;
+import io.dino.api.v1.ListUserRoomsResponse;
+import io.dino.api.v1.UserRooms;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.Position;
@@ -210,6 +213,16 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
             ListRoomsMembersResponse.Builder result = ListRoomsMembersResponse.newBuilder();
             operations.membersOfRooms(request.getRoomsList()).forEach((room, users) ->
                     result.addRooms(RoomMembers.newBuilder().setRoom(room).addAllUsers(users)));
+            return result.build();
+        });
+    }
+
+    @Override
+    public void listUserRooms(ListUserRoomsRequest request, StreamObserver<ListUserRoomsResponse> response) {
+        respond(response, () -> {
+            ListUserRoomsResponse.Builder result = ListUserRoomsResponse.newBuilder();
+            operations.roomsOfUsers(request.getUsersList()).forEach((user, rooms) ->
+                    result.addUsers(UserRooms.newBuilder().setUser(user).addAllRooms(rooms)));
             return result.build();
         });
     }

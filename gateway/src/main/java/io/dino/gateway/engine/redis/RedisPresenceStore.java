@@ -294,15 +294,25 @@ public final class RedisPresenceStore implements PresenceStore {
                 : RedisBroker.redis(() -> connection.async().srem(keys.userRooms(entry.user()), entry.indexMember()));
     }
 
-
     private boolean change(Entry entry, boolean add) {
         String encoded = entry.encode();
-        if (add) {
-            RedisFuture<Long> indexed = index(entry);
-            boolean changed = run(entry, add);
-            if (indexed != null) {
+        if (add && entry.room() != null) {
+            // as RedisRooms does: the node's record first, so that whatever of the change lands is covered by it
+            claim(entry);
+            try {
+                RedisFuture<Long> recorded = RedisBroker.redis(() -> connection.async().sadd(keys.nodePresence(node), encoded));
+                RedisFuture<Long> indexed = index(entry);
+                boolean changed = run(entry, true);
+                await(recorded);
                 await(indexed);
+                return changed;
+            } catch (RuntimeException e) {
+                release(encoded);
+                throw e;
             }
+        }
+        if (add) {
+            boolean changed = run(entry, add);
             ownEntries.add(encoded);
             RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
             return changed;

@@ -157,6 +157,15 @@ export class DinoClient {
     return this._request({ cmd: 'presence', users }).then((result) => result.users);
   }
 
+  /**
+   * The rooms this connection's session is in on the server now, sorted (`rooms` command). After a reconnect
+   * that is the rooms re-joined so far; the rooms the client follows are the ones you `join()`ed.
+   * @returns {Promise<string[]>}
+   */
+  rooms() {
+    return this._request({ cmd: 'rooms' }).then((result) => result.rooms);
+  }
+
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
   ping() {
     return this._request({ cmd: 'ping' });

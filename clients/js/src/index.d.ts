@@ -191,6 +191,8 @@ export declare class DinoClient {
   inboxHistory(page?: HistoryPage): Promise<HistoryResult>;
   setStatus(status: 'online' | 'away' | 'invisible'): Promise<{ status: string }>;
   presence(users: string[]): Promise<UserPresence[]>;
+  /** The rooms this connection's session is in on the server now, sorted. */
+  rooms(): Promise<string[]>;
   ping(): Promise<{ ts: number }>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;

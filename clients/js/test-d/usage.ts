@@ -34,6 +34,8 @@ async function usage(): Promise<void> {
   for (const { user, status, lastOnline } of await client.presence(['bob'])) {
     console.log(user, status === 'offline' ? lastOnline ?? 'never' : status);
   }
+  const rooms: string[] = await client.rooms();
+  console.log(rooms.includes('lobby'));
   client.disconnect();
 }
 void usage;

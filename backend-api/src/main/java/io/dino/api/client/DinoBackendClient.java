@@ -14,6 +14,10 @@ import io.dino.api.v1.UserStatusEntry;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.GetRoomAclRequest;
 import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.ListRoomsMembersRequest;
+import io.dino.api.v1.RoomMembers;
+import io.dino.api.v1.ListUserRoomsRequest;
+import io.dino.api.v1.UserRooms;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
@@ -146,7 +150,26 @@ public final class DinoBackendClient implements AutoCloseable {
         return stub().listRoomMembers(ListRoomMembersRequest.newBuilder().setRoom(room).build()).getUsersList();
     }
 
-    /** A client token for the user, to hand to a browser; a zero {@code ttl} means the node's default. */
+    /**
+     * For each of up to 100 users, the rooms any of their sessions is in on any node (invisible users included),
+     * user → sorted rooms, in the order asked, each user once; a user in no room maps to an empty list.
+     */
+    public Map<String, List<String>> userRooms(List<String> users) {
+        return stub().listUserRooms(ListUserRoomsRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
+                .collect(Collectors.toMap(UserRooms::getUser, rooms -> List.copyOf(rooms.getRoomsList()), (a, b) -> a,
+                        java.util.LinkedHashMap::new));
+    }
+
+    /**
+     * The members of each of up to 100 rooms (invisible users included), room → sorted users, in the order asked,
+     * each room once; a room nobody is in maps to an empty list.
+     */
+    public Map<String, List<String>> roomsMembers(List<String> rooms) {
+        return stub().listRoomsMembers(ListRoomsMembersRequest.newBuilder().addAllRooms(rooms).build()).getRoomsList().stream()
+                .collect(Collectors.toMap(RoomMembers::getRoom, members -> List.copyOf(members.getUsersList()), (a, b) -> a,
+                        java.util.LinkedHashMap::new));
+    }
+
     /**
      * Replaces a room's access rules (action → rule; absent or empty: no rule) and returns how many sessions
      * are being taken out of the room because they no longer pass {@code join}.
@@ -197,6 +220,8 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListOnlineUsers"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "GetPresence"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomMembers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomsMembers"),
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListUserRooms"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "MintToken"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }

@@ -250,6 +250,11 @@ public final class DinoClient implements AutoCloseable {
         return request("members", fields().put("room", room));
     }
 
+    /** Lists the rooms this session is in ({@code rooms} command). Completes with {@code {"rooms":[...]}}, sorted. */
+    public CompletableFuture<JsonNode> rooms() {
+        return request("rooms", null);
+    }
+
     /** Reads a room's latest messages. Completes with {@code {"room","epoch","offset","messages":[...]}}. */
     public CompletableFuture<JsonNode> history(String room, int limit) {
         return request("history", fields().put("room", room).put("limit", limit));

@@ -230,6 +230,37 @@ public final class Operations {
         return engine(() -> presence.members(room));
     }
 
+    /**
+     * The members of each room, as the backend sees them (invisible users included): one entry per distinct
+     * room, in the order asked; 1-{@value #MAX_ROOMS_PER_CALL} rooms.
+     */
+    public Map<String, List<String>> membersOfRooms(List<String> rooms) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(rooms));
+        if (distinct.isEmpty() || distinct.size() > MAX_ROOMS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "rooms must name 1-" + MAX_ROOMS_PER_CALL + " rooms");
+        }
+        distinct.forEach(Names::room);
+        return engine(() -> presence.membersOfRooms(distinct));
+    }
+
+    /**
+     * For each user, the rooms any of the user's sessions is in, cluster-wide, as the backend sees them (hidden
+     * memberships included): one entry per distinct user, in the order asked; 1-{@value #MAX_ROOMS_PER_CALL} users.
+     */
+    public Map<String, List<String>> roomsOfUsers(List<String> users) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(users));
+        if (distinct.isEmpty() || distinct.size() > MAX_ROOMS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_ROOMS_PER_CALL + " users");
+        }
+        distinct.forEach(Names::user);
+        return engine(() -> presence.roomsOfUsers(distinct));
+    }
+
+    /** The rooms this session is in, sorted (its own state: no engine call, no rule to pass). */
+    public List<String> rooms(Session session) {
+        return session.rooms().stream().sorted().toList();
+    }
+
     /** A room's members as a session sees them: invisible users only for operators (and for the user itself). */
     public List<String> members(Session viewer, String room) {
         Names.room(room);
@@ -499,6 +530,8 @@ public final class Operations {
 
     /** Most users one presence query may name. */
     public static final int MAX_PRESENCE_USERS = 100;
+    /** Rooms one backend call may name in {@link #membersOfRooms(List)}, and users in {@link #roomsOfUsers(List)}. */
+    public static final int MAX_ROOMS_PER_CALL = 100;
 
     /**
      * Sets the status of the session's user (all the user's sessions share it). {@code invisible} is for

@@ -37,6 +37,25 @@ public interface PresenceStore extends AutoCloseable {
     List<String> members(String room);
 
     /**
+     * {@link #members(String)} of several rooms, hidden members included: one entry per distinct room, in the
+     * order first asked, an empty list for a room nobody is in. Each room's list is read consistently (a room's
+     * members live together); the rooms are not one snapshot: a change landing between two rooms' reads may be
+     * seen in one and not the other. The Redis engine reads all rooms in one pipelined round trip.
+     */
+    java.util.Map<String, List<String>> membersOfRooms(Collection<String> rooms);
+
+    /**
+     * The rooms each user has at least one session in, on any node, hidden memberships included: one entry per
+     * distinct user, in the order first asked, rooms sorted, an empty list for a user in no room. It follows
+     * {@link #join}/{@link #leave} (and {@link Rooms#enter}), a closed session's leaves and the cleanup of a dead
+     * node's sessions. The Redis engine keeps it in a per-user index beside the room's own keys (another slot), so
+     * it is not atomic with the membership: the index is written first, so while a join or leave is under way a reader
+     * may see the room listed a moment before the membership lands, or gone a moment before it goes; once the join
+     * or leave has returned, both agree (docs/architecture.md, "The user's room index").
+     */
+    java.util.Map<String, List<String>> roomsOfUsers(Collection<String> users);
+
+    /**
      * Marks a member of the room as hidden (an invisible user) or not. A user's hidden mark in a room goes
      * with the user's last session in the room. Returns true when it changed, so that of several nodes
      * applying the same change only one announces it; false (and nothing stored) when the user is not in the room.

@@ -185,6 +185,35 @@ class ClusterDeliveryTest {
     }
 
     @Test
+    void listUserRoomsThroughAThirdNodeListsTheRoomsOfSessionsOnTwoNodesUntilTheyLeaveOrClose() throws Exception {
+        String user = "wh" + ROOMS.incrementAndGet();
+        String roomOnA = room();
+        String roomOnB = room();
+        String shared = room();
+        DinoClient onA = a.client(user, new EventRecorder());
+        DinoClient onB = b.client(user, new EventRecorder());
+        onA.join(roomOnA).join();
+        onA.join(shared).join();
+        onB.join(roomOnB).join();
+        onB.join(shared).join();
+
+        assertThat(roomsOf(user)).containsExactlyElementsOf(java.util.stream.Stream.of(roomOnA, roomOnB, shared).sorted().toList());
+
+        onA.leave(roomOnA).join();
+        assertThat(roomsOf(user)).containsExactlyElementsOf(java.util.stream.Stream.of(roomOnB, shared).sorted().toList());
+        onB.close();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(roomsOf(user)).containsExactly(shared));
+        onA.close();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(roomsOf(user)).isEmpty());
+    }
+
+    /** ListUserRooms through d, which holds no sessions. */
+    private static List<String> roomsOf(String user) {
+        return d.backend().listUserRooms(io.dino.api.v1.ListUserRoomsRequest.newBuilder().addUsers(user).build())
+                .getUsers(0).getRoomsList();
+    }
+
+    @Test
     void lastOnlineIsSharedByTheNodes() throws Exception {
         String user = "lo" + ROOMS.incrementAndGet();
         DinoClient session = a.client(user, new EventRecorder());

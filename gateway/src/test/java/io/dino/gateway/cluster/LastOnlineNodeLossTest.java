@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A node holding the only session of a user is killed (SIGKILL): the node that cleans up after it records the
- * user's last-online time and forgets the user's status, and an invisible user's leave reaches operators only.
+ * user's last-online time and forgets the user's status, an invisible user's leave reaches operators only, and the
+ * users' rooms ({@code ListUserRooms}) no longer list the rooms of the dead node's sessions.
  */
 class LastOnlineNodeLossTest {
 
@@ -44,10 +45,21 @@ class LastOnlineNodeLossTest {
             assertThat(backend.userStatus(List.of("vera", "gus"))).containsExactly(
                     Map.entry("vera", PresenceStatus.PRESENCE_STATUS_AWAY), Map.entry("gus", PresenceStatus.PRESENCE_STATUS_INVISIBLE));
 
+            DinoClient veraOnSurvivor = DinoClient.connect(survivor.wsUri(), NodeProcess.token("vera")).get(30, TimeUnit.SECONDS);
+            veraOnSurvivor.join("porch").get(30, TimeUnit.SECONDS);
+            vera.join("attic").get(30, TimeUnit.SECONDS);
+            assertThat(backend.userRooms(List.of("vera", "gus"))).containsExactly(
+                    Map.entry("vera", List.of("attic", "hall", "porch")), Map.entry("gus", List.of("hall")));
+            veraOnSurvivor.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.userRooms(List.of("vera")).get("vera").equals(List.of("attic", "hall")));
+
             Instant killed = Instant.now();
             victim.kill();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> backend.lastOnline(List.of("vera")).get("vera").isPresent());
+            // the survivor's cleanup took the dead node's sessions out of their rooms and out of the users' room index
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.userRooms(List.of("vera", "gus")).equals(
+                    Map.of("vera", List.of(), "gus", List.of())));
             Map<String, Optional<Instant>> lastOnline = backend.lastOnline(List.of("vera", "gus"));
             assertThat(lastOnline.get("vera").orElseThrow()).isBetween(killed, Instant.now());
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.lastOnline(List.of("gus")).get("gus").isPresent());

@@ -8,6 +8,10 @@ import io.dino.api.v1.GetPresenceRequest;
 import io.dino.api.v1.ListOnlineUsersRequest;
 import io.dino.api.v1.ListOnlineUsersResponse;
 import io.dino.api.v1.ListRoomMembersRequest;
+import io.dino.api.v1.ListRoomsMembersRequest;
+import io.dino.api.v1.RoomMembers;
+import io.dino.api.v1.ListUserRoomsRequest;
+import io.dino.api.v1.UserRooms;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.PublishResponse;
@@ -158,6 +162,70 @@ class BackendApiTest {
     }
 
     @Test
+    void listRoomsMembersAnswersEachRoomAskedOnceInvisibleUsersIncluded() throws Exception {
+        DinoClient wanda = node.client("wanda", new EventRecorder());
+        wanda.join("atrium").join();
+        wanda.join("gallery").join();
+        DinoClient ghost = node.operatorClient("ghost-w", new EventRecorder());
+        ghost.join("atrium").join();
+        ghost.setStatus("invisible").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        List<RoomMembers> rooms = backend.listRoomsMembers(ListRoomsMembersRequest.newBuilder()
+                .addRooms("gallery").addRooms("atrium").addRooms("vacant").addRooms("gallery").build()).getRoomsList();
+
+        assertThat(rooms).containsExactly(
+                RoomMembers.newBuilder().setRoom("gallery").addUsers("wanda").build(),
+                RoomMembers.newBuilder().setRoom("atrium").addUsers("ghost-w").addUsers("wanda").build(),
+                RoomMembers.newBuilder().setRoom("vacant").build());
+        assertThat(wanda.rooms().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get("rooms"))
+                .extracting(JsonNode::asText).containsExactly("atrium", "gallery");
+
+        // the same through backend-api's client
+        try (io.dino.api.client.DinoBackendClient client = io.dino.api.client.DinoBackendClient
+                .builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build()) {
+            assertThat(client.roomsMembers(List.of("atrium", "vacant"))).containsExactly(
+                    java.util.Map.entry("atrium", List.of("ghost-w", "wanda")), java.util.Map.entry("vacant", List.of()));
+        }
+    }
+
+    @Test
+    void listUserRoomsAnswersTheRoomsOfAllOfAUsersSessionsUntilTheyLeaveOrClose() throws Exception {
+        DinoClient phone = node.client("yuri", new EventRecorder());
+        DinoClient laptop = node.client("yuri", new EventRecorder());
+        phone.join("deck").join();
+        laptop.join("bridge").join();
+        laptop.join("deck").join();
+        DinoClient ghost = node.operatorClient("ghost-y", new EventRecorder());
+        ghost.setStatus("invisible").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        ghost.join("hold").join();
+
+        assertThat(backend.listUserRooms(ListUserRoomsRequest.newBuilder()
+                .addUsers("yuri").addUsers("ghost-y").addUsers("nobody-y").addUsers("yuri").build()).getUsersList())
+                .containsExactly(
+                        UserRooms.newBuilder().setUser("yuri").addRooms("bridge").addRooms("deck").build(),
+                        UserRooms.newBuilder().setUser("ghost-y").addRooms("hold").build(),
+                        UserRooms.newBuilder().setUser("nobody-y").build());
+
+        laptop.leave("bridge").join();
+        laptop.close();
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rooms("yuri")).containsExactly("deck"));
+        phone.close();
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rooms("yuri")).isEmpty());
+
+        // the same through backend-api's client
+        try (io.dino.api.client.DinoBackendClient client = io.dino.api.client.DinoBackendClient
+                .builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build()) {
+            assertThat(client.userRooms(List.of("ghost-y", "yuri"))).containsExactly(
+                    java.util.Map.entry("ghost-y", List.of("hold")), java.util.Map.entry("yuri", List.of()));
+        }
+    }
+
+    private List<String> rooms(String user) {
+        return TestNode.backend(channel, TestNode.API_KEY).listUserRooms(ListUserRoomsRequest.newBuilder().addUsers(user).build())
+                .getUsers(0).getRoomsList();
+    }
+
+    @Test
     void disconnectUserClosesEverySessionWithTheReason() throws Exception {
         EventRecorder first = new EventRecorder();
         EventRecorder second = new EventRecorder();
@@ -283,6 +351,24 @@ class BackendApiTest {
         assertInvalid(() -> backend.publishToRoom(PublishToRoomRequest.newBuilder().setRoom("ok")
                         .setBodyJson("\"" + "x".repeat(20_000) + "\"").build()),
                 "larger than 16384 bytes", "MESSAGE_TOO_LARGE");
+        assertInvalid(() -> backend.listRoomsMembers(ListRoomsMembersRequest.getDefaultInstance()),
+                "rooms must name 1-100 rooms", "INVALID_VALUE");
+        ListRoomsMembersRequest.Builder tooMany = ListRoomsMembersRequest.newBuilder();
+        for (int i = 0; i <= 100; i++) {
+            tooMany.addRooms("r" + i);
+        }
+        assertInvalid(() -> backend.listRoomsMembers(tooMany.build()), "rooms must name 1-100 rooms", "INVALID_VALUE");
+        assertInvalid(() -> backend.listRoomsMembers(ListRoomsMembersRequest.newBuilder().addRooms("ok").addRooms("bad room!").build()),
+                "room may contain only", "INVALID_VALUE");
+        assertInvalid(() -> backend.listUserRooms(ListUserRoomsRequest.getDefaultInstance()),
+                "users must name 1-100 users", "INVALID_VALUE");
+        ListUserRoomsRequest.Builder tooManyUsers = ListUserRoomsRequest.newBuilder();
+        for (int i = 0; i <= 100; i++) {
+            tooManyUsers.addUsers("u" + i);
+        }
+        assertInvalid(() -> backend.listUserRooms(tooManyUsers.build()), "users must name 1-100 users", "INVALID_VALUE");
+        assertInvalid(() -> backend.listUserRooms(ListUserRoomsRequest.newBuilder().addUsers("ok").addUsers("system").build()),
+                "user id 'system' is reserved", "INVALID_VALUE");
     }
 
     @Test

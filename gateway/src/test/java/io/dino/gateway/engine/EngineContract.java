@@ -372,6 +372,55 @@ public abstract class EngineContract {
     }
 
     @Test
+    void roomsOfUsersFollowsEverySessionsJoinsAndLeavesHiddenIncluded() {
+        PresenceStore presence = engine.presence();
+        SessionRef tab1 = new SessionRef("node-a", "w1", "walt");
+        SessionRef tab2 = new SessionRef("node-b", "w2", "walt");
+        SessionRef hidden = new SessionRef("node-a", "w3", "vera");
+        engine.rooms().enter("porch", tab1, false, java.util.Optional.empty(), 100, false);
+        engine.rooms().enter("porch", tab2, false, java.util.Optional.empty(), 100, false);
+        presence.join("cellar", tab2);
+        engine.rooms().enter("cellar", hidden, false, java.util.Optional.empty(), 100, true);
+
+        java.util.Map<String, List<String>> byUser = presence.roomsOfUsers(List.of("walt", "nobody-here", "vera", "walt"));
+        assertThat(byUser.keySet()).containsExactly("walt", "nobody-here", "vera");
+        assertThat(byUser.get("walt")).containsExactly("cellar", "porch");
+        assertThat(byUser.get("nobody-here")).isEmpty();
+        assertThat(byUser.get("vera")).containsExactly("cellar");
+
+        presence.leave("porch", tab1);  // walt's other session is still there
+        assertThat(presence.roomsOfUsers(List.of("walt")).get("walt")).containsExactly("cellar", "porch");
+        presence.leave("porch", tab2);
+        presence.leave("porch", tab2);  // a repeated leave changes nothing
+        assertThat(presence.roomsOfUsers(List.of("walt")).get("walt")).containsExactly("cellar");
+        presence.leave("cellar", tab2);
+        presence.leave("cellar", hidden);
+        assertThat(presence.roomsOfUsers(List.of("walt", "vera")))
+                .containsExactly(java.util.Map.entry("walt", List.of()), java.util.Map.entry("vera", List.of()));
+    }
+
+    @Test
+    void membersOfRoomsListsEachRoomAskedWithHiddenMembersAndEmptyRooms() {
+        PresenceStore presence = engine.presence();
+        SessionRef ann = new SessionRef("node-a", "m1", "ann");
+        SessionRef ghost = new SessionRef("node-b", "m2", "ghost");
+        presence.join("lobby", ann);
+        presence.join("lobby", ghost);
+        presence.join("kitchen", ghost);
+        assertThat(presence.setHidden("lobby", "ghost", true)).isTrue();
+
+        java.util.Map<String, List<String>> byRoom = presence.membersOfRooms(List.of("lobby", "nobody-here", "kitchen", "lobby"));
+        assertThat(byRoom.keySet()).containsExactly("lobby", "nobody-here", "kitchen");
+        assertThat(byRoom.get("lobby")).containsExactly("ann", "ghost");
+        assertThat(byRoom.get("nobody-here")).isEmpty();
+        assertThat(byRoom.get("kitchen")).containsExactly("ghost");
+
+        presence.leave("kitchen", ghost);
+        assertThat(presence.membersOfRooms(List.of("kitchen"))).containsExactly(java.util.Map.entry("kitchen", List.of()));
+        assertThat(presence.membersOfRooms(List.of())).isEmpty();
+    }
+
+    @Test
     void presenceCountsUsersOnceAcrossTheirSessions() {
         PresenceStore presence = engine.presence();
         SessionRef tab1 = new SessionRef("node-a", "s1", "ann");

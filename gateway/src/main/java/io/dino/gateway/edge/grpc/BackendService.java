@@ -24,6 +24,12 @@ import io.dino.api.v1.ListRoomMembersRequest;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.api.v1.SetRoomAclResponse;
 import io.dino.api.v1.ListRoomMembersResponse;
+import io.dino.api.v1.ListRoomsMembersRequest;
+import io.dino.api.v1.ListRoomsMembersResponse;
+import io.dino.api.v1.RoomMembers;
+import io.dino.api.v1.ListUserRoomsRequest;
+import io.dino.api.v1.ListUserRoomsResponse;
+import io.dino.api.v1.UserRooms;
 import io.dino.api.v1.MintTokenRequest;
 import io.dino.api.v1.MintTokenResponse;
 import io.dino.api.v1.Position;
@@ -199,6 +205,26 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void listRoomMembers(ListRoomMembersRequest request, StreamObserver<ListRoomMembersResponse> response) {
         respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.members(request.getRoom())).build());
+    }
+
+    @Override
+    public void listRoomsMembers(ListRoomsMembersRequest request, StreamObserver<ListRoomsMembersResponse> response) {
+        respond(response, () -> {
+            ListRoomsMembersResponse.Builder result = ListRoomsMembersResponse.newBuilder();
+            operations.membersOfRooms(request.getRoomsList()).forEach((room, users) ->
+                    result.addRooms(RoomMembers.newBuilder().setRoom(room).addAllUsers(users)));
+            return result.build();
+        });
+    }
+
+    @Override
+    public void listUserRooms(ListUserRoomsRequest request, StreamObserver<ListUserRoomsResponse> response) {
+        respond(response, () -> {
+            ListUserRoomsResponse.Builder result = ListUserRoomsResponse.newBuilder();
+            operations.roomsOfUsers(request.getUsersList()).forEach((user, rooms) ->
+                    result.addUsers(UserRooms.newBuilder().setUser(user).addAllRooms(rooms)));
+            return result.build();
+        });
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping",
-            "status", "presence");
+            "status", "presence", "rooms");
 
     private final Operations operations;
     private final Frames frames;
@@ -84,6 +84,11 @@ final class Commands {
                 }
                 yield result;
             }
+            case "rooms" -> {
+                ObjectNode result = frames.object();
+                users(result.putArray("rooms"), operations.rooms(session));
+                yield result;
+            }
             case "ping" -> frames.object().put("ts", System.currentTimeMillis());
             case "status" -> frames.object().put("status", operations.setStatus(session, Fields.text(frame, "status")).wireName());
             case "presence" -> {
@@ -125,7 +130,7 @@ final class Commands {
         return frames.object().put("room", room).put("epoch", position.epoch()).put("offset", position.offset());
     }
 
-    private static void users(ArrayNode array, List<String> users) {
-        users.forEach(array::add);
+    private static void users(ArrayNode array, List<String> names) {
+        names.forEach(array::add);
     }
 }

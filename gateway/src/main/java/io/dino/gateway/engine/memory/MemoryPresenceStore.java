@@ -28,6 +28,8 @@ public final class MemoryPresenceStore implements PresenceStore {
     private final Map<String, Map<String, Set<String>>> sessionsByRoomAndUser = new HashMap<>();
     /** Statuses other than ONLINE, of online users only. */
     private final Map<String, UserStatus> statusByUser = new HashMap<>();
+    /** The rooms each user is in (the user-side view of sessionsByRoomAndUser, changed with it). */
+    private final Map<String, Set<String>> roomsByUser = new HashMap<>();
     /** Hidden (invisible) members per room. */
     private final Map<String, Set<String>> hiddenByRoom = new HashMap<>();
     /** When each user's last session ended (one entry per user who was ever online: a few dozen bytes each). */
@@ -86,7 +88,11 @@ public final class MemoryPresenceStore implements PresenceStore {
     public synchronized boolean join(String room, SessionRef session) {
         Set<String> sessions = sessionsByRoomAndUser.computeIfAbsent(room, r -> new HashMap<>())
                 .computeIfAbsent(session.user(), user -> new HashSet<>());
-        return sessions.add(session.session()) && sessions.size() == 1;
+        boolean first = sessions.add(session.session()) && sessions.size() == 1;
+        if (first) {
+            roomsByUser.computeIfAbsent(session.user(), user -> new HashSet<>()).add(room);
+        }
+        return first;
     }
 
     @Override
@@ -98,6 +104,11 @@ public final class MemoryPresenceStore implements PresenceStore {
         boolean last = removeFrom(members, session);
         if (last) {
             setHidden(room, session.user(), false);
+            Set<String> userRooms = roomsByUser.get(session.user());
+            userRooms.remove(room);
+            if (userRooms.isEmpty()) {
+                roomsByUser.remove(session.user());
+            }
         }
         if (members.isEmpty()) {
             sessionsByRoomAndUser.remove(room);
@@ -109,6 +120,24 @@ public final class MemoryPresenceStore implements PresenceStore {
     public synchronized List<String> members(String room) {
         Map<String, Set<String>> members = sessionsByRoomAndUser.get(room);
         return members == null ? List.of() : members.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public synchronized Map<String, List<String>> membersOfRooms(Collection<String> rooms) {
+        Map<String, List<String>> byRoom = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            byRoom.computeIfAbsent(room, this::members);
+        }
+        return byRoom;
+    }
+
+    @Override
+    public synchronized Map<String, List<String>> roomsOfUsers(Collection<String> users) {
+        Map<String, List<String>> byUser = new java.util.LinkedHashMap<>();
+        for (String user : users) {
+            byUser.computeIfAbsent(user, u -> roomsByUser.getOrDefault(u, Set.of()).stream().sorted().toList());
+        }
+        return byUser;
     }
 
     @Override

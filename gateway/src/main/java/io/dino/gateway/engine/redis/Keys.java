@@ -35,6 +35,15 @@ final class Keys {
         return tag(log) + ":idem:" + key;
     }
 
+    /**
+     * The rooms a user's sessions are in, in the user's slot (the tag of the user's inbox): a set of
+     * {@code room\nnode/session}, one member per room entry of a session, added and removed with the room
+     * entry (see {@link RedisPresenceStore}); rooms are read from it with SMEMBERS.
+     */
+    String userRooms(String user) {
+        return tag(LogId.user(user)) + ":rooms";
+    }
+
     /** Sessions present in a room: field node/session, value user. */
     String roomSessions(String room) {
         return tag(LogId.room(room)) + ":sessions";

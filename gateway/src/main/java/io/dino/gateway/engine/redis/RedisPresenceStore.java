@@ -85,6 +85,35 @@ public final class RedisPresenceStore implements PresenceStore {
         return RedisBroker.redis(() -> sync().hkeys(keys.roomUsers(room))).stream().sorted().toList();
     }
 
+    /** One HKEYS per room (each its own slot), pipelined: one round trip, also on Redis Cluster. */
+    @Override
+    public Map<String, List<String>> membersOfRooms(Collection<String> rooms) {
+        Map<String, RedisFuture<List<String>>> sent = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            if (!sent.containsKey(room)) {
+                sent.put(room, RedisBroker.redis(() -> connection.async().hkeys(keys.roomUsers(room))));
+            }
+        }
+        Map<String, List<String>> byRoom = new java.util.LinkedHashMap<>();
+        sent.forEach((room, members) -> byRoom.put(room, await(members).stream().sorted().toList()));
+        return byRoom;
+    }
+
+    /** One SMEMBERS of each user's room index (its own slot), pipelined: one round trip. */
+    @Override
+    public Map<String, List<String>> roomsOfUsers(Collection<String> users) {
+        Map<String, RedisFuture<Set<String>>> sent = new java.util.LinkedHashMap<>();
+        for (String user : users) {
+            if (!sent.containsKey(user)) {
+                sent.put(user, RedisBroker.redis(() -> connection.async().smembers(keys.userRooms(user))));
+            }
+        }
+        Map<String, List<String>> byUser = new java.util.LinkedHashMap<>();
+        sent.forEach((user, entries) -> byUser.put(user,
+                await(entries).stream().map(Entry::roomOfIndexMember).distinct().sorted().toList()));
+        return byUser;
+    }
+
     @Override
     public boolean setHidden(String room, String user, boolean hidden) {
         Long changed = RedisBroker.redis(() -> hiddenScript.run(sync(), ScriptOutputType.INTEGER,
@@ -216,9 +245,15 @@ public final class RedisPresenceStore implements PresenceStore {
         for (String encoded : List.copyOf(ownEntries)) {
             Entry entry = Entry.decode(node, encoded);
             boolean first = run(entry, true);
+            if (entry.room() != null) {
+                RedisBroker.redis(() -> sync().sadd(keys.userRooms(entry.user()), entry.indexMember()));
+            }
             RedisBroker.redis(() -> sync().sadd(keys.nodePresence(node), encoded));
             if (!ownEntries.contains(encoded)) {
                 run(entry, false);
+                if (entry.room() != null) {
+                    RedisBroker.redis(() -> sync().srem(keys.userRooms(entry.user()), entry.indexMember()));
+                }
                 RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
             } else if (first && entry.room() != null) {
                 back.add(entry);
@@ -232,11 +267,50 @@ public final class RedisPresenceStore implements PresenceStore {
      * session, 2 when it was the last and the user was hidden in the room (an invisible user's leave).
      */
     long removeDeadEntry(String deadNode, String encoded) {
-        return runCounted(Entry.decode(deadNode, encoded), false);
+        Entry entry = Entry.decode(deadNode, encoded);
+        RedisFuture<Long> unindexed = unindex(entry);
+        long removed = runCounted(entry, false);
+        if (unindexed != null) {
+            await(unindexed);
+        }
+        return removed;
+    }
+
+    /**
+     * The user-side index of a room entry ({@link Keys#userRooms}) lives in another slot than the room, so it is
+     * changed next to the room's script, pipelined with it, not in it. An add is sent with the join; a removal with
+     * the leave, the closing session's leaves and the cleanup of a dead node's or a failed change's leftover
+     * entries, all before the node's own record of the entry ({@link Keys#nodePresence}) goes: if either write
+     * fails, that record stays and the housekeeping that removes it removes the index member too. Both writes are
+     * idempotent, so repeating a cleanup is safe.
+     */
+    private RedisFuture<Long> index(Entry entry) {
+        return entry.room() == null ? null
+                : RedisBroker.redis(() -> connection.async().sadd(keys.userRooms(entry.user()), entry.indexMember()));
+    }
+
+    private RedisFuture<Long> unindex(Entry entry) {
+        return entry.room() == null ? null
+                : RedisBroker.redis(() -> connection.async().srem(keys.userRooms(entry.user()), entry.indexMember()));
     }
 
     private boolean change(Entry entry, boolean add) {
         String encoded = entry.encode();
+        if (add && entry.room() != null) {
+            // as RedisRooms does: the node's record first, so that whatever of the change lands is covered by it
+            claim(entry);
+            try {
+                RedisFuture<Long> recorded = RedisBroker.redis(() -> connection.async().sadd(keys.nodePresence(node), encoded));
+                RedisFuture<Long> indexed = index(entry);
+                boolean changed = run(entry, true);
+                await(recorded);
+                await(indexed);
+                return changed;
+            } catch (RuntimeException e) {
+                release(encoded);
+                throw e;
+            }
+        }
         if (add) {
             boolean changed = run(entry, add);
             ownEntries.add(encoded);
@@ -245,7 +319,11 @@ public final class RedisPresenceStore implements PresenceStore {
         }
         // the session is gone whatever Redis says; if this fails, the heartbeat removes the leftover entry
         ownEntries.remove(encoded);
+        RedisFuture<Long> unindexed = unindex(entry);
         boolean changed = run(entry, false);
+        if (unindexed != null) {
+            await(unindexed);
+        }
         RedisBroker.redis(() -> sync().srem(keys.nodePresence(node), encoded));
         return changed;
     }
@@ -304,6 +382,15 @@ public final class RedisPresenceStore implements PresenceStore {
 
         String encode() {
             return room == null ? ONLINE + '\n' + session + '\n' + user : ROOM + '\n' + room + '\n' + session + '\n' + user;
+        }
+
+        /** This room entry's member in the user's room index: room, newline, node/session. */
+        String indexMember() {
+            return room + '\n' + node + '/' + session;
+        }
+
+        static String roomOfIndexMember(String member) {
+            return member.substring(0, member.indexOf('\n'));
         }
 
         static Entry decode(String node, String encoded) {

@@ -66,6 +66,8 @@ final class RedisRooms implements Rooms {
             records.add(async.sadd(keys.nodeInterest(node), Keys.logToken(log)));
         }
         records.add(async.sadd(keys.nodePresence(node), entry));
+        // the user's room index, in the user's slot: beside the script, not in it (see RedisPresenceStore#index)
+        records.add(async.sadd(keys.userRooms(session.user()), RedisPresenceStore.Entry.room(room, session).indexMember()));
         RedisFuture<List<Object>> sent = RedisBroker.redis(() -> join.send(connection, ScriptOutputType.MULTI, scriptKeys, args));
         List<Object> result = join.await(sent, settings.commandTimeout(), connection, ScriptOutputType.MULTI, scriptKeys, args);
         broker.awaitAll(records);

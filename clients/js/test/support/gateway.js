@@ -16,6 +16,18 @@ export const SECRET = 'js-sdk-test-secret-js-sdk-test-secret-0123456789';
 export const API_KEY = 'js-sdk-test-api-key';
 const LOOPBACK = '127.0.0.1';
 
+/** Every process started here, killed when the test process exits: a failed test must not leave servers behind. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 let javaBinary;
 
 /** The java of `./dino which-java`. */
@@ -180,8 +192,8 @@ export class GatewayNode {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DINO_') && !k.startsWith('SERVER_')));
     const out = openSync(this.logFile, 'a');
     // C1 only and the serial collector: a node starts in about half the time on a small machine
-    this.process = spawn(java(), ['-Xmx192m', '-XX:+ExitOnOutOfMemoryError', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC',
-      '-jar', GATEWAY_JAR, '--config', this.configFile], { cwd: this.dir, env, stdio: ['ignore', out, out] });
+    this.process = track(spawn(java(), ['-Xmx192m', '-XX:+ExitOnOutOfMemoryError', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC',
+      '-jar', GATEWAY_JAR, '--config', this.configFile], { cwd: this.dir, env, stdio: ['ignore', out, out] }));
     closeSync(out);
     const child = this.process;
     let exited = false;
@@ -329,8 +341,8 @@ export class RedisServer {
   }
 
   async launch() {
-    this.process = spawn(this.binary, ['--port', String(this.port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no',
-      '--dir', this.dir, '--daemonize', 'no'], { stdio: 'ignore' });
+    this.process = track(spawn(this.binary, ['--port', String(this.port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no',
+      '--dir', this.dir, '--daemonize', 'no'], { stdio: 'ignore' }));
     const { connect } = await import('node:net');
     await until(() => new Promise((ok) => {
       const socket = connect(this.port, LOOPBACK);

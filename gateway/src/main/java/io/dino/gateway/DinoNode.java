@@ -27,6 +27,7 @@ import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
 import io.dino.gateway.engine.memory.MemoryPresenceStore;
 import io.dino.gateway.engine.memory.MemoryRoomAcls;
+import io.dino.gateway.engine.memory.MemoryRoles;
 import io.dino.gateway.engine.redis.RedisEngine;
 import io.dino.gateway.engine.redis.RedisSettings;
 import io.dino.gateway.ops.Drain;
@@ -116,7 +117,7 @@ public final class DinoNode implements AutoCloseable {
         RoomPolicy policy = new RoomPolicy(engine.acls());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = new Operations(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, policy,
+        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, policy,
                 config, metrics, clock);
 
         ScheduledThreadPoolExecutor timerPool =
@@ -328,6 +329,6 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls());
+        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles());
     }
 }

@@ -54,7 +54,7 @@ public final class Hub implements DeliveryListener {
     }
     /** ReentrantLocks, not monitors: a virtual thread waiting on Redis inside must not pin its carrier (JDK 21). */
     private final ReentrantLock[] stripes = new ReentrantLock[256];
-    /** Takes a session out of a room it no longer may be in (set once by {@link Operations}; engine calls, so off the delivery thread). */
+    /** Takes a session out of a room it no longer may be in (set once by {@link RoomOperations}; engine calls, so off the delivery thread). */
     private volatile BiConsumer<Session, String> removal = (session, room) -> { };
 
     public Hub(Broker broker, RoomPolicy policy, EventEncoder encoder, GatewayMetrics metrics) {

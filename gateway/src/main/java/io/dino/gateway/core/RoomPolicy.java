@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The policy step every room operation of a session passes through ({@link Operations}): may this user
+ * The policy step every room operation of a session passes through ({@link RoomOperations}, {@link MessageOperations}): may this user
  * do this action in this room? Operators pass without a look at the rules; everyone else is checked
  * against the room's {@link RoomAcl}, refused with NOT_ALLOWED naming the action, the room and the part
  * of the rule that failed. Backend calls are trusted and do not come here.

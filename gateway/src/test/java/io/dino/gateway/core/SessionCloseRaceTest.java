@@ -94,17 +94,17 @@ class SessionCloseRaceTest {
         RoomPolicy policy = new RoomPolicy(acls);
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
-        Operations operations = new Operations("race-node", broker, presence,
+        Operations operations = Operations.create("race-node", broker, presence,
                 new io.dino.gateway.engine.SteppedRooms(broker, presence), hub, policy, config, metrics, InstantSource.system());
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }
         };
-        Session session = operations.open(new Principal("ann", Set.of(), Map.of(), Instant.now().plusSeconds(60)), ignored, Optional.empty()).session();
+        Session session = operations.sessions().open(new Principal("ann", Set.of(), Map.of(), Instant.now().plusSeconds(60)), ignored, Optional.empty()).session();
 
-        CompletableFuture<Operations.JoinResult> join = CompletableFuture.supplyAsync(() -> operations.join(session, ROOM, Optional.empty()));
+        CompletableFuture<RoomOperations.JoinResult> join = CompletableFuture.supplyAsync(() -> operations.rooms().join(session, ROOM, Optional.empty()));
         assertThat(broker.joinReachedEngine.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread close = Thread.ofPlatform().start(() -> operations.close(session));
+        Thread close = Thread.ofPlatform().start(() -> operations.sessions().close(session));
         // the close has either finished (no ordering) or waits for the join (ordered): only then let the join go on
         await().atMost(Duration.ofSeconds(10)).until(() -> !close.isAlive() || close.getState() == Thread.State.WAITING);
         broker.releaseJoin.countDown();
@@ -117,7 +117,7 @@ class SessionCloseRaceTest {
         assertThat(broker.subscribed).isEmpty();
         assertThat(hub.sessionCount()).isZero();
         assertThat(session.roomCount()).isZero();
-        assertThatThrownBy(() -> operations.join(session, "later", Optional.empty()))
+        assertThatThrownBy(() -> operations.rooms().join(session, "later", Optional.empty()))
                 .isInstanceOfSatisfying(DinoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DISCONNECTED));
         assertThat(presence.members("later")).isEmpty();
         metrics.close();

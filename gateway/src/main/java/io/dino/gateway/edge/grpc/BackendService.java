@@ -81,7 +81,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void publishToRoom(PublishToRoomRequest request, StreamObserver<PublishResponse> response) {
         respond(response, () -> {
-            Publication publication = operations.publishToRoom(request.getRoom(), request.getSender(),
+            Publication publication = operations.messages().publishToRoom(request.getRoom(), request.getSender(),
                     bodies.fromJsonText(request.getBodyJson()), idempotencyKey(request.getIdempotencyKey()));
             return PublishResponse.newBuilder()
                     .setMessageId(publication.id())
@@ -98,7 +98,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
             if (users.isEmpty() || users.size() > MAX_USERS_PER_CALL) {
                 throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_USERS_PER_CALL + " users");
             }
-            List<Publication> publications = operations.publishToUsers(users, request.getSender(),
+            List<Publication> publications = operations.messages().publishToUsers(users, request.getSender(),
                     bodies.fromJsonText(request.getBodyJson()), idempotencyKey(request.getIdempotencyKey()));
             PublishToUsersResponse.Builder result = PublishToUsersResponse.newBuilder();
             for (Publication publication : publications) {
@@ -115,7 +115,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void broadcast(BroadcastRequest request, StreamObserver<BroadcastResponse> response) {
         respond(response, () -> {
-            Publication publication = operations.broadcast(request.getSender(), bodies.fromJsonText(request.getBodyJson()));
+            Publication publication = operations.messages().broadcast(request.getSender(), bodies.fromJsonText(request.getBodyJson()));
             return BroadcastResponse.newBuilder().setMessageId(publication.id()).setTimestampMs(publication.timestamp()).build();
         });
     }
@@ -123,13 +123,13 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void disconnectUser(DisconnectUserRequest request, StreamObserver<DisconnectUserResponse> response) {
         respond(response, () -> DisconnectUserResponse.newBuilder()
-                .setSessionsClosed(operations.disconnectUser(request.getUser(), request.getReason(), request.getReconnect()))
+                .setSessionsClosed(operations.presence().disconnectUser(request.getUser(), request.getReason(), request.getReconnect()))
                 .build());
     }
 
     @Override
     public void listOnlineUsers(ListOnlineUsersRequest request, StreamObserver<ListOnlineUsersResponse> response) {
-        respond(response, () -> ListOnlineUsersResponse.newBuilder().addAllUsers(operations.onlineUsers()).build());
+        respond(response, () -> ListOnlineUsersResponse.newBuilder().addAllUsers(operations.presence().onlineUsers()).build());
     }
 
     @Override
@@ -139,7 +139,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
             if (users.isEmpty() || users.size() > MAX_USERS_PER_CALL) {
                 throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_USERS_PER_CALL + " users");
             }
-            HashSet<String> online = new HashSet<>(operations.online(users));
+            HashSet<String> online = new HashSet<>(operations.presence().online(users));
             GetPresenceResponse.Builder result = GetPresenceResponse.newBuilder();
             users.forEach(user -> result.addUsers(UserPresence.newBuilder().setUser(user).setOnline(online.contains(user))));
             return result.build();
@@ -156,7 +156,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
                 default -> throw new DinoException(ErrorCode.INVALID_VALUE,
                         "status must be ONLINE, AWAY or INVISIBLE, got " + request.getStatus());
             };
-            operations.setStatus(request.getUser(), status);
+            operations.presence().setStatus(request.getUser(), status);
             return SetUserStatusResponse.getDefaultInstance();
         });
     }
@@ -165,7 +165,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     public void getUserStatus(GetUserStatusRequest request, StreamObserver<GetUserStatusResponse> response) {
         respond(response, () -> {
             GetUserStatusResponse.Builder result = GetUserStatusResponse.newBuilder();
-            for (io.dino.gateway.engine.UserPresence presence : operations.presence(distinctUsers(request.getUsersList()))) {
+            for (io.dino.gateway.engine.UserPresence presence : operations.presence().presence(distinctUsers(request.getUsersList()))) {
                 result.addUsers(UserStatusEntry.newBuilder().setUser(presence.user()).setStatus(wire(presence.status())));
             }
             return result.build();
@@ -176,7 +176,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     public void getLastOnline(GetLastOnlineRequest request, StreamObserver<GetLastOnlineResponse> response) {
         respond(response, () -> {
             GetLastOnlineResponse.Builder result = GetLastOnlineResponse.newBuilder();
-            for (io.dino.gateway.engine.UserPresence presence : operations.presence(distinctUsers(request.getUsersList()))) {
+            for (io.dino.gateway.engine.UserPresence presence : operations.presence().presence(distinctUsers(request.getUsersList()))) {
                 result.addUsers(UserLastOnline.newBuilder().setUser(presence.user())
                         .setOnline(presence.status() != io.dino.gateway.engine.UserStatus.OFFLINE)
                         .setLastOnlineMs(presence.lastOnline().orElse(0)));
@@ -204,14 +204,14 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
 
     @Override
     public void listRoomMembers(ListRoomMembersRequest request, StreamObserver<ListRoomMembersResponse> response) {
-        respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.members(request.getRoom())).build());
+        respond(response, () -> ListRoomMembersResponse.newBuilder().addAllUsers(operations.rooms().members(request.getRoom())).build());
     }
 
     @Override
     public void listRoomsMembers(ListRoomsMembersRequest request, StreamObserver<ListRoomsMembersResponse> response) {
         respond(response, () -> {
             ListRoomsMembersResponse.Builder result = ListRoomsMembersResponse.newBuilder();
-            operations.membersOfRooms(request.getRoomsList()).forEach((room, users) ->
+            operations.rooms().membersOfRooms(request.getRoomsList()).forEach((room, users) ->
                     result.addRooms(RoomMembers.newBuilder().setRoom(room).addAllUsers(users)));
             return result.build();
         });
@@ -221,7 +221,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     public void listUserRooms(ListUserRoomsRequest request, StreamObserver<ListUserRoomsResponse> response) {
         respond(response, () -> {
             ListUserRoomsResponse.Builder result = ListUserRoomsResponse.newBuilder();
-            operations.roomsOfUsers(request.getUsersList()).forEach((user, rooms) ->
+            operations.rooms().roomsOfUsers(request.getUsersList()).forEach((user, rooms) ->
                     result.addUsers(UserRooms.newBuilder().setUser(user).addAllRooms(rooms)));
             return result.build();
         });
@@ -230,12 +230,12 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     @Override
     public void setRoomAcl(SetRoomAclRequest request, StreamObserver<SetRoomAclResponse> response) {
         respond(response, () -> SetRoomAclResponse.newBuilder()
-                .setSessionsRemoved(operations.setRoomAcl(request.getRoom(), request.getRulesMap())).build());
+                .setSessionsRemoved(operations.rooms().setRoomAcl(request.getRoom(), request.getRulesMap())).build());
     }
 
     @Override
     public void getRoomAcl(GetRoomAclRequest request, StreamObserver<GetRoomAclResponse> response) {
-        respond(response, () -> GetRoomAclResponse.newBuilder().putAllRules(operations.roomAcl(request.getRoom())).build());
+        respond(response, () -> GetRoomAclResponse.newBuilder().putAllRules(operations.rooms().roomAcl(request.getRoom())).build());
     }
 
     @Override

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.HistoryPages;
 import io.dino.gateway.core.Operations;
+import io.dino.gateway.core.RoomOperations;
 import io.dino.gateway.core.Session;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.engine.Position;
@@ -42,7 +44,7 @@ final class Commands {
     JsonNode execute(Session session, String command, JsonNode frame) {
         return switch (command) {
             case "join" -> {
-                Operations.JoinResult joined = operations.join(session, Fields.text(frame, "room"),
+                RoomOperations.JoinResult joined = operations.rooms().join(session, Fields.text(frame, "room"),
                         Fields.optionalPosition(frame, "since"));
                 ObjectNode result = roomAt(joined.room(), joined.position());
                 users(result.putArray("members"), joined.members());
@@ -51,25 +53,25 @@ final class Commands {
             }
             case "leave" -> {
                 String room = Fields.text(frame, "room");
-                operations.leave(session, room);
+                operations.rooms().leave(session, room);
                 yield frames.object().put("room", room);
             }
-            case "send" -> accepted(operations.sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body")),
+            case "send" -> accepted(operations.messages().sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body")),
                     Fields.optionalBoolean(frame, "echo", true)));
-            case "private" -> accepted(operations.sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
+            case "private" -> accepted(operations.messages().sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
             case "members" -> {
                 String room = Fields.text(frame, "room");
                 ObjectNode result = frames.object().put("room", room);
-                users(result.putArray("members"), operations.members(session, room));
+                users(result.putArray("members"), operations.rooms().members(session, room));
                 yield result;
             }
             case "history" -> {
-                int limit = Fields.optionalInt(frame, "limit", operations.defaultHistoryLimit());
+                int limit = Fields.optionalInt(frame, "limit", operations.pages().defaultLimit());
                 boolean inbox = Fields.optionalBoolean(frame, "inbox");
-                Operations.HistoryResult history = inbox
-                        ? operations.inboxHistory(session, limit, Fields.optionalOffset(frame, "before"),
+                HistoryPages.HistoryResult history = inbox
+                        ? operations.messages().inboxHistory(session, limit, Fields.optionalOffset(frame, "before"),
                                 Fields.optionalOffset(frame, "after"))
-                        : operations.history(session, Fields.text(frame, "room"), limit, Fields.optionalOffset(frame, "before"),
+                        : operations.rooms().history(session, Fields.text(frame, "room"), limit, Fields.optionalOffset(frame, "before"),
                                 Fields.optionalOffset(frame, "after"));
                 ObjectNode result = inbox
                         ? frames.object().put("inbox", true).put("epoch", history.position().epoch())
@@ -86,15 +88,15 @@ final class Commands {
             }
             case "rooms" -> {
                 ObjectNode result = frames.object();
-                users(result.putArray("rooms"), operations.rooms(session));
+                users(result.putArray("rooms"), operations.rooms().rooms(session));
                 yield result;
             }
             case "ping" -> frames.object().put("ts", System.currentTimeMillis());
-            case "status" -> frames.object().put("status", operations.setStatus(session, Fields.text(frame, "status")).wireName());
+            case "status" -> frames.object().put("status", operations.presence().setStatus(session, Fields.text(frame, "status")).wireName());
             case "presence" -> {
                 ObjectNode result = frames.object();
                 ArrayNode users = result.putArray("users");
-                for (UserPresence presence : operations.presence(session, Fields.texts(frame, "users"))) {
+                for (UserPresence presence : operations.presence().presence(session, Fields.texts(frame, "users"))) {
                     ObjectNode user = users.addObject().put("user", presence.user()).put("status", presence.status().wireName());
                     if (presence.lastOnline().isPresent()) {
                         user.put("lastOnline", presence.lastOnline().getAsLong());

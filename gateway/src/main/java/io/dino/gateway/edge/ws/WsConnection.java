@@ -9,7 +9,7 @@ import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.core.Event;
 import io.dino.gateway.core.Outbound;
-import io.dino.gateway.core.Operations;
+import io.dino.gateway.core.SessionOperations;
 import io.dino.gateway.core.Session;
 import io.dino.gateway.core.Utf8;
 import io.dino.gateway.edge.json.JsonBodies;
@@ -288,11 +288,11 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
-        Operations.Opened opened = context.operations().open(principal, this, inboxSince);
+        SessionOperations.Opened opened = context.operations().sessions().open(principal, this, inboxSince);
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
         if (!context.connections().contains(this)) {
             // the socket ended while the session was being opened: the clean-up saw no session, so close it here
-            context.operations().close(opened.session());
+            context.operations().sessions().close(opened.session());
             return;
         }
         cancelAuthTimeout();
@@ -368,7 +368,7 @@ final class WsConnection implements WsListener, Outbound {
         context.metrics().connectionClosed();
         Session closed = session;
         if (closed != null) {
-            context.operations().close(closed);
+            context.operations().sessions().close(closed);
         }
     }
 

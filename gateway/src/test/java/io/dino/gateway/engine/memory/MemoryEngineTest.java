@@ -23,7 +23,8 @@ class MemoryEngineTest extends EngineContract {
     protected Engine newEngine(String node, Duration maxAge) {
         return new Engine("memory", new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
                 new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
-                new MemoryPresenceStore(InstantSource.system()), new io.dino.gateway.engine.memory.MemoryRoomAcls());
+                new MemoryPresenceStore(InstantSource.system()), new io.dino.gateway.engine.memory.MemoryRoomAcls(),
+                new MemoryRoles());
     }
 
     @Test

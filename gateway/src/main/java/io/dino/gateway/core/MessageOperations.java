@@ -1,0 +1,122 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.acl.RoomAction;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Draft;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Publication;
+import io.dino.gateway.ops.GatewayMetrics;
+
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+
+import static io.dino.gateway.core.EngineCalls.call;
+import static io.dino.gateway.core.EngineCalls.run;
+
+/** Messages: sessions sending to rooms and users, backends publishing and broadcasting, the caller's inbox. */
+public final class MessageOperations {
+
+    private final Broker broker;
+    private final RoomPolicy policy;
+    private final HistoryPages pages;
+    private final GatewayConfig.Limits limits;
+    private final GatewayMetrics metrics;
+    private final InstantSource clock;
+
+    MessageOperations(Broker broker, RoomPolicy policy, HistoryPages pages, GatewayConfig config, GatewayMetrics metrics,
+                      InstantSource clock) {
+        this.broker = broker;
+        this.policy = policy;
+        this.pages = pages;
+        this.limits = config.limits();
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Publishes to a room the session is in. Without {@code echo}, the sending session does not receive the
+     * message live (its other sessions and everyone else do); the id is registered before the publish because
+     * the memory engine delivers while publishing.
+     */
+    public Publication sendToRoom(Session session, String room, String bodyJson, boolean echo) {
+        Names.room(room);
+        if (!session.isIn(room)) {
+            throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
+        }
+        run(() -> policy.authorize(session, RoomAction.MESSAGE, room));  // from the node's cache: the session is in the room
+        checkBody(bodyJson);
+        Draft draft = draft(session.user(), bodyJson, "");
+        if (!echo) {
+            session.skipEcho(draft.id());
+        }
+        return publish(LogId.room(room), draft);
+    }
+
+    public Publication sendPrivate(Session session, String recipient, String bodyJson) {
+        Names.user(recipient);
+        return publish(LogId.user(recipient), session.user(), bodyJson, "");
+    }
+
+    /** A page of the session user's inbox (private messages and notifications). */
+    public HistoryPages.HistoryResult inboxHistory(Session session, int limit, OptionalLong before, OptionalLong after) {
+        return pages.page(LogId.user(session.user()), limit, before, after);
+    }
+
+    public Publication publishToRoom(String room, String sender, String bodyJson, String idempotencyKey) {
+        Names.room(room);
+        return publish(LogId.room(room), Names.sender(sender), bodyJson, idempotencyKey);
+    }
+
+    /** Publishes to each distinct user's inbox, in order; the idempotency key applies per user. */
+    public List<Publication> publishToUsers(List<String> users, String sender, String bodyJson, String idempotencyKey) {
+        LinkedHashSet<String> distinct = new LinkedHashSet<>(users);
+        distinct.forEach(Names::user);
+        checkBody(bodyJson);
+        String from = Names.sender(sender);
+        LinkedHashMap<LogId, Draft> drafts = new LinkedHashMap<>();
+        for (String user : distinct) {
+            long now = clock.millis();
+            drafts.put(LogId.user(user), new Draft(Ids.next(now), from, now, bodyJson, idempotencyKey));
+        }
+        long started = System.nanoTime();
+        List<Publication> publications = call(() -> broker.publishEach(drafts));
+        metrics.published(System.nanoTime() - started);
+        return publications;
+    }
+
+    public Publication broadcast(String sender, String bodyJson) {
+        checkBody(bodyJson);
+        long now = clock.millis();
+        Publication publication = new Publication(Ids.next(now), null, Names.sender(sender), now, null, bodyJson);
+        run(() -> broker.broadcast(publication));
+        return publication;
+    }
+
+    private Publication publish(LogId log, String sender, String bodyJson, String idempotencyKey) {
+        checkBody(bodyJson);
+        return publish(log, draft(sender, bodyJson, idempotencyKey));
+    }
+
+    private Draft draft(String sender, String bodyJson, String idempotencyKey) {
+        long now = clock.millis();
+        return new Draft(Ids.next(now), sender, now, bodyJson, idempotencyKey);
+    }
+
+    private Publication publish(LogId log, Draft draft) {
+        long started = System.nanoTime();
+        Publication publication = call(() -> broker.publish(log, draft));
+        metrics.published(System.nanoTime() - started);
+        return publication;
+    }
+
+    private void checkBody(String bodyJson) {
+        if (Utf8.length(bodyJson) > limits.maxMessageBytes()) {
+            throw new DinoException(ErrorCode.MESSAGE_TOO_LARGE,
+                    "the body is larger than " + limits.maxMessageBytes() + " bytes");
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.acl.RoomAcl;
+import io.dino.gateway.acl.RoomAction;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Audience;
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Control;
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.ops.GatewayMetrics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static io.dino.gateway.core.EngineCalls.call;
+import static io.dino.gateway.core.EngineCalls.run;
+
+/**
+ * Rooms as sessions and backends use them: join, leave, members, a room's history and access rules. Every
+ * room operation of a session passes the {@link RoomPolicy}; backend operations are trusted and do not.
+ */
+public final class RoomOperations {
+
+    /** Rooms one backend call may name in {@link #membersOfRooms(List)}, and users in {@link #roomsOfUsers(List)}. */
+    public static final int MAX_ROOMS_PER_CALL = 100;
+
+    /**
+     * Result of a join: where the room's log stands now, who is in the room, and, when the client said
+     * where it stopped, what it missed since.
+     */
+    public record JoinResult(String room, Position position, List<String> members, Optional<Recovery> recovery) {
+    }
+
+    private final Broker broker;
+    private final PresenceStore presence;
+    private final Rooms rooms;
+    private final Hub hub;
+    private final RoomPolicy policy;
+    private final HistoryPages pages;
+    private final GatewayConfig.Limits limits;
+    private final GatewayMetrics metrics;
+
+    RoomOperations(Broker broker, PresenceStore presence, Rooms rooms, Hub hub, RoomPolicy policy, HistoryPages pages,
+                   GatewayConfig config, GatewayMetrics metrics) {
+        this.broker = broker;
+        this.presence = presence;
+        this.rooms = rooms;
+        this.hub = hub;
+        this.policy = policy;
+        this.pages = pages;
+        this.limits = config.limits();
+        this.metrics = metrics;
+        hub.onRemoval(this::removeForAccess);
+        hub.onVisibilityChange(this::visibilityChanged);
+    }
+
+    public JoinResult join(Session session, String room, Optional<Position> since) {
+        Names.room(room);
+        return session.change(() -> session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since));
+    }
+
+    /**
+     * Presence, interest, position, members and recovery in one engine step, between two looks at the
+     * room's join rule: before (a refused user causes no joined event) and after (the node now holds the
+     * room, so later changes reach it through the control plane; a change made between the first look and
+     * entering is caught here, and the session leaves again).
+     */
+    private JoinResult enterRoom(Session session, String room, Optional<Position> since) {
+        if (session.roomCount() >= limits.maxRoomsPerSession()) {
+            throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
+                    "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
+        }
+        authorize(session, RoomAction.JOIN, room);
+        boolean hidden = hub.isInvisible(session.user());
+        boolean[] first = new boolean[1];
+        Rooms.Entered entered = call(() -> hub.addToRoom(room, session, subscribe -> {
+            first[0] = subscribe;
+            return rooms.enter(room, session.ref(), subscribe, since, pages.recoveryLimit(), hidden);
+        }));
+        session.rooms().add(room);
+        if (!session.principal().isOperator()) {
+            if (first[0]) {
+                policy.invalidate(room);  // anything cached while the node did not hold the room may be stale
+            }
+            try {
+                RoomPolicy.require(session.principal(), call(() -> policy.held(room)), RoomAction.JOIN, room);
+            } catch (DinoException refused) {
+                try {
+                    leaveRoom(session, room);
+                } catch (DinoException e) {
+                    refused.addSuppressed(e);
+                }
+                throw refused;
+            }
+        }
+        List<String> members = session.principal().isOperator() || entered.hidden().isEmpty()
+                ? entered.members()
+                : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
+        return new JoinResult(room, entered.top(), members, entered.recovery().map(pages::bounded));
+    }
+
+    /** A join of a room the session is already in changes nothing; it reads where the room stands. */
+    private JoinResult rejoin(Session session, String room, Optional<Position> since) {
+        LogId log = LogId.room(room);
+        Optional<Recovery> recovery = since.map(position -> pages.recover(log, position));
+        Position top = recovery.map(Recovery::top).orElseGet(() -> call(() -> broker.top(log)));
+        return new JoinResult(room, top, membersSeenBy(session, room), recovery);
+    }
+
+    public void leave(Session session, String room) {
+        Names.room(room);
+        session.change(() -> {
+            leaveRoom(session, room);
+            return null;
+        });
+    }
+
+    /** Takes the session out of the room, telling the room when it was the user's last session there. */
+    void leaveRoom(Session session, String room) {
+        if (!session.rooms().remove(room)) {
+            throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
+        }
+        removeFromHub(room, session);
+        Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
+        if (call(() -> presence.leave(room, session.ref()))) {
+            run(() -> broker.announceMembership(room, session.user(), false, audience));
+        }
+    }
+
+    /** The hub always forgets the session; if the engine could not drop its interest, it reconciles later. */
+    private void removeFromHub(String room, Session session) {
+        try {
+            hub.removeFromRoom(room, session);
+        } catch (EngineUnavailableException e) {
+            // the local side is already updated; interest is re-checked by the engine
+        }
+    }
+
+    /** A room's members as the backend sees them: everyone, invisible users included. */
+    public List<String> members(String room) {
+        Names.room(room);
+        return call(() -> presence.members(room));
+    }
+
+    /**
+     * The members of each room, as the backend sees them (invisible users included): one entry per distinct
+     * room, in the order asked; 1-{@value #MAX_ROOMS_PER_CALL} rooms.
+     */
+    public Map<String, List<String>> membersOfRooms(List<String> rooms) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(rooms));
+        if (distinct.isEmpty() || distinct.size() > MAX_ROOMS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "rooms must name 1-" + MAX_ROOMS_PER_CALL + " rooms");
+        }
+        distinct.forEach(Names::room);
+        return call(() -> presence.membersOfRooms(distinct));
+    }
+
+    /**
+     * For each user, the rooms any of the user's sessions is in, cluster-wide, as the backend sees them (hidden
+     * memberships included): one entry per distinct user, in the order asked; 1-{@value #MAX_ROOMS_PER_CALL} users.
+     */
+    public Map<String, List<String>> roomsOfUsers(List<String> users) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(users));
+        if (distinct.isEmpty() || distinct.size() > MAX_ROOMS_PER_CALL) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "users must name 1-" + MAX_ROOMS_PER_CALL + " users");
+        }
+        distinct.forEach(Names::user);
+        return call(() -> presence.roomsOfUsers(distinct));
+    }
+
+    /** The rooms this session is in, sorted (its own state: no engine call, no rule to pass). */
+    public List<String> rooms(Session session) {
+        return session.rooms().stream().sorted().toList();
+    }
+
+    /** A room's members as a session sees them: invisible users only for operators (and for the user itself). */
+    public List<String> members(Session viewer, String room) {
+        Names.room(room);
+        authorize(viewer, RoomAction.MEMBERS, room);
+        return membersSeenBy(viewer, room);
+    }
+
+    private List<String> membersSeenBy(Session viewer, String room) {
+        if (viewer.principal().isOperator()) {
+            return call(() -> presence.members(room));
+        }
+        List<String> visible = call(() -> presence.visibleMembers(room));
+        if (hub.isInvisible(viewer.user()) && viewer.isIn(room) && !visible.contains(viewer.user())) {
+            List<String> withSelf = new ArrayList<>(visible);
+            withSelf.add(viewer.user());
+            withSelf.sort(null);
+            return withSelf;
+        }
+        return visible;
+    }
+
+    /**
+     * A user with sessions on this node became invisible or visible again: in each room of those sessions, mark
+     * the user hidden or not; the node whose mark changed it (several nodes may hold the user's sessions in one
+     * room) tells the room's other users: {@code left} on going invisible, {@code joined} on coming back.
+     */
+    private void visibilityChanged(String user, boolean hidden, Set<String> userRooms) {
+        for (String room : userRooms) {
+            try {
+                if (presence.setHidden(room, user, hidden)) {
+                    broker.announceMembership(room, user, !hidden, Audience.NON_OPERATORS);
+                }
+            } catch (EngineUnavailableException e) {
+                // nothing retries this: make it visible; the next status change or rejoin corrects the room
+                System.getLogger(RoomOperations.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not {0} user {1} in room {2}: {3}", hidden ? "hide" : "show", user, room, e.getMessage());
+                metrics.visibilityFailed();
+            }
+        }
+    }
+
+    /** A page of a room's log, for a backend (trusted). */
+    public HistoryPages.HistoryResult history(String room, int limit, OptionalLong before, OptionalLong after) {
+        return pages.page(LogId.room(Names.room(room)), limit, before, after);
+    }
+
+    /** A page of a room's log, for a session: the room's {@code history} rule applies. */
+    public HistoryPages.HistoryResult history(Session session, String room, int limit, OptionalLong before, OptionalLong after) {
+        Names.room(room);
+        authorize(session, RoomAction.HISTORY, room);
+        return pages.page(LogId.room(room), limit, before, after);
+    }
+
+    /**
+     * Takes a session out of a room whose rules it no longer passes (a change arrived through the control
+     * plane; runs on a thread of its own): the room's members see {@code left} as for a leave, the session
+     * gets {@code removed}. Rules read again first: a later change may have let the session back in.
+     */
+    private void removeForAccess(Session session, String room) {
+        try {
+            session.change(() -> {
+                if (!session.isIn(room) || policy.held(room).check(session.principal(), RoomAction.JOIN).passed()) {
+                    return null;
+                }
+                try {
+                    leaveRoom(session, room);
+                } finally {
+                    // leaveRoom takes the session out here first; if the engine failed after that, the session
+                    // is still out of the room (presence is reconciled by the engine), so it is told either way
+                    if (!session.isIn(room)) {
+                        hub.removed(session, new Event.Removed(room, "access changed"));
+                    }
+                }
+                return null;
+            });
+        } catch (DinoException e) {
+            if (e.code() != ErrorCode.DISCONNECTED) {  // closed meanwhile: its close left every room
+                System.getLogger(RoomOperations.class.getName()).log(System.Logger.Level.WARNING,
+                        "taking session {0} out of room {1} after its access rules changed: {2}",
+                        session.id(), room, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Replaces a room's access rules (action id → rule; a blank rule or an absent action means none) and
+     * applies them at once, cluster-wide: every node holding members of the room drops its cached rules
+     * and takes out the sessions that no longer pass {@code join}. Returns how many sessions are being
+     * removed. Invalid actions or rules are refused with INVALID_VALUE and the parser's message.
+     */
+    public int setRoomAcl(String room, Map<String, String> rules) {
+        Names.room(room);
+        RoomAcl acl;
+        try {
+            acl = RoomAcl.parse(rules);
+        } catch (IllegalArgumentException e) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, e.getMessage());
+        }
+        return call(() -> {
+            policy.store(room, acl);
+            return broker.control(LogId.room(room), new Control.RoomAclChanged(room, acl.texts()));
+        });
+    }
+
+    /** A room's access rules, action id → rule in canonical form; empty when it has none. */
+    public Map<String, String> roomAcl(String room) {
+        Names.room(room);
+        return call(() -> policy.stored(room));
+    }
+
+    private void authorize(Session session, RoomAction action, String room) {
+        run(() -> policy.authorize(session, action, room));
+    }
+}

@@ -1,0 +1,103 @@
+package io.dino.gateway.core;
+
+import io.dino.gateway.auth.Principal;
+import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Control;
+import io.dino.gateway.engine.EngineUnavailableException;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Position;
+import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.engine.UserStatus;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+import static io.dino.gateway.core.EngineCalls.call;
+import static io.dino.gateway.core.EngineCalls.run;
+
+/** Opening and closing sessions: presence, the hub, the user's inbox and what the session missed. */
+public final class SessionOperations {
+
+    /** Result of opening a session: the session, and its inbox position with what it missed, if asked. */
+    public record Opened(Session session, Position inbox, Optional<Recovery> recovery) {
+    }
+
+    private final String nodeId;
+    private final Broker broker;
+    private final PresenceStore presence;
+    private final Hub hub;
+    private final RoomOperations rooms;
+    private final HistoryPages pages;
+    private final GatewayConfig.Presence presenceRules;
+    private final InstantSource clock;
+
+    SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms,
+                      HistoryPages pages, GatewayConfig config, InstantSource clock) {
+        this.nodeId = nodeId;
+        this.broker = broker;
+        this.presence = presence;
+        this.hub = hub;
+        this.rooms = rooms;
+        this.pages = pages;
+        this.presenceRules = config.presence();
+        this.clock = clock;
+    }
+
+    /**
+     * Opens a session. The node subscribes to the user's inbox before reading what was missed, so a message
+     * published meanwhile arrives live or in the recovery (perhaps both: clients drop repeats by offset).
+     */
+    public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
+        Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
+        boolean first = call(() -> presence.connect(session.ref()));
+        LogId inbox = LogId.user(principal.user());
+        try {
+            run(() -> hub.add(session));
+            if (!first) {
+                // the user's status outlives this session's connect only if the user was online already
+                UserStatus status = call(() -> presence.presence(List.of(principal.user()))).getFirst().status();
+                hub.statusKnown(principal.user(), status == UserStatus.INVISIBLE);
+            }
+            if (presenceRules.singleSession()) {
+                // after hub.add, so this node's older sessions get the command too; the new one is not older than itself
+                call(() -> broker.control(inbox, new Control.ReplaceSessions(principal.user(), session.id())));
+            }
+            Optional<Recovery> recovery = inboxSince.map(since -> pages.recover(inbox, since));
+            Position top = recovery.map(Recovery::top).orElseGet(() -> call(() -> broker.top(inbox)));
+            return new Opened(session, top, recovery);
+        } catch (DinoException e) {
+            close(session);
+            throw e;
+        }
+    }
+
+    /**
+     * Removes a closed session everywhere: its rooms (with leave events), the hub, presence. Runs once per
+     * session, whichever thread gets here first; commands that arrive later are refused.
+     */
+    public void close(Session session) {
+        session.close(() -> {
+            for (String room : List.copyOf(session.rooms())) {
+                try {
+                    rooms.leaveRoom(session, room);
+                } catch (DinoException e) {
+                    // the engine is down: the session is gone regardless; the engine reconciles presence later
+                }
+            }
+            try {
+                hub.remove(session);
+            } catch (EngineUnavailableException e) {
+                // as above: the hub forgot the session, only the engine's interest remains to reconcile
+            }
+            try {
+                presence.disconnect(session.ref());
+            } catch (EngineUnavailableException ignored) {
+                // as above
+            }
+        });
+    }
+}

@@ -19,7 +19,9 @@ final class GrpcErrors {
     static StatusRuntimeException toStatus(DinoException error) {
         Status status = switch (error.code()) {
             case NOT_ALLOWED -> Status.PERMISSION_DENIED;
-            case NOT_ONLINE -> Status.NOT_FOUND;
+            case NOT_ONLINE, NO_SUCH_ROOM, NO_SUCH_CHANNEL -> Status.NOT_FOUND;
+            case ROOM_EXISTS, CHANNEL_EXISTS -> Status.ALREADY_EXISTS;
+            case ROOM_FULL, TOO_MANY_OWNED_ROOMS -> Status.FAILED_PRECONDITION;
             case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
             case NOT_AUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED -> Status.UNAUTHENTICATED;

@@ -77,7 +77,19 @@ public final class ConfigLoader {
                 new GatewayConfig.Demo(bool(dino.get("demo.enabled"), false)),
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
-                        bool(dino.get("sessions.single"), false)));
+                        bool(dino.get("sessions.single"), false)),
+                rooms(dino.get("rooms")));
+    }
+
+    private static GatewayConfig.Rooms rooms(Config rooms) {
+        return new GatewayConfig.Rooms(
+                bool(rooms.get("open-rooms"), true),
+                positive(rooms.get("max-name-length"), 40),
+                rooms.get("reserved-names").asList(String.class).orElse(List.of("admin", "system", "default")).stream()
+                        .map(name -> name.strip().toLowerCase(Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toSet()),
+                positive(rooms.get("max-ephemeral-per-user"), 5),
+                positive(rooms.get("ephemeral-linger"), Duration.ofSeconds(60), true));
     }
 
     private static boolean bool(Config node, boolean defaultValue) {

@@ -28,12 +28,13 @@ import java.util.Set;
  *                 page's token endpoint mint tokens
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
+ * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence) {
+                            Presence presence, Rooms rooms) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -129,6 +130,21 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      *                        ({@code dino.sessions.single})
      */
     public record Presence(boolean invisibleForAll, boolean singleSession) {
+    }
+
+    /**
+     * @param openRooms          a room id nobody registered is an open room of the default channel (as rooms were
+     *                           before channels); false: only registered rooms exist (NO_SUCH_ROOM otherwise)
+     * @param maxNameLength      longest room name (display name), in characters
+     * @param reservedNames      names only operators and backends may give rooms (compared ignoring case)
+     * @param maxEphemeralPerUser ephemeral rooms one user may own at once
+     * @param ephemeralLinger    how long an ephemeral room stays after its last member left
+     */
+    public record Rooms(boolean openRooms, int maxNameLength, Set<String> reservedNames, int maxEphemeralPerUser,
+                        Duration ephemeralLinger) {
+        public Rooms {
+            reservedNames = Set.copyOf(reservedNames);
+        }
     }
 
     public record Demo(boolean enabled) {

@@ -7,9 +7,13 @@ import io.dino.gateway.engine.Directory.RoomRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -180,5 +184,25 @@ public abstract class DirectoryContract {
         assertThat(found).containsOnlyKeys("a", "c");
         assertThat(found.get("c")).isEqualTo(room("c", "default", "C"));
         assertThat(directory.rooms(List.of())).isEmpty();
+    }
+
+    @Test
+    void ofConcurrentCreatesOfOneNameExactlyOneWins() throws Exception {
+        List<Future<Outcome>> outcomes = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 16; i++) {
+                RoomRecord contender = room("r" + i, "default", i % 2 == 0 ? "Race" : "RACE");
+                outcomes.add(threads.submit(() -> directory.createRoom(contender)));
+            }
+        }
+        List<Outcome> answers = new ArrayList<>();
+        for (Future<Outcome> outcome : outcomes) {
+            answers.add(outcome.get());
+        }
+        assertThat(answers).containsOnlyOnce(Outcome.DONE);
+        String winner = directory.roomNamed("default", "race").orElseThrow();
+        assertThat(directory.roomsOf("default")).containsExactly(winner);
+        assertThat(directory.rooms(List.of("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11",
+                "r12", "r13", "r14", "r15"))).containsOnlyKeys(winner);
     }
 }

@@ -25,6 +25,7 @@ import io.dino.gateway.edge.ws.WsEndpoint;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
+import io.dino.gateway.engine.memory.MemoryDirectory;
 import io.dino.gateway.engine.memory.MemoryPresenceStore;
 import io.dino.gateway.engine.memory.MemoryRoomAcls;
 import io.dino.gateway.engine.memory.MemoryRoles;
@@ -329,6 +330,7 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles());
+        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
+                new MemoryDirectory());
     }
 }

@@ -1,7 +1,9 @@
 package io.dino.gateway.engine;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +16,9 @@ import java.util.Set;
  * <p>Contract: every change is visible to every node's reads once it returns. Room names are unique within a
  * channel ignoring case; a create or rename that would break that, or a create of a taken id, changes
  * nothing and answers {@link Outcome#TAKEN}. Failures throw {@link EngineUnavailableException}.
+ *
+ * <p>The channel {@value #DEFAULT_CHANNEL} always exists: until it is created (or updated) it reads as
+ * {@link #implicitDefault()}; it can be given a name, tags and rules, and is never removed.
  */
 public interface Directory {
 
@@ -57,18 +62,19 @@ public interface Directory {
 
     enum Outcome { DONE, TAKEN, NOT_FOUND }
 
+    /** The channel; the default one always (see {@link #implicitDefault()}). */
     Optional<ChannelRecord> channel(String id);
 
-    /** Every registered channel, by sort order then id. */
+    /** Every channel, the default one included, by sort order then id. */
     List<ChannelRecord> channels();
 
-    /** Creates a channel, or answers TAKEN when the id exists. */
+    /** Creates a channel, or answers TAKEN when the id exists (the default channel: once it has been created). */
     Outcome createChannel(ChannelRecord channel);
 
-    /** Replaces a channel's name, sort order, tags and rules; NOT_FOUND when it does not exist. */
+    /** Replaces a channel's name, sort order, tags and rules; NOT_FOUND when it does not exist (never for the default). */
     Outcome updateChannel(ChannelRecord channel);
 
-    /** Removes an empty channel (no rooms): NOT_FOUND when missing, TAKEN when it still has rooms. */
+    /** Removes an empty channel (no rooms): NOT_FOUND when missing, TAKEN when it still has rooms or is the default. */
     Outcome removeChannel(String id);
 
     Optional<RoomRecord> room(String id);
@@ -76,7 +82,10 @@ public interface Directory {
     /** Records of the given room ids that are registered, keyed by id (batch read, for lists and autojoin). */
     Map<String, RoomRecord> rooms(Collection<String> ids);
 
-    /** Ids of the rooms of a channel (any order). */
+    /**
+     * Ids of the rooms of a channel (any order). An engine whose changes take several steps may list the id of
+     * a room whose removal was interrupted; {@link #rooms} skips such ids.
+     */
     Set<String> roomsOf(String channel);
 
     /** The id of the room named so in the channel (case-insensitive), if any. */
@@ -88,9 +97,32 @@ public interface Directory {
     /** Renames a room within its channel: TAKEN when the new name is taken there, NOT_FOUND when the room is missing. */
     Outcome renameRoom(String id, String name);
 
-    /** Replaces what may change of a room besides its name: capacity, topic, members, membership events. */
+    /**
+     * Replaces what may change of a room besides its name: capacity, topic, members, membership events (the
+     * other components of {@code room} are ignored: see {@link #updated}); NOT_FOUND when the room is missing.
+     */
     Outcome updateRoom(RoomRecord room);
 
     /** Forgets a room (record, name, channel entry); NOT_FOUND when missing. Its log is left to retention. */
     Outcome removeRoom(String id);
+
+    /** The default channel as it reads before anyone created it: named after its id, order 0, no tags, no rules. */
+    static ChannelRecord implicitDefault() {
+        return new ChannelRecord(DEFAULT_CHANNEL, DEFAULT_CHANNEL, 0, List.of(), Map.of());
+    }
+
+    /** The order of {@link #channels()}. */
+    Comparator<ChannelRecord> CHANNEL_ORDER = Comparator.comparingInt(ChannelRecord::sortOrder)
+            .thenComparing(ChannelRecord::id);
+
+    /** The form a name is unique in, within a channel: lower case, locale-independent. */
+    static String nameKey(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** What {@link #updateRoom} makes of the stored record {@code room} given {@code update}. */
+    static RoomRecord updated(RoomRecord room, RoomRecord update) {
+        return new RoomRecord(room.id(), room.channel(), room.name(), room.kind(), update.capacity(), update.topic(),
+                room.createdAt(), room.createdBy(), update.members(), update.membershipEvents());
+    }
 }

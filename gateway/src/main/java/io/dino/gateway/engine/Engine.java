@@ -4,12 +4,13 @@ package io.dino.gateway.engine;
  * The shared state a node works with, chosen by configuration: in-memory for one node, Redis for a
  * cluster. Closing the engine closes its parts.
  */
-public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles)
+public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
+                     Directory directory)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
-    public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles) {
-        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles);
+    public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory) {
+        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory);
     }
 
     @Override

@@ -65,6 +65,44 @@ final class Keys {
     }
 
     /**
+     * A registered room's record (see {@link RedisDirectory}), in the room's slot. Not the log's {@link #meta}
+     * hash: that one expires with the log's retention and is recreated by publishes, the record must stay.
+     */
+    String roomRecord(String room) {
+        return tag(LogId.room(room)) + ":room";
+    }
+
+    /** {@code {c:games}}: the hash tag of everything about one channel of the directory. */
+    private String channelTag(String channel) {
+        return prefix + ":{c:" + channel + "}";
+    }
+
+    /** A channel's record: {@code name}, {@code sort}, {@code tag.N} (N from 0, in order), {@code rule.ACTION}. */
+    String channel(String channel) {
+        return channelTag(channel) + ":meta";
+    }
+
+    /** Ids of a channel's rooms: a set. */
+    String channelRooms(String channel) {
+        return channelTag(channel) + ":rooms";
+    }
+
+    /** A channel's name index: field lowercased room name, value room id (the claim of the name). */
+    String channelNames(String channel) {
+        return channelTag(channel) + ":names";
+    }
+
+    /** When each name of {@link #channelNames} was claimed, Redis time in ms: field lowercased name. */
+    String channelClaims(String channel) {
+        return channelTag(channel) + ":claims";
+    }
+
+    /** Ids of the created channels (the default one is read by its key, listed or not): a set. */
+    String channels() {
+        return prefix + ":channels";
+    }
+
+    /**
      * Online presence is split into {@value #ONLINE_BUCKETS} buckets by user, each its own hash tag, so that
      * connects and disconnects spread over as many Redis Cluster slots instead of making one slot hot. All
      * sessions of a user share a bucket, so presence.lua still decides "first in" and "last out" atomically.

@@ -86,7 +86,17 @@ public final class RedisEngine {
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
-                new RedisRoomAcls(keys, commands), new io.dino.gateway.engine.memory.MemoryRoles());  // RedisRoles: issue 10, in progress
+                new RedisRoomAcls(keys, commands), new io.dino.gateway.engine.memory.MemoryRoles(),  // RedisRoles: issue 10, in progress
+                new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)));
+    }
+
+    /**
+     * How old a stale name claim must be before a create or rename takes it over: far beyond the time the two
+     * steps of a create take (each bounded by the command timeout), so no claim still in use is taken.
+     */
+    static Duration claimGrace(RedisSettings settings) {
+        Duration tenTimeouts = settings.commandTimeout().multipliedBy(10);
+        return tenTimeouts.compareTo(Duration.ofSeconds(30)) > 0 ? tenTimeouts : Duration.ofSeconds(30);
     }
 
     private static RedisURI uri(String text, RedisSettings settings) {

@@ -125,7 +125,10 @@ final class RedisRoles implements Roles {
         return result;
     }
 
-    /** Reads the holders, removes their index entries of the scope, then the hash (the same order as a revoke). */
+    /**
+     * Reads the holders, removes their index entries of the scope, then the hash (the same order as a revoke). A
+     * grant racing with it may leave an index entry without its role (never answered); the scope is going away.
+     */
     @Override
     public void clear(Scope scope) {
         Map<String, Set<String>> holders = holders(scope);

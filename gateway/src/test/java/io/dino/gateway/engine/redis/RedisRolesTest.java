@@ -1,7 +1,10 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.cluster.RedisServer;
+import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.Engine;
+import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.RecordingListener;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Roles.Grant;
 import io.dino.gateway.engine.Roles.Scope;
@@ -69,6 +72,29 @@ class RedisRolesTest extends RolesContract {
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofSeconds(30)), InstantSource.system());
         engines.add(engine);
         return engine;
+    }
+
+    @Test
+    void aRoomRulesChangedControlReachesTheNodesHoldingTheRoomWithTheirCount() {
+        String prefix = "ctl" + PREFIXES.incrementAndGet();
+        Engine a = engine("a", prefix);
+        Engine b = engine("b", prefix);
+        Engine bystander = engine("e", prefix);
+        RecordingListener onA = new RecordingListener();
+        RecordingListener onB = new RecordingListener();
+        RecordingListener onE = new RecordingListener();
+        onB.sessionsAffected = 2;
+        a.broker().start(onA);
+        b.broker().start(onB);
+        bystander.broker().start(onE);
+        b.broker().subscribe(LogId.room("held"));
+
+        Control changed = new Control.RoomRulesChanged("held");
+        assertThat(a.broker().control(LogId.room("held"), changed)).isEqualTo(2);
+
+        assertThat(onB.controls).containsExactly(changed);
+        assertThat(onA.controls).isEmpty();
+        assertThat(onE.controls).isEmpty();
     }
 
     @Test

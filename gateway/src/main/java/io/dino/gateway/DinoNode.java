@@ -119,8 +119,8 @@ public final class DinoNode implements AutoCloseable {
         RoomPolicy policy = new RoomPolicy(engine.acls());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), engine.roles(), hub, policy,
-                config, metrics, clock);
+        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
+                engine.roles(), hub, policy, config, metrics, clock);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());

@@ -14,6 +14,7 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.core.RoomPolicy;
 import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
+import io.dino.gateway.edge.grpc.RolesService;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
 import io.dino.gateway.edge.grpc.GrpcServer;
@@ -82,6 +83,7 @@ public final class DinoNode implements AutoCloseable {
     private final HealthStatusManager grpcHealth;
     private final ApiKeys apiKeys;
     private final BackendService backend;
+    private final RolesService roles;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -118,8 +120,8 @@ public final class DinoNode implements AutoCloseable {
         RoomPolicy policy = new RoomPolicy(engine.acls());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(), hub, policy,
-                config, metrics, clock);
+        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
+                engine.roles(), hub, policy, config, metrics, clock);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -150,6 +152,7 @@ public final class DinoNode implements AutoCloseable {
         });
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
+        this.roles = new RolesService(operations.roles(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -288,7 +291,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, grpcHealth.getHealthService(),
+                List.of(backend, roles, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 

@@ -26,6 +26,15 @@ import io.dino.api.v1.PublishToRoomRequest;
 import io.dino.api.v1.PublishToUsersRequest;
 import io.dino.api.v1.PublishToUsersResponse;
 import io.dino.api.v1.UserPresence;
+import io.dino.api.v1.GrantRoleRequest;
+import io.dino.api.v1.ListRoleHoldersRequest;
+import io.dino.api.v1.ListUserRolesRequest;
+import io.dino.api.v1.RevokeRoleRequest;
+import io.dino.api.v1.RoleGrant;
+import io.dino.api.v1.RoleHolder;
+import io.dino.api.v1.RoleScope;
+import io.dino.api.v1.RolesGrpc;
+import io.dino.api.v1.UserRoles;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -57,6 +66,7 @@ public final class DinoBackendClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final BackendGrpc.BackendBlockingStub stub;
+    private final RolesGrpc.RolesBlockingStub roles;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -72,6 +82,7 @@ public final class DinoBackendClient implements AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(API_KEY, builder.apiKey);
         this.stub = BackendGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.roles = RolesGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -188,6 +199,56 @@ public final class DinoBackendClient implements AutoCloseable {
                 .setUser(user).addAllRoles(roles).putAllAttributes(attributes).setTtlSeconds((int) ttl.toSeconds()).build());
     }
 
+    /**
+     * Gives a user a stored role in a channel ({@code owner}, {@code admin}) or a room ({@code owner},
+     * {@code moderator}); true if the user did not have it. Retried on UNAVAILABLE (a retry may answer false).
+     */
+    public boolean grantRole(RoleScope scope, String id, String user, String role) {
+        GrantRoleRequest.Builder request = GrantRoleRequest.newBuilder().setUser(user).setRole(role);
+        switch (scope) {
+            case ROLE_SCOPE_CHANNEL -> request.setChannel(id);
+            case ROLE_SCOPE_ROOM -> request.setRoom(id);
+            default -> throw new IllegalArgumentException("scope must be ROLE_SCOPE_CHANNEL or ROLE_SCOPE_ROOM");
+        }
+        return rolesStub().grantRole(request.build()).getChanged();
+    }
+
+    /** Takes a stored role from a user; true if the user had it. Retried on UNAVAILABLE (a retry may answer false). */
+    public boolean revokeRole(RoleScope scope, String id, String user, String role) {
+        RevokeRoleRequest.Builder request = RevokeRoleRequest.newBuilder().setUser(user).setRole(role);
+        switch (scope) {
+            case ROLE_SCOPE_CHANNEL -> request.setChannel(id);
+            case ROLE_SCOPE_ROOM -> request.setRoom(id);
+            default -> throw new IllegalArgumentException("scope must be ROLE_SCOPE_CHANNEL or ROLE_SCOPE_ROOM");
+        }
+        return rolesStub().revokeRole(request.build()).getChanged();
+    }
+
+    /** For each of up to 100 users, in the order asked, each once: every stored role, sorted by scope, id and role. */
+    public Map<String, List<RoleGrant>> userRoles(List<String> users) {
+        return rolesStub().listUserRoles(ListUserRolesRequest.newBuilder().addAllUsers(users).build()).getUsersList().stream()
+                .collect(Collectors.toMap(UserRoles::getUser, grants -> List.copyOf(grants.getGrantsList()), (a, b) -> a,
+                        java.util.LinkedHashMap::new));
+    }
+
+    /** Everyone with a stored role in a channel or a room: user → sorted roles, sorted by user. */
+    public Map<String, List<String>> roleHolders(RoleScope scope, String id) {
+        ListRoleHoldersRequest.Builder request = ListRoleHoldersRequest.newBuilder();
+        switch (scope) {
+            case ROLE_SCOPE_CHANNEL -> request.setChannel(id);
+            case ROLE_SCOPE_ROOM -> request.setRoom(id);
+            default -> throw new IllegalArgumentException("scope must be ROLE_SCOPE_CHANNEL or ROLE_SCOPE_ROOM");
+        }
+        return rolesStub().listRoleHolders(request.build()).getHoldersList().stream()
+                .collect(Collectors.toMap(RoleHolder::getUser, holder -> List.copyOf(holder.getRolesList()), (a, b) -> a,
+                        java.util.LinkedHashMap::new));
+    }
+
+    /** The generated Roles stub with the API key attached and a fresh deadline. */
+    public RolesGrpc.RolesBlockingStub rolesStub() {
+        return roles.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The generated stub with the API key attached and a fresh deadline, for calls this class does not wrap. */
     public BackendGrpc.BackendBlockingStub stub() {
         return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -222,7 +283,12 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomMembers"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListRoomsMembers"),
                 Map.of("service", BackendGrpc.SERVICE_NAME, "method", "ListUserRooms"),
-                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "MintToken"));
+                Map.of("service", BackendGrpc.SERVICE_NAME, "method", "MintToken"),
+                // a grant or revoke repeated leaves the same roles (its `changed` may then say false)
+                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "GrantRole"),
+                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "RevokeRole"),
+                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "ListUserRoles"),
+                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "ListRoleHolders"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }
 

@@ -204,6 +204,7 @@ public final class Hub implements DeliveryListener {
                 yield closed.size();
             }
             case Control.RoomAclChanged changed -> accessChanged(changed);
+            case Control.RoomRulesChanged changed -> recheck(changed.room());
             case Control.ReplaceSessions replace -> {
                 Event.Disconnect event = new Event.Disconnect(ErrorCode.REPLACED, "logged in elsewhere", false);
                 int closed = 0;
@@ -266,6 +267,27 @@ public final class Hub implements DeliveryListener {
             }
         }
         return removing;
+    }
+
+    /**
+     * Something the room's access depends on changed: forget the cached rules, and have each local session
+     * in the room re-checked by the removal path, which reads the rules again and takes out only the sessions
+     * that no longer pass {@code join} (engine calls: a virtual thread each, off the delivery thread).
+     * Answers how many sessions are being re-checked.
+     */
+    private int recheck(String room) {
+        policy.invalidate(room);
+        Set<Session> members = sessionsByRoom.get(room);
+        if (members == null || members.isEmpty()) {
+            return 0;
+        }
+        int rechecking = 0;
+        BiConsumer<Session, String> remove = removal;
+        for (Session member : members) {
+            rechecking++;
+            Thread.ofVirtual().name("dino-access-recheck").start(() -> remove.accept(member, room));
+        }
+        return rechecking;
     }
 
     /** Sends the disconnect event to a session and closes it. */

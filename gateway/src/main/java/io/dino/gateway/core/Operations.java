@@ -3,6 +3,7 @@ package io.dino.gateway.core;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -14,10 +15,10 @@ import java.time.InstantSource;
  * through the engine. Errors are {@link DinoException}s; engine failures become UNAVAILABLE, never success.
  */
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
-                         PresenceOperations presence, HistoryPages pages) {
+                         PresenceOperations presence, HistoryPages pages, RoleOperations roles) {
 
-    public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Hub hub,
-                                    RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
+    public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
+                                    Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
         HistoryPages pages = new HistoryPages(broker, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         return new Operations(
@@ -25,6 +26,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 roomOperations,
                 new MessageOperations(broker, policy, pages, config, metrics, clock),
                 new PresenceOperations(broker, presence, config),
-                pages);
+                pages,
+                new RoleOperations(roles, broker));
     }
 }

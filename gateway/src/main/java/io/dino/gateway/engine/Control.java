@@ -24,6 +24,15 @@ public sealed interface Control {
     }
 
     /**
+     * Something a room's access depends on changed (stored already: a stored role, for now): nodes holding the
+     * room drop what they cached of it and re-check their sessions in it, taking out those that no longer
+     * pass {@code join}. Unlike {@link RoomAclChanged} it carries nothing: each node reads what it needs again.
+     * Sent to the holders of the room's log.
+     */
+    record RoomRulesChanged(String room) implements Control {
+    }
+
+    /**
      * The single-session rule: closes every session of the user that is older than {@code newest} (session ids
      * sort by creation time) with a {@code disconnect} event (code REPLACED, no reconnect). Sessions newer than
      * it stay, so two connects racing leave the newest session, not none.

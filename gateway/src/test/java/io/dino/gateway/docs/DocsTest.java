@@ -93,6 +93,9 @@ class DocsTest {
             codesAndStatuses.add(status.name());
             codesAndStatuses.add(status.name().replaceFirst("^PRESENCE_STATUS_", ""));
         }
+        for (io.dino.api.v1.RoleScope scope : io.dino.api.v1.RoleScope.values()) {
+            codesAndStatuses.add(scope.name());
+        }
         assertNamesAre(codesAndStatuses, "grpc-api.md");
     }
 

@@ -2,6 +2,7 @@ package io.dino.gateway.edge.grpc;
 
 import io.dino.gateway.auth.ApiKeys;
 import io.dino.api.v1.BackendGrpc;
+import io.dino.api.v1.RolesGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -19,6 +20,9 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
     private static final ServerCall.Listener<Object> NOTHING = new ServerCall.Listener<>() {
     };
 
+    /** The services of the backend API; any other (health, reflection) needs no key. */
+    private static final java.util.Set<String> GUARDED = java.util.Set.of(BackendGrpc.SERVICE_NAME, RolesGrpc.SERVICE_NAME);
+
     private final ApiKeys keys;
 
     public ApiKeyInterceptor(ApiKeys keys) {
@@ -27,7 +31,7 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (!BackendGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+        if (!GUARDED.contains(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
         String presented = headers.get(API_KEY);

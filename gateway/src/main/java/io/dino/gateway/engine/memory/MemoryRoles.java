@@ -57,7 +57,10 @@ public final class MemoryRoles implements Roles {
 
     @Override
     public Map<String, Set<String>> holders(Scope scope) {
-        return byScope.getOrDefault(scope, Map.of());
+        // sorted, as the Redis engine answers them
+        Map<String, Set<String>> holders = new TreeMap<>();
+        byScope.getOrDefault(scope, Map.of()).forEach((user, roles) -> holders.put(user, new java.util.TreeSet<>(roles)));
+        return holders;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dino.gateway.engine.redis;
 
 import io.dino.gateway.engine.LogId;
+import io.dino.gateway.engine.Roles;
 
 /**
  * Every Redis key Dino uses, built in one place (docs/architecture.md lists them). Keys of one log
@@ -57,6 +58,30 @@ final class Keys {
     /** A room's access rules: field action, value rule text (kept until replaced; no TTL). */
     String roomAcl(String room) {
         return tag(LogId.room(room)) + ":acl";
+    }
+
+    /**
+     * Stored roles of a room ({@code {r:ROOM}}, the room's slot) or a channel ({@code {c:CHANNEL}}): field user,
+     * value the user's roles there, sorted, separated by spaces (kept until revoked or the scope is cleared).
+     */
+    String roles(Roles.Scope scope) {
+        return scopeTag(scope) + ":roles";
+    }
+
+    /**
+     * The roles a user holds anywhere, in the user's slot: a set of {@code room|ID|role} and {@code channel|ID|role}
+     * (ids and roles never contain {@code |}). An index only: {@link RedisRoles} checks each entry against the
+     * scope's hash, which is the truth.
+     */
+    String userGrants(String user) {
+        return tag(LogId.user(user)) + ":grants";
+    }
+
+    private String scopeTag(Roles.Scope scope) {
+        return switch (scope.kind()) {
+            case ROOM -> tag(LogId.room(scope.id()));
+            case CHANNEL -> prefix + ":{c:" + scope.id() + "}";
+        };
     }
 
     /** Members of a room who are hidden (invisible users): a set of users. */

@@ -86,7 +86,7 @@ public final class RedisEngine {
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
-                new RedisRoomAcls(keys, commands), new io.dino.gateway.engine.memory.MemoryRoles(),  // RedisRoles: issue 10, in progress
+                new RedisRoomAcls(keys, commands), new RedisRoles(keys, commands, settings.commandTimeout()),
                 new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)));
     }
 

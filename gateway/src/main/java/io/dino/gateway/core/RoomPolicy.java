@@ -1,5 +1,6 @@
 package io.dino.gateway.core;
 
+import io.dino.gateway.acl.AclSubject;
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.acl.Verdict;
@@ -9,6 +10,7 @@ import io.dino.gateway.engine.RoomAcls;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The policy step every room operation of a session passes through ({@link RoomOperations}, {@link MessageOperations}): may this user
@@ -23,15 +25,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * a history or members of a room it is not in) reads the engine. An entry read while an invalidation ran
  * is not kept, and the entry of a room the node stops holding is dropped, so no stale entry outlives a
  * change this node was told about.
+ *
+ * <p>A rule sees the session as an {@link AclSubject}: its token, and whether it is in the room
+ * ({@code sameroom}) and in some room of the room's channel ({@code samechannel}); both are read from the
+ * session's own room set and {@code channelOf}, so they cost no engine call.
  */
 public final class RoomPolicy {
 
     private final RoomAcls store;
+    private final Function<String, String> channelOf;
     private final Map<String, RoomAcl> cache = new ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
 
-    public RoomPolicy(RoomAcls store) {
+    /**
+     * @param channelOf the channel of a room (id → channel id); must answer without an engine call
+     */
+    public RoomPolicy(RoomAcls store, Function<String, String> channelOf) {
         this.store = store;
+        this.channelOf = channelOf;
     }
 
     /** Refuses with NOT_ALLOWED unless the session may do the action in the room. */
@@ -40,12 +51,31 @@ public final class RoomPolicy {
         if (principal.isOperator()) {
             return;
         }
-        require(principal, session.isIn(room) ? held(room) : current(room), action, room);
+        require(subject(session, room), session.isIn(room) ? held(room) : current(room), action, room);
     }
 
-    /** Refuses with NOT_ALLOWED unless the user passes the action's rule of these rules. */
-    static void require(Principal principal, RoomAcl acl, RoomAction action, String room) {
-        Verdict verdict = acl.check(principal, action);
+    /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
+    AclSubject subject(Session session, String room) {
+        boolean inRoom = session.isIn(room);
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, channelOf(room)));
+    }
+
+    String channelOf(String room) {
+        return channelOf.apply(room);
+    }
+
+    private boolean inChannel(Session session, String channel) {
+        for (String room : session.rooms()) {
+            if (channel.equals(channelOf(room))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refuses with NOT_ALLOWED unless the subject passes the action's rule of these rules. */
+    static void require(AclSubject subject, RoomAcl acl, RoomAction action, String room) {
+        Verdict verdict = acl.check(subject, action);
         if (!verdict.passed()) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, refusal(action, room, verdict.failed()));
         }
@@ -58,6 +88,9 @@ public final class RoomPolicy {
             case MESSAGE -> "send to";
             case HISTORY -> "read the history of";
             case MEMBERS -> "list the members of";
+            case LIST -> "list";
+            case AUTOJOIN -> "autojoin";
+            case CROSSROOM -> "send from another room to";
         };
         return "not allowed to " + verb + " room '" + room + "': needs " + failed;
     }

@@ -37,6 +37,11 @@ class RoomPolicyTest {
         public void set(String room, Map<String, String> roomRules) {
             rules.put(room, roomRules);
         }
+
+        @Override
+        public java.util.Set<String> roomsWithRule(String action) {
+            return java.util.Set.of();
+        }
     }
 
     private final CountingAcls store = new CountingAcls();

@@ -54,6 +54,30 @@ public final class RoomPolicy {
         require(subject(session, room), session.isIn(room) ? held(room) : current(room), action, room);
     }
 
+    /**
+     * Refuses with NOT_ALLOWED unless the session, in room {@code via}, may send to {@code room}: both in one
+     * channel (for operators too: it is where the rooms are, not a rule), and the target's {@code crossroom} and
+     * {@code message} rules pass. The target's rules come from this node's cache when the session is in the
+     * target, otherwise from the engine (one read: the node may not hold the target, so its cache may be stale).
+     */
+    void authorizeCrossRoom(Session session, String via, String room) {
+        String prefix = "not allowed to send to room '" + room + "' from room '" + via + "': ";
+        if (!channelOf(via).equals(channelOf(room))) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "the rooms are in different channels");
+        }
+        if (session.principal().isOperator()) {
+            return;
+        }
+        RoomAcl acl = session.isIn(room) ? held(room) : current(room);
+        AclSubject subject = subject(session, room);
+        for (RoomAction action : new RoomAction[]{RoomAction.CROSSROOM, RoomAction.MESSAGE}) {
+            Verdict verdict = acl.check(subject, action);
+            if (!verdict.passed()) {
+                throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "needs " + verdict.failed());
+            }
+        }
+    }
+
     /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
     AclSubject subject(Session session, String room) {
         boolean inRoom = session.isIn(room);
@@ -93,6 +117,11 @@ public final class RoomPolicy {
             case CROSSROOM -> "send from another room to";
         };
         return "not allowed to " + verb + " room '" + room + "': needs " + failed;
+    }
+
+    /** The rooms whose rules have a rule for the action, e.g. the autojoin rooms (an engine read). */
+    java.util.Set<String> roomsWithRule(RoomAction action) {
+        return store.roomsWithRule(action.id());
     }
 
     /** The room's rules as stored now (an engine read). */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dino.api.v1.SetRoomAclRequest;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
+import io.dino.client.DinoSession;
 import io.dino.client.EventRecorder;
+import io.dino.client.LogId;
 import io.dino.gateway.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +100,32 @@ class AutojoinAndCrossRoomTest {
         setAcl("aj-gone", Map.of());
         assertThat(node.client("aj-y2", Set.of(), Map.of("team", "yellow"), new EventRecorder()).connectResult().has("autojoined"))
                 .isFalse();
+    }
+
+    @Test
+    void aJavaSessionFollowsItsAutojoinedRoomsAcrossAReconnect() throws Exception {
+        setAcl("aj-java", Map.of("autojoin", "team=java"));
+        java.util.concurrent.CopyOnWriteArrayList<JsonNode> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DinoSession session = DinoSession.builder(List.of(node.wsUri()),
+                        () -> node.token("aj-follower", Set.of(), Map.of("team", "java")))
+                .onMessage(messages::add).build();
+        try {
+            session.start().join();
+            assertThat(session.positions()).containsKey(LogId.room("aj-java"));
+            DinoClient talker = node.client("aj-talker", new EventRecorder());
+            talker.join("aj-java").join();
+            talker.send("aj-java", "one").join();
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> messages.size() == 1);
+            // the session leaves the room on the server only: a reconnect joins it again and recovers what it missed
+            session.connection().orElseThrow().leave("aj-java").join();
+            talker.send("aj-java", "two").join();
+            session.connection().orElseThrow().abort();
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> messages.size() == 2);
+            assertThat(messages.get(1).get("msg").get("body").asText()).isEqualTo("two");
+            assertThat(session.positions().get(LogId.room("aj-java")).offset()).isEqualTo(2);
+        } finally {
+            session.close();
+        }
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class MessageOperations {
         run(() -> policy.authorizeCrossRoom(session, via, room));
         checkBody(bodyJson);
         Draft draft = draft(session.user(), bodyJson, "");
-        if (!echo) {
+        if (!echo && session.isIn(room)) {  // a session outside the room gets no event to skip
             session.skipEcho(draft.id());
         }
         return publish(LogId.room(room), draft);

@@ -8,6 +8,7 @@ import io.dino.gateway.auth.Principal;
 import io.dino.gateway.engine.RoomAcls;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -120,7 +121,7 @@ public final class RoomPolicy {
     }
 
     /** The rooms whose rules have a rule for the action, e.g. the autojoin rooms (an engine read). */
-    java.util.Set<String> roomsWithRule(RoomAction action) {
+    Set<String> roomsWithRule(RoomAction action) {
         return store.roomsWithRule(action.id());
     }
 

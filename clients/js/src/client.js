@@ -308,12 +308,31 @@ export class DinoClient {
       this.session = result.session;
       this.node = result.node;
       this._deliver(null, this._sequencer.complete(INBOX, result.inbox ?? {}));
+      this._followAutojoined(result.autojoined);
       await this._rejoinAll(conn);
       if (conn !== this._conn) return;
       this._established();
     } catch (error) {
       if (conn !== this._conn) return;
       this._lost(conn, error, refusedForGood(error), null);
+    }
+  }
+
+  /**
+   * The server joined the session to its autojoin rooms (`autojoined` in the connect result): the client follows
+   * those it did not follow yet from the position given, like rooms join()ed, so they are re-joined after a
+   * reconnect. The re-join that follows right away recovers what arrived between the autojoin and this result.
+   * @param {unknown} autojoined
+   */
+  _followAutojoined(autojoined) {
+    if (!Array.isArray(autojoined)) return;
+    for (const entry of autojoined) {
+      if (typeof entry?.room !== 'string') continue;
+      const log = roomLog(entry.room);
+      if (this._sequencer.follows(log)) continue;
+      this.room(entry.room);
+      this._sequencer.begin(log);
+      this._sequencer.complete(log, { epoch: entry.epoch, offset: entry.offset });
     }
   }
 

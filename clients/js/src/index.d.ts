@@ -202,11 +202,13 @@ export declare class Room {
   /** Rooms come from `client.room(name)`. */
   private constructor(client: DinoClient, name: string);
   readonly name: string;
+  /** joined (or joining), or autojoined by the server at connect: followed, and re-joined after a reconnect */
   readonly joined: boolean;
   readonly position: Position | null;
   join(options?: { since?: Position }): Promise<JoinResult>;
   leave(): Promise<{ room: string }>;
-  send(body: unknown): Promise<SendResult>;
+  /** With `via` (a room the client is in): send from that room to this one (the room's `crossroom` rule decides). */
+  send(body: unknown, options?: { via?: string }): Promise<SendResult>;
   history(page?: HistoryPage): Promise<HistoryResult>;
   members(): Promise<string[]>;
   on<E extends keyof RoomEvents>(event: E, listener: RoomEvents[E]): () => void;

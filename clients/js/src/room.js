@@ -14,7 +14,10 @@ export class Room {
     this._events = new Emitter((error) => client._listenerFailed(error));
   }
 
-  /** Whether the client follows the room: joined (or joining), and re-joined after every reconnect. */
+  /**
+   * Whether the client follows the room: joined (or joining), or autojoined by the server at connect, and
+   * re-joined after every reconnect.
+   */
   get joined() {
     return this._client._follows(this.name);
   }
@@ -38,9 +41,17 @@ export class Room {
     return this._client._leave(this);
   }
 
-  /** Sends a message (any JSON value but null, blank strings, {} and []). Resolves once it is stored. */
-  send(body) {
-    return this._client._request({ cmd: 'send', room: this.name, body });
+  /**
+   * Sends a message (any JSON value but null, blank strings, {} and []). Resolves once it is stored. With `via`
+   * (a room the client is in) it sends from that room to this one without being in it, if this room's
+   * `crossroom` rule allows it.
+   * @param {unknown} body
+   * @param {{via?: string}} [options]
+   */
+  send(body, options = {}) {
+    const command = { cmd: 'send', room: this.name, body };
+    if (options.via !== undefined) command.via = options.via;
+    return this._client._request(command);
   }
 
   /**

@@ -19,6 +19,9 @@ async function usage(): Promise<void> {
   console.log(members.join(), epoch, offset, lobby.position?.offset);
   const sent = await lobby.send({ text: 'hi' });
   console.log(sent.id, sent.ts);
+  console.log((await client.room('stage').send('from the lobby', { via: 'lobby' })).offset);
+  // @ts-expect-error: via names a room
+  await client.room('stage').send('x', { via: 1 });
   try {
     await lobby.send('x');
   } catch (e) {

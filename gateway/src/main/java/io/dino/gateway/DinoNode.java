@@ -117,7 +117,8 @@ public final class DinoNode implements AutoCloseable {
             case MEMORY -> memoryEngine(config, clock);
             case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock);
         };
-        RoomPolicy policy = new RoomPolicy(engine.acls());
+        // every room is in the default channel until the directory of channels and rooms is wired in
+        RoomPolicy policy = new RoomPolicy(engine.acls(), room -> io.dino.gateway.engine.Directory.DEFAULT_CHANNEL);
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),

@@ -120,8 +120,9 @@ public final class DinoClient implements AutoCloseable {
     }
 
     /**
-     * The result of the successful {@code connect} command ({@code user, session, node, protocol, expiresAt}),
-     * or null before authentication.
+     * The result of the successful {@code connect} command ({@code user, session, node, protocol, expiresAt},
+     * and {@code autojoined}, the autojoin rooms the server joined this connection to, when there were any), or
+     * null before authentication.
      */
     public JsonNode connectResult() {
         return connectResult;
@@ -235,6 +236,16 @@ public final class DinoClient implements AutoCloseable {
         if (!echo) {
             fields.put("echo", false);
         }
+        return request("send", fields);
+    }
+
+    /**
+     * Sends a message to a room from another room this connection is in ({@code "via"}): the connection need not
+     * be in {@code room}, whose {@code crossroom} rule decides (both rooms must be in one channel).
+     */
+    public CompletableFuture<JsonNode> sendVia(String room, String via, Object body) {
+        ObjectNode fields = fields().put("room", room).put("via", via);
+        fields.set("body", toJson(body));
         return request("send", fields);
     }
 

@@ -47,6 +47,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * twice (live and recovered, in either order) is delivered once. The first join of a room starts at the
  * room's position at join time: earlier messages are history. If the server cannot replay a gap
  * ({@code recovered: false}), {@code onRecovery} says so and delivery continues after the server's position.
+ * Autojoin rooms the server joins at {@code connect} are followed as rooms joined through the session are.
  * Rooms joined on {@link #connection()} directly are not followed: their messages are dropped.
  *
  * <h2>Commands while reconnecting</h2>
@@ -443,7 +444,8 @@ public final class DinoSession implements AutoCloseable {
     }
 
     /**
-     * Delivers the inbox recovery, then re-joins every followed room from its position. Completes when every
+     * Delivers the inbox recovery, follows the autojoined rooms, then re-joins every followed room from its
+     * position. Completes when every
      * room has had its first answer, whether the room was re-joined or not (see {@link #rejoined}).
      */
     private CompletableFuture<Void> authenticated(Connection conn, JsonNode result) {
@@ -454,6 +456,15 @@ public final class DinoSession implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
             }
             deliver(sequencer.complete(LogId.INBOX, result.path("inbox")));
+            // autojoin rooms the server joined this connection to are followed from their position, as joined
+            // rooms are; the re-join below recovers what arrived between the autojoin and this result
+            for (JsonNode autojoined : result.path("autojoined")) {
+                LogId log = LogId.room(autojoined.path("room").asText());
+                if (!sequencer.follows(log)) {
+                    sequencer.begin(log);
+                    sequencer.complete(log, autojoined);
+                }
+            }
             sequencer.positions().forEach((log, since) -> {
                 if (!log.isInbox()) {
                     sequencer.begin(log);

@@ -17,14 +17,15 @@ import java.util.stream.Collectors;
  * rule   := item ( ',' item )*  |  item ( '|' item )*      ',' is AND, '|' is OR; mixing them needs parentheses
  * item   := '!' item  |  '(' group ')'  |  term           '!' is NOT
  * group  := as rule, but its items contain no parentheses  (one level only)
- * term   := 'deny'  |  name '=' [ '!' ] values  |  name '=' [ '!' ] range
+ * term   := 'deny'  |  'sameroom'  |  'samechannel'  |  name '=' [ '!' ] values  |  name '=' [ '!' ] range
  * values := value ( ';' value )*                          any of the values
  * range  := [ number ] ':' [ number ]                     inclusive; one end may be open
  * </pre>
  *
  * <p>A term passes when one of the user's values (a list attribute arrives comma-joined) equals one of
  * the listed values; {@code name=!values} when none does. The attribute {@code role} means the token's
- * roles. Evaluation is three-valued: a term whose attribute the user lacks (or, for a range, whose
+ * roles and the roles the subject holds in context ({@link AclSubject}); {@code sameroom} and {@code samechannel}
+ * pass when the subject's session is in the room, or in some room of its channel (never missing). Evaluation is three-valued: a term whose attribute the user lacks (or, for a range, whose
  * value is not a number) is <em>missing</em>, and missing fails — also under {@code !}: the negation of
  * a missing term is still missing. In an AND a missing part makes the whole missing; an OR passes if any
  * alternative passes. Only a rule that evaluates to "passed" lets the user through.
@@ -55,10 +56,15 @@ public final class AclExpression {
         return new AclExpression(root);
     }
 
-    /** Whether the user passes, and if not, which part of the rule refused. */
-    public Verdict evaluate(Principal principal) {
-        Result result = root.evaluate(principal);
+    /** Whether the subject passes, and if not, which part of the rule refused. */
+    public Verdict evaluate(AclSubject subject) {
+        Result result = root.evaluate(subject);
         return result.outcome == Outcome.PASS ? Verdict.PASS : Verdict.fail(result.explain());
+    }
+
+    /** {@link #evaluate(AclSubject)} for the token alone: no stored roles, in no room. */
+    public Verdict evaluate(Principal principal) {
+        return evaluate(AclSubject.of(principal));
     }
 
     /** The rule in canonical form (what {@link #parse} of this text gives back is equal). */
@@ -104,15 +110,15 @@ public final class AclExpression {
         }
     }
 
-    private sealed interface Node permits Deny, Match, Range, Not, All, Any {
-        Result evaluate(Principal principal);
+    private sealed interface Node permits Deny, Where, Match, Range, Not, All, Any {
+        Result evaluate(AclSubject subject);
 
         /** The node as rule text; {@code nested}: inside an AND/OR or under '!', so AND/OR need parentheses. */
         String text(boolean nested);
     }
 
     private record Deny() implements Node {
-        public Result evaluate(Principal principal) {
+        public Result evaluate(AclSubject subject) {
             return Result.failed(this);
         }
 
@@ -121,14 +127,28 @@ public final class AclExpression {
         }
     }
 
+    /** {@code sameroom} or {@code samechannel}: a fact about the subject's session, never missing. */
+    private record Where(boolean channel) implements Node {
+        static final String ROOM = "sameroom";
+        static final String CHANNEL = "samechannel";
+
+        public Result evaluate(AclSubject subject) {
+            return (channel ? subject.inChannel() : subject.inRoom()) ? Result.PASS : Result.failed(this);
+        }
+
+        public String text(boolean nested) {
+            return channel ? CHANNEL : ROOM;
+        }
+    }
+
     /** {@code name=a;b} or {@code name=!a;b}; {@code role} matches the token's roles. */
     private record Match(String name, boolean negated, Set<String> values) implements Node {
-        public Result evaluate(Principal principal) {
+        public Result evaluate(AclSubject subject) {
             boolean any;
             if (name.equals("role")) {
-                any = principal.roles().stream().anyMatch(values::contains);
+                any = subject.hasAnyRole(values);
             } else {
-                String value = principal.attributes().get(name);
+                String value = subject.attributes().get(name);
                 if (value != null && value.indexOf(',') < 0) {
                     // one value, the common case: no list to build
                     String single = value.strip();
@@ -137,7 +157,7 @@ public final class AclExpression {
                     }
                     any = values.contains(single);
                 } else {
-                    Set<String> have = userValues(principal, name);
+                    Set<String> have = userValues(subject, name);
                     if (have.isEmpty()) {
                         return missing(this);
                     }
@@ -154,8 +174,8 @@ public final class AclExpression {
 
     /** {@code name=lo:hi}, inclusive, either end open (null). */
     private record Range(String name, boolean negated, BigDecimal low, BigDecimal high) implements Node {
-        public Result evaluate(Principal principal) {
-            String value = principal.attributes().get(name);
+        public Result evaluate(AclSubject subject) {
+            String value = subject.attributes().get(name);
             BigDecimal number = value == null ? null : number(value.strip());
             if (number == null) {
                 return missing(this);
@@ -171,8 +191,8 @@ public final class AclExpression {
     }
 
     private record Not(Node inner) implements Node {
-        public Result evaluate(Principal principal) {
-            Result result = inner.evaluate(principal);
+        public Result evaluate(AclSubject subject) {
+            Result result = inner.evaluate(subject);
             return switch (result.outcome) {
                 case PASS -> Result.failed(this);
                 case FAIL -> Result.PASS;
@@ -187,10 +207,10 @@ public final class AclExpression {
 
     /** AND: the first part that does not pass decides; a missing part makes the whole missing. */
     private record All(List<Node> parts) implements Node {
-        public Result evaluate(Principal principal) {
+        public Result evaluate(AclSubject subject) {
             Result refusal = null;
             for (Node part : parts) {
-                Result result = part.evaluate(principal);
+                Result result = part.evaluate(subject);
                 if (result.outcome == Outcome.MISSING) {
                     return result;
                 }
@@ -209,10 +229,10 @@ public final class AclExpression {
 
     /** OR: passes if any part passes; otherwise missing if a part was missing, else failed. */
     private record Any(List<Node> parts) implements Node {
-        public Result evaluate(Principal principal) {
+        public Result evaluate(AclSubject subject) {
             Outcome outcome = Outcome.FAIL;
             for (Node part : parts) {
-                Outcome result = part.evaluate(principal).outcome;
+                Outcome result = part.evaluate(subject).outcome;
                 if (result == Outcome.PASS) {
                     return Result.PASS;
                 }
@@ -234,8 +254,8 @@ public final class AclExpression {
     }
 
     /** The user's values of an attribute: a list attribute arrives comma-joined. */
-    private static Set<String> userValues(Principal principal, String name) {
-        String value = principal.attributes().get(name);
+    private static Set<String> userValues(AclSubject subject, String name) {
+        String value = subject.attributes().get(name);
         if (value == null) {
             return Set.of();
         }
@@ -303,7 +323,7 @@ public final class AclExpression {
         Node item(boolean inParens) {
             skipSpace();
             if (atEnd()) {
-                throw error("expected a rule (a term such as gender=f, 'deny', '!' or '(')");
+                throw error("expected a rule (a term such as gender=f, 'deny', 'sameroom', 'samechannel', '!' or '(')");
             }
             char c = text.charAt(pos);
             if (c == '!') {
@@ -333,12 +353,17 @@ public final class AclExpression {
                 pos++;
             }
             if (pos == start) {
-                throw error("expected an attribute name, 'deny', '!' or '('");
+                throw error("expected an attribute name, 'deny', 'sameroom', 'samechannel', '!' or '('");
             }
             String name = text.substring(start, pos);
             skipSpace();
-            if (name.equals("deny") && (atEnd() || text.charAt(pos) != '=')) {
+            // the words take no value: followed by '=' they are attribute names, as any other word
+            boolean word = atEnd() || text.charAt(pos) != '=';
+            if (word && name.equals("deny")) {
                 return new Deny();
+            }
+            if (word && (name.equals(Where.ROOM) || name.equals(Where.CHANNEL))) {
+                return new Where(name.equals(Where.CHANNEL));
             }
             if (atEnd() || text.charAt(pos) != '=') {
                 throw error("expected '=' after '" + name + "'");

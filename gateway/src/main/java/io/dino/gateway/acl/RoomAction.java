@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** What a room's access rules guard; each action has at most one rule (docs/protocol.md, "Access control"). */
-public enum RoomAction {
+public enum RoomAction implements AclAction {
     /** {@code join}; also decides who stays in the room when its rules change. */
     JOIN,
     /** {@code send} to the room. */
@@ -13,9 +13,15 @@ public enum RoomAction {
     /** {@code history} of the room. */
     HISTORY,
     /** {@code members} of the room. */
-    MEMBERS;
+    MEMBERS,
+    /** Whether the room shows in room lists. */
+    LIST,
+    /** The room is an autojoin room (it has this rule): sessions passing it and {@code join} enter it at connect. */
+    AUTOJOIN,
+    /** {@code send} to the room from another room of its channel ({@code "via"}). */
+    CROSSROOM;
 
-    /** The name used in the protocol, the gRPC API and storage. */
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -260,7 +260,7 @@ public final class Hub implements DeliveryListener {
         }
         int removing = 0;
         for (Session member : members) {
-            if (!acl.check(member.principal(), RoomAction.JOIN).passed()) {
+            if (!acl.check(policy.subject(member, room), RoomAction.JOIN).passed()) {
                 removing++;
                 BiConsumer<Session, String> remove = removal;
                 Thread.ofVirtual().name("dino-acl-removal").start(() -> remove.accept(member, room));

@@ -56,6 +56,29 @@ public final class MessageOperations {
         return publish(LogId.room(room), draft);
     }
 
+    /**
+     * Publishes to a room from another room the session is in ({@code "via"}): the session need not be in the
+     * target. Both rooms must be in one channel, and the target's {@code crossroom} and {@code message} rules
+     * must pass (the subject's whereabouts as seen from the target). Sending via the target itself is a plain send.
+     */
+    public Publication sendToRoom(Session session, String room, String via, String bodyJson, boolean echo) {
+        Names.room(room);
+        Names.room(via);
+        if (via.equals(room)) {
+            return sendToRoom(session, room, bodyJson, echo);
+        }
+        if (!session.isIn(via)) {
+            throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + via + "' before sending from it");
+        }
+        run(() -> policy.authorizeCrossRoom(session, via, room));
+        checkBody(bodyJson);
+        Draft draft = draft(session.user(), bodyJson, "");
+        if (!echo && session.isIn(room)) {  // a session outside the room gets no event to skip
+            session.skipEcho(draft.id());
+        }
+        return publish(LogId.room(room), draft);
+    }
+
     public Publication sendPrivate(Session session, String recipient, String bodyJson) {
         Names.user(recipient);
         return publish(LogId.user(recipient), session.user(), bodyJson, "");

@@ -22,7 +22,8 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         HistoryPages pages = new HistoryPages(broker, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         return new Operations(
-                new SessionOperations(nodeId, broker, presence, hub, roomOperations, pages, config, clock),
+                new SessionOperations(nodeId, broker, presence, hub, roomOperations,
+                        new Autojoin(roomOperations, policy, config), pages, config, clock),
                 roomOperations,
                 new MessageOperations(broker, policy, pages, config, metrics, clock),
                 new PresenceOperations(broker, presence, config),

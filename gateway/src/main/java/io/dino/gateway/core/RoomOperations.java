@@ -93,7 +93,7 @@ public final class RoomOperations {
                 policy.invalidate(room);  // anything cached while the node did not hold the room may be stale
             }
             try {
-                RoomPolicy.require(session.principal(), call(() -> policy.held(room)), RoomAction.JOIN, room);
+                RoomPolicy.require(policy.subject(session, room), call(() -> policy.held(room)), RoomAction.JOIN, room);
             } catch (DinoException refused) {
                 try {
                     leaveRoom(session, room);
@@ -244,7 +244,7 @@ public final class RoomOperations {
     private void removeForAccess(Session session, String room) {
         try {
             session.change(() -> {
-                if (!session.isIn(room) || policy.held(room).check(session.principal(), RoomAction.JOIN).passed()) {
+                if (!session.isIn(room) || policy.held(room).check(policy.subject(session, room), RoomAction.JOIN).passed()) {
                     return null;
                 }
                 try {

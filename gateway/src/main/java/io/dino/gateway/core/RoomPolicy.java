@@ -1,5 +1,6 @@
 package io.dino.gateway.core;
 
+import io.dino.gateway.acl.AclSubject;
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.acl.Verdict;
@@ -7,8 +8,10 @@ import io.dino.gateway.auth.Principal;
 import io.dino.gateway.engine.RoomAcls;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The policy step every room operation of a session passes through ({@link RoomOperations}, {@link MessageOperations}): may this user
@@ -23,15 +26,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * a history or members of a room it is not in) reads the engine. An entry read while an invalidation ran
  * is not kept, and the entry of a room the node stops holding is dropped, so no stale entry outlives a
  * change this node was told about.
+ *
+ * <p>A rule sees the session as an {@link AclSubject}: its token, and whether it is in the room
+ * ({@code sameroom}) and in some room of the room's channel ({@code samechannel}); both are read from the
+ * session's own room set and {@code channelOf}, so they cost no engine call.
  */
 public final class RoomPolicy {
 
     private final RoomAcls store;
+    private final Function<String, String> channelOf;
     private final Map<String, RoomAcl> cache = new ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
 
-    public RoomPolicy(RoomAcls store) {
+    /**
+     * @param channelOf the channel of a room (id → channel id); must answer without an engine call
+     */
+    public RoomPolicy(RoomAcls store, Function<String, String> channelOf) {
         this.store = store;
+        this.channelOf = channelOf;
     }
 
     /** Refuses with NOT_ALLOWED unless the session may do the action in the room. */
@@ -40,12 +52,55 @@ public final class RoomPolicy {
         if (principal.isOperator()) {
             return;
         }
-        require(principal, session.isIn(room) ? held(room) : current(room), action, room);
+        require(subject(session, room), session.isIn(room) ? held(room) : current(room), action, room);
     }
 
-    /** Refuses with NOT_ALLOWED unless the user passes the action's rule of these rules. */
-    static void require(Principal principal, RoomAcl acl, RoomAction action, String room) {
-        Verdict verdict = acl.check(principal, action);
+    /**
+     * Refuses with NOT_ALLOWED unless the session, in room {@code via}, may send to {@code room}: both in one
+     * channel (for operators too: it is where the rooms are, not a rule), and the target's {@code crossroom} and
+     * {@code message} rules pass. The target's rules come from this node's cache when the session is in the
+     * target, otherwise from the engine (one read: the node may not hold the target, so its cache may be stale).
+     */
+    void authorizeCrossRoom(Session session, String via, String room) {
+        String prefix = "not allowed to send to room '" + room + "' from room '" + via + "': ";
+        if (!channelOf(via).equals(channelOf(room))) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "the rooms are in different channels");
+        }
+        if (session.principal().isOperator()) {
+            return;
+        }
+        RoomAcl acl = session.isIn(room) ? held(room) : current(room);
+        AclSubject subject = subject(session, room);
+        for (RoomAction action : new RoomAction[]{RoomAction.CROSSROOM, RoomAction.MESSAGE}) {
+            Verdict verdict = acl.check(subject, action);
+            if (!verdict.passed()) {
+                throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "needs " + verdict.failed());
+            }
+        }
+    }
+
+    /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
+    AclSubject subject(Session session, String room) {
+        boolean inRoom = session.isIn(room);
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, channelOf(room)));
+    }
+
+    String channelOf(String room) {
+        return channelOf.apply(room);
+    }
+
+    private boolean inChannel(Session session, String channel) {
+        for (String room : session.rooms()) {
+            if (channel.equals(channelOf(room))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refuses with NOT_ALLOWED unless the subject passes the action's rule of these rules. */
+    static void require(AclSubject subject, RoomAcl acl, RoomAction action, String room) {
+        Verdict verdict = acl.check(subject, action);
         if (!verdict.passed()) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, refusal(action, room, verdict.failed()));
         }
@@ -58,8 +113,16 @@ public final class RoomPolicy {
             case MESSAGE -> "send to";
             case HISTORY -> "read the history of";
             case MEMBERS -> "list the members of";
+            case LIST -> "list";
+            case AUTOJOIN -> "autojoin";
+            case CROSSROOM -> "send from another room to";
         };
         return "not allowed to " + verb + " room '" + room + "': needs " + failed;
+    }
+
+    /** The rooms whose rules have a rule for the action, e.g. the autojoin rooms (an engine read). */
+    Set<String> roomsWithRule(RoomAction action) {
+        return store.roomsWithRule(action.id());
     }
 
     /** The room's rules as stored now (an engine read). */

@@ -22,8 +22,12 @@ import static io.dino.gateway.core.EngineCalls.run;
 /** Opening and closing sessions: presence, the hub, the user's inbox and what the session missed. */
 public final class SessionOperations {
 
-    /** Result of opening a session: the session, and its inbox position with what it missed, if asked. */
-    public record Opened(Session session, Position inbox, Optional<Recovery> recovery) {
+    /**
+     * Result of opening a session: the session, its inbox position with what it missed, if asked, and the
+     * autojoin rooms it entered (in the order joined; empty when none).
+     */
+    public record Opened(Session session, Position inbox, Optional<Recovery> recovery,
+                         List<RoomOperations.JoinResult> autojoined) {
     }
 
     private final String nodeId;
@@ -31,17 +35,19 @@ public final class SessionOperations {
     private final PresenceStore presence;
     private final Hub hub;
     private final RoomOperations rooms;
+    private final Autojoin autojoin;
     private final HistoryPages pages;
     private final GatewayConfig.Presence presenceRules;
     private final InstantSource clock;
 
-    SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms,
+    SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
                       HistoryPages pages, GatewayConfig config, InstantSource clock) {
         this.nodeId = nodeId;
         this.broker = broker;
         this.presence = presence;
         this.hub = hub;
         this.rooms = rooms;
+        this.autojoin = autojoin;
         this.pages = pages;
         this.presenceRules = config.presence();
         this.clock = clock;
@@ -50,6 +56,7 @@ public final class SessionOperations {
     /**
      * Opens a session. The node subscribes to the user's inbox before reading what was missed, so a message
      * published meanwhile arrives live or in the recovery (perhaps both: clients drop repeats by offset).
+     * Once open, the session enters the autojoin rooms it may ({@link Autojoin}); those that fail are skipped.
      */
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
@@ -68,7 +75,7 @@ public final class SessionOperations {
             }
             Optional<Recovery> recovery = inboxSince.map(since -> pages.recover(inbox, since));
             Position top = recovery.map(Recovery::top).orElseGet(() -> call(() -> broker.top(inbox)));
-            return new Opened(session, top, recovery);
+            return new Opened(session, top, recovery, autojoin.join(session));
         } catch (DinoException e) {
             close(session);
             throw e;

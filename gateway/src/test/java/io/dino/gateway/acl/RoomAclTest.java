@@ -44,9 +44,9 @@ class RoomAclTest {
 
     @Test
     void unknownActionsAndInvalidRulesAreRefusedNamingTheAction() {
-        assertThatThrownBy(() -> RoomAcl.parse(Map.of("list", "deny")))
+        assertThatThrownBy(() -> RoomAcl.parse(Map.of("whisper", "deny")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown action 'list' (room actions: join, message, history, members)");
+                .hasMessage("unknown action 'whisper' (room actions: join, message, history, members, list, autojoin, crossroom)");
         assertThatThrownBy(() -> RoomAcl.parse(Map.of("join", "age=")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rule for 'join' at character 5: expected a value after '='");

@@ -1,5 +1,6 @@
 package io.dino.gateway.core;
 
+import io.dino.gateway.acl.AclSubject;
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.auth.Principal;
@@ -36,10 +37,15 @@ class RoomPolicyTest {
         public void set(String room, Map<String, String> roomRules) {
             rules.put(room, roomRules);
         }
+
+        @Override
+        public java.util.Set<String> roomsWithRule(String action) {
+            return java.util.Set.of();
+        }
     }
 
     private final CountingAcls store = new CountingAcls();
-    private final RoomPolicy policy = new RoomPolicy(store);
+    private final RoomPolicy policy = new RoomPolicy(store, room -> "default");
 
     @Test
     void heldRulesAreReadOnceUntilInvalidated() {
@@ -80,14 +86,14 @@ class RoomPolicyTest {
     void refusalsNameTheActionTheRoomAndTheFailingPart() {
         Principal kid = new Principal("kid", Set.of(), Map.of("age", "12"), Instant.MAX);
         RoomAcl acl = RoomAcl.parse(Map.of("join", "age=18:", "message", "deny", "history", "group=staff", "members", "role=vip"));
-        assertThatThrownBy(() -> RoomPolicy.require(kid, acl, RoomAction.JOIN, "vip"))
+        assertThatThrownBy(() -> RoomPolicy.require(AclSubject.of(kid), acl, RoomAction.JOIN, "vip"))
                 .isInstanceOfSatisfying(DinoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_ALLOWED))
                 .hasMessage("not allowed to join room 'vip': needs age=18:");
-        assertThatThrownBy(() -> RoomPolicy.require(kid, acl, RoomAction.MESSAGE, "vip"))
+        assertThatThrownBy(() -> RoomPolicy.require(AclSubject.of(kid), acl, RoomAction.MESSAGE, "vip"))
                 .hasMessage("not allowed to send to room 'vip': needs deny");
-        assertThatThrownBy(() -> RoomPolicy.require(kid, acl, RoomAction.HISTORY, "vip"))
+        assertThatThrownBy(() -> RoomPolicy.require(AclSubject.of(kid), acl, RoomAction.HISTORY, "vip"))
                 .hasMessage("not allowed to read the history of room 'vip': needs group=staff (no group in the token)");
-        assertThatThrownBy(() -> RoomPolicy.require(kid, acl, RoomAction.MEMBERS, "vip"))
+        assertThatThrownBy(() -> RoomPolicy.require(AclSubject.of(kid), acl, RoomAction.MEMBERS, "vip"))
                 .hasMessage("not allowed to list the members of room 'vip': needs role=vip");
     }
 

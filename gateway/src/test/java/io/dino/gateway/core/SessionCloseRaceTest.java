@@ -91,7 +91,7 @@ class SessionCloseRaceTest {
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
         io.dino.gateway.engine.memory.MemoryRoomAcls acls = new io.dino.gateway.engine.memory.MemoryRoomAcls();
-        RoomPolicy policy = new RoomPolicy(acls);
+        RoomPolicy policy = new RoomPolicy(acls, room -> "default");
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         Operations operations = Operations.create("race-node", broker, presence,

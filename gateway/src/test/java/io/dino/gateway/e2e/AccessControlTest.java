@@ -223,10 +223,10 @@ public class AccessControlTest {
         assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(invalid.getStatus().getDescription())
                 .isEqualTo("rule for 'join' at character 18: expected ')' to close the '(' at character 1");
-        assertThatThrownBy(() -> setAcl("checked", Map.of("list", "deny")))
+        assertThatThrownBy(() -> setAcl("checked", Map.of("whisper", "deny")))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).startsWith("unknown action 'list'");
+                    assertThat(e.getStatus().getDescription()).startsWith("unknown action 'whisper'");
                 });
         assertThatThrownBy(() -> setAcl("no room?", Map.of()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

@@ -56,8 +56,14 @@ final class Commands {
                 operations.rooms().leave(session, room);
                 yield frames.object().put("room", room);
             }
-            case "send" -> accepted(operations.messages().sendToRoom(session, Fields.text(frame, "room"), bodies.toJson(frame.get("body")),
-                    Fields.optionalBoolean(frame, "echo", true)));
+            case "send" -> {
+                String room = Fields.text(frame, "room");
+                String body = bodies.toJson(frame.get("body"));
+                boolean echo = Fields.optionalBoolean(frame, "echo", true);
+                yield accepted(frame.hasNonNull("via")
+                        ? operations.messages().sendToRoom(session, room, Fields.text(frame, "via"), body, echo)
+                        : operations.messages().sendToRoom(session, room, body, echo));
+            }
             case "private" -> accepted(operations.messages().sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
             case "members" -> {
                 String room = Fields.text(frame, "room");

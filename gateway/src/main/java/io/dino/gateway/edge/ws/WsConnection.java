@@ -21,6 +21,7 @@ import io.helidon.websocket.WsSession;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dino.gateway.engine.Position;
 
@@ -306,6 +307,13 @@ final class WsConnection implements WsListener, Outbound {
                 .put("epoch", opened.inbox().epoch())
                 .put("offset", opened.inbox().offset());
         opened.recovery().ifPresent(recovery -> context.commands().recovered(inbox, recovery));
+        if (!opened.autojoined().isEmpty()) {  // absent when none: connect results stay as they were without autojoin rooms
+            ArrayNode autojoined = result.putArray("autojoined");
+            opened.autojoined().forEach(joined -> autojoined.addObject()
+                    .put("room", joined.room())
+                    .put("epoch", joined.position().epoch())
+                    .put("offset", joined.position().offset()));
+        }
         reply(context.frames().result(id, result));
     }
 

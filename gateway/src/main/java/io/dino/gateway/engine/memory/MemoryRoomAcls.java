@@ -3,6 +3,8 @@ package io.dino.gateway.engine.memory;
 import io.dino.gateway.engine.RoomAcls;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The single-node engine's room rules: an immutable map per room, replaced whole. */
@@ -22,5 +24,12 @@ public final class MemoryRoomAcls implements RoomAcls {
         } else {
             rules.put(room, Map.copyOf(roomRules));
         }
+    }
+
+    /** Derived from the map itself: a scan of the rooms with rules (few on one node), nothing to keep in step. */
+    @Override
+    public Set<String> roomsWithRule(String action) {
+        return rules.entrySet().stream().filter(entry -> entry.getValue().containsKey(action))
+                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -84,6 +84,14 @@ final class Keys {
         };
     }
 
+    /**
+     * The rooms that have a rule for an action (an index for {@link RedisRoomAcls#roomsWithRule}): a set of
+     * room ids, one key per action, in a slot of its own (not the rooms'), so it is written by a second command.
+     */
+    String roomsWithRule(String action) {
+        return prefix + ":acl-rooms:" + action;
+    }
+
     /** Members of a room who are hidden (invisible users): a set of users. */
     String roomHidden(String room) {
         return tag(LogId.room(room)) + ":hidden";

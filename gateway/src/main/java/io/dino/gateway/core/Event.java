@@ -21,7 +21,14 @@ public sealed interface Event {
     record Membership(String room, String user, boolean joined) implements Event {
     }
 
-    /** The session was taken out of the room by the server (its access rules changed and it no longer passes join). */
+    /** A registered room the session is in got a new name (its id stays). */
+    record Renamed(String room, String name) implements Event {
+    }
+
+    /**
+     * The session was taken out of the room by the server: {@code access changed} (its rules changed and it no
+     * longer passes join) or {@code room removed}.
+     */
     record Removed(String room, String reason) implements Event {
     }
 

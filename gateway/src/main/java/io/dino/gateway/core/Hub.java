@@ -56,6 +56,8 @@ public final class Hub implements DeliveryListener {
     private final ReentrantLock[] stripes = new ReentrantLock[256];
     /** Takes a session out of a room it no longer may be in (set once by {@link RoomOperations}; engine calls, so off the delivery thread). */
     private volatile BiConsumer<Session, String> removal = (session, room) -> { };
+    /** Takes a session out of a room that was removed (set once by {@link RoomAdmin}; engine calls, so off the delivery thread). */
+    private volatile BiConsumer<Session, String> roomRemoval = (session, room) -> { };
 
     public Hub(Broker broker, RoomPolicy policy, EventEncoder encoder, GatewayMetrics metrics) {
         this.broker = broker;
@@ -137,6 +139,10 @@ public final class Hub implements DeliveryListener {
         this.removal = removal;
     }
 
+    void onRoomRemoved(BiConsumer<Session, String> roomRemoval) {
+        this.roomRemoval = roomRemoval;
+    }
+
     /** Tells the session it was taken out of the room. */
     void removed(Session session, Event.Removed removed) {
         session.outbound().send(encoder.encode(removed));
@@ -205,6 +211,12 @@ public final class Hub implements DeliveryListener {
             }
             case Control.RoomAclChanged changed -> accessChanged(changed);
             case Control.RoomRulesChanged changed -> recheck(changed.room());
+            case Control.RoomRenamed renamed -> {
+                Set<Session> members = sessionsByRoom.get(renamed.room());
+                fanOut(members, new Event.Renamed(renamed.room(), renamed.name()), null);
+                yield members == null ? 0 : members.size();
+            }
+            case Control.RoomRemoved removed -> roomRemoved(removed.room());
             case Control.ReplaceSessions replace -> {
                 Event.Disconnect event = new Event.Disconnect(ErrorCode.REPLACED, "logged in elsewhere", false);
                 int closed = 0;
@@ -288,6 +300,25 @@ public final class Hub implements DeliveryListener {
             Thread.ofVirtual().name("dino-access-recheck").start(() -> remove.accept(member, room));
         }
         return rechecking;
+    }
+
+    /**
+     * A room was removed: forget its cached rules and take every local session out of it (leaving means engine
+     * calls: a virtual thread each, off the delivery thread). Answers how many sessions are being taken out.
+     */
+    private int roomRemoved(String room) {
+        policy.invalidate(room);
+        Set<Session> members = sessionsByRoom.get(room);
+        if (members == null || members.isEmpty()) {
+            return 0;
+        }
+        int removing = 0;
+        BiConsumer<Session, String> remove = roomRemoval;
+        for (Session member : members) {
+            removing++;
+            Thread.ofVirtual().name("dino-room-removal").start(() -> remove.accept(member, room));
+        }
+        return removing;
     }
 
     /** Sends the disconnect event to a session and closes it. */

@@ -2,6 +2,7 @@ package io.dino.gateway.core;
 
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
+import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Rooms;
@@ -15,12 +16,15 @@ import java.time.InstantSource;
  * through the engine. Errors are {@link DinoException}s; engine failures become UNAVAILABLE, never success.
  */
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
-                         PresenceOperations presence, HistoryPages pages, RoleOperations roles) {
+                         PresenceOperations presence, HistoryPages pages, RoleOperations roles,
+                         RoomAdmin admin, UserRooms userRooms) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
-                                    Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
+                                    Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
         HistoryPages pages = new HistoryPages(broker, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
+        RoomControls controls = new RoomControls(broker, directory);
+        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
                         new Autojoin(roomOperations, policy, config), pages, config, clock),
@@ -28,6 +32,8 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new MessageOperations(broker, policy, pages, config, metrics, clock),
                 new PresenceOperations(broker, presence, config),
                 pages,
-                new RoleOperations(roles, broker));
+                new RoleOperations(roles, controls),
+                admin,
+                new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()));
     }
 }

@@ -1,8 +1,5 @@
 package io.dino.gateway.core;
 
-import io.dino.gateway.engine.Broker;
-import io.dino.gateway.engine.Control;
-import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Roles.Grant;
 import io.dino.gateway.engine.Roles.Scope;
@@ -16,7 +13,8 @@ import static io.dino.gateway.core.EngineCalls.call;
 /**
  * Stored roles as the backend manages them (trusted: no policy step): channel {@code owner} and {@code admin},
  * room {@code owner} and {@code moderator}. A change takes effect at once: after a room's roles change, the
- * nodes holding the room are told ({@link Control.RoomRulesChanged}) and re-check their sessions in it.
+ * nodes holding the room (or each room of the channel) are told ({@link io.dino.gateway.engine.Control.RoomRulesChanged})
+ * and re-check their sessions in it.
  */
 public final class RoleOperations {
 
@@ -26,11 +24,11 @@ public final class RoleOperations {
     static final List<String> ROOM_ROLES = List.of("owner", "moderator");
 
     private final Roles roles;
-    private final Broker broker;
+    private final RoomControls controls;
 
-    RoleOperations(Roles roles, Broker broker) {
+    RoleOperations(Roles roles, RoomControls controls) {
         this.roles = roles;
-        this.broker = broker;
+        this.controls = controls;
     }
 
     /** Gives the user the role in the scope; true if the user did not have it. */
@@ -67,13 +65,15 @@ public final class RoleOperations {
     }
 
     /**
-     * The holders of a room re-check their sessions in it. Sent also when nothing changed, so that a retry
-     * after a failed send (the change stored, the control not delivered) still reaches them.
+     * The holders of the room, or of each registered room of the channel, re-check their sessions there. Sent
+     * also when nothing changed, so that a retry after a failed send (the change stored, the control not
+     * delivered) still reaches them.
      */
     private void applied(Scope scope) {
-        // channel scope: the rooms of the channel are the directory's; their holders are not told yet
         if (scope.kind() == Roles.ScopeKind.ROOM) {
-            call(() -> broker.control(LogId.room(scope.id()), new Control.RoomRulesChanged(scope.id())));
+            controls.roomChanged(scope.id());
+        } else {
+            controls.channelChanged(scope.id());
         }
     }
 

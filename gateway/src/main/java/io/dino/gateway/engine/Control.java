@@ -33,6 +33,20 @@ public sealed interface Control {
     }
 
     /**
+     * A registered room was renamed (stored already): every session in it is told the new name (a
+     * {@code renamed} event). Sent to the holders of the room's log.
+     */
+    record RoomRenamed(String room, String name) implements Control {
+    }
+
+    /**
+     * A registered room was removed (stored already): every session in it is taken out with a {@code removed}
+     * event (reason {@code room removed}). Sent to the holders of the room's log.
+     */
+    record RoomRemoved(String room) implements Control {
+    }
+
+    /**
      * The single-session rule: closes every session of the user that is older than {@code newest} (session ids
      * sort by creation time) with a {@code disconnect} event (code REPLACED, no reconnect). Sessions newer than
      * it stay, so two connects racing leave the newest session, not none.

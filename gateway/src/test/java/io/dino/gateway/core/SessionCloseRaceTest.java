@@ -95,7 +95,8 @@ class SessionCloseRaceTest {
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         Operations operations = Operations.create("race-node", broker, presence,
-                new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(), hub, policy, config,
+                new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(),
+                new io.dino.gateway.engine.memory.MemoryDirectory(), hub, policy, config,
                 metrics, InstantSource.system());
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }

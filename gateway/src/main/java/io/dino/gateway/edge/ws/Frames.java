@@ -71,6 +71,11 @@ final class Frames implements EventEncoder {
                     json.writeStringField("room", room);
                     json.writeStringField("user", user);
                 }
+                case Event.Renamed(String room, String name) -> {
+                    json.writeStringField("event", "renamed");
+                    json.writeStringField("room", room);
+                    json.writeStringField("name", name);
+                }
                 case Event.Removed(String room, String reason) -> {
                     json.writeStringField("event", "removed");
                     json.writeStringField("room", room);

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a count of 0, so a sender never waits for an answer that cannot come.
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
- * ({@code u} user, {@code r} reason or room, {@code x} reconnect, {@code w} newest session kept, {@code v} status;
+ * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -47,6 +47,8 @@ final class ControlRouter {
     /** Prefix of the fields that carry a room's rules in a room-acl-changed entry: {@code a:join} → rule text. */
     private static final String RULE_FIELD = "a:";
     private static final String ROOM_RULES_CHANGED = "room-rules-changed";
+    private static final String ROOM_RENAMED = "room-renamed";
+    private static final String ROOM_REMOVED = "room-removed";
     private static final String REPLACE_SESSIONS = "replace-sessions";
     private static final String STATUS_CHANGED = "status-changed";
 
@@ -236,6 +238,15 @@ final class ControlRouter {
                 entry.put("c", ROOM_RULES_CHANGED);
                 entry.put("r", changed.room());
             }
+            case Control.RoomRenamed renamed -> {
+                entry.put("c", ROOM_RENAMED);
+                entry.put("r", renamed.room());
+                entry.put("e", renamed.name());
+            }
+            case Control.RoomRemoved removed -> {
+                entry.put("c", ROOM_REMOVED);
+                entry.put("r", removed.room());
+            }
             case Control.ReplaceSessions replace -> {
                 entry.put("c", REPLACE_SESSIONS);
                 entry.put("u", replace.user());
@@ -263,6 +274,8 @@ final class ControlRouter {
                 yield new Control.RoomAclChanged(entry.get("r"), rules);
             }
             case ROOM_RULES_CHANGED -> new Control.RoomRulesChanged(entry.get("r"));
+            case ROOM_RENAMED -> new Control.RoomRenamed(entry.get("r"), entry.get("e"));
+            case ROOM_REMOVED -> new Control.RoomRemoved(entry.get("r"));
             case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("w"));
             case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("v"));
             default -> null;

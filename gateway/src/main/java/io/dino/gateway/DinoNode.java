@@ -15,6 +15,7 @@ import io.dino.gateway.core.RoomPolicy;
 import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.RolesService;
+import io.dino.gateway.edge.grpc.RoomsService;
 import io.dino.gateway.edge.grpc.BackendService;
 import io.dino.gateway.edge.grpc.CallTracker;
 import io.dino.gateway.edge.grpc.GrpcServer;
@@ -84,6 +85,7 @@ public final class DinoNode implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final BackendService backend;
     private final RolesService roles;
+    private final RoomsService roomsService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -154,6 +156,7 @@ public final class DinoNode implements AutoCloseable {
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.roles = new RolesService(operations.roles(), metrics);
+        this.roomsService = new RoomsService(operations.admin(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -292,7 +295,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 

@@ -35,6 +35,22 @@ import io.dino.api.v1.RoleHolder;
 import io.dino.api.v1.RoleScope;
 import io.dino.api.v1.RolesGrpc;
 import io.dino.api.v1.UserRoles;
+import io.dino.api.v1.Channel;
+import io.dino.api.v1.CreateChannelRequest;
+import io.dino.api.v1.CreateRoomRequest;
+import io.dino.api.v1.GetChannelAclRequest;
+import io.dino.api.v1.GetRoomRequest;
+import io.dino.api.v1.ListChannelsRequest;
+import io.dino.api.v1.ListRoomsRequest;
+import io.dino.api.v1.RemoveChannelRequest;
+import io.dino.api.v1.RemoveRoomRequest;
+import io.dino.api.v1.RenameRoomRequest;
+import io.dino.api.v1.Room;
+import io.dino.api.v1.RoomKind;
+import io.dino.api.v1.RoomsGrpc;
+import io.dino.api.v1.SetChannelAclRequest;
+import io.dino.api.v1.UpdateChannelRequest;
+import io.dino.api.v1.UpdateRoomRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -67,6 +83,7 @@ public final class DinoBackendClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final BackendGrpc.BackendBlockingStub stub;
     private final RolesGrpc.RolesBlockingStub roles;
+    private final RoomsGrpc.RoomsBlockingStub rooms;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -83,6 +100,7 @@ public final class DinoBackendClient implements AutoCloseable {
         headers.put(API_KEY, builder.apiKey);
         this.stub = BackendGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.roles = RolesGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.rooms = RoomsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -244,6 +262,78 @@ public final class DinoBackendClient implements AutoCloseable {
                         java.util.LinkedHashMap::new));
     }
 
+    /** Creates a channel (an empty name: its id); ALREADY_EXISTS when the id is taken. */
+    public Channel createChannel(String id, String name, int sortOrder, List<String> tags, Map<String, String> rules) {
+        return roomsStub().createChannel(CreateChannelRequest.newBuilder().setId(id).setName(name).setSortOrder(sortOrder)
+                .addAllTags(tags).putAllRules(rules).build()).getChannel();
+    }
+
+    /** Replaces a channel's name, sort order, tags and rules. Retried on UNAVAILABLE (it leaves the same channel). */
+    public Channel updateChannel(String id, String name, int sortOrder, List<String> tags, Map<String, String> rules) {
+        return roomsStub().updateChannel(UpdateChannelRequest.newBuilder().setId(id).setName(name).setSortOrder(sortOrder)
+                .addAllTags(tags).putAllRules(rules).build()).getChannel();
+    }
+
+    /** Removes a channel without rooms. */
+    public void removeChannel(String id) {
+        roomsStub().removeChannel(RemoveChannelRequest.newBuilder().setId(id).build());
+    }
+
+    /** Every channel, the default one included, by sort order then id. */
+    public List<Channel> channels() {
+        return roomsStub().listChannels(ListChannelsRequest.getDefaultInstance()).getChannelsList();
+    }
+
+    /** Replaces a channel's access rules; answers how many sessions in its rooms were re-checked. */
+    public int setChannelAcl(String channel, Map<String, String> rules) {
+        return roomsStub().setChannelAcl(SetChannelAclRequest.newBuilder().setChannel(channel).putAllRules(rules).build())
+                .getSessionsRechecked();
+    }
+
+    public Map<String, String> channelAcl(String channel) {
+        return roomsStub().getChannelAcl(GetChannelAclRequest.newBuilder().setChannel(channel).build()).getRulesMap();
+    }
+
+    /** Registers a room of the kind in the channel (empty: default) with a generated id. */
+    public Room createRoom(String channel, String name, RoomKind kind) {
+        return createRoom(CreateRoomRequest.newBuilder().setChannel(channel).setName(name).setKind(kind).build());
+    }
+
+    /** Registers a room: id, owners, moderators, members, capacity, topic as the request gives them. */
+    public Room createRoom(CreateRoomRequest request) {
+        return roomsStub().createRoom(request).getRoom();
+    }
+
+    /** Renames a room; its sessions get a {@code renamed} event. Retried on UNAVAILABLE (same name, same result). */
+    public Room renameRoom(String room, String name) {
+        return roomsStub().renameRoom(RenameRoomRequest.newBuilder().setRoom(room).setName(name).build()).getRoom();
+    }
+
+    /** Changes what the request sets of a room's capacity, topic, members and membership events. */
+    public Room updateRoom(UpdateRoomRequest request) {
+        return roomsStub().updateRoom(request).getRoom();
+    }
+
+    /** Removes a room; its sessions are taken out with {@code removed} (reason "room removed"). */
+    public void removeRoom(String room) {
+        roomsStub().removeRoom(RemoveRoomRequest.newBuilder().setRoom(room).build());
+    }
+
+    /** A registered room with its owners, moderators and user count. */
+    public Room room(String room) {
+        return roomsStub().getRoom(GetRoomRequest.newBuilder().setRoom(room).build()).getRoom();
+    }
+
+    /** The registered rooms of a channel (empty: default), by name. */
+    public List<Room> rooms(String channel) {
+        return roomsStub().listRooms(ListRoomsRequest.newBuilder().setChannel(channel).build()).getRoomsList();
+    }
+
+    /** The generated Rooms stub with the API key attached and a fresh deadline. */
+    public RoomsGrpc.RoomsBlockingStub roomsStub() {
+        return rooms.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The generated Roles stub with the API key attached and a fresh deadline. */
     public RolesGrpc.RolesBlockingStub rolesStub() {
         return roles.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -288,7 +378,17 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", RolesGrpc.SERVICE_NAME, "method", "GrantRole"),
                 Map.of("service", RolesGrpc.SERVICE_NAME, "method", "RevokeRole"),
                 Map.of("service", RolesGrpc.SERVICE_NAME, "method", "ListUserRoles"),
-                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "ListRoleHolders"));
+                Map.of("service", RolesGrpc.SERVICE_NAME, "method", "ListRoleHolders"),
+                // reads, and changes that leave the same state when repeated (not creates and removes: a retry
+                // of one that landed would answer ALREADY_EXISTS or NOT_FOUND)
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "UpdateChannel"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "ListChannels"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "SetChannelAcl"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "GetChannelAcl"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "RenameRoom"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "UpdateRoom"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "GetRoom"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "ListRooms"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }
 

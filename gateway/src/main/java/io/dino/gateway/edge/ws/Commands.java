@@ -25,16 +25,18 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping",
-            "status", "presence", "rooms");
+            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove");
 
     private final Operations operations;
     private final Frames frames;
     private final JsonBodies bodies;
+    private final RoomCommands roomCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
         this.frames = frames;
         this.bodies = bodies;
+        this.roomCommands = new RoomCommands(operations.userRooms(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -112,6 +114,7 @@ final class Commands {
                 }
                 yield result;
             }
+            case "channels", "browse", "create", "rename", "remove" -> roomCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

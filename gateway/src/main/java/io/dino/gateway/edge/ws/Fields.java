@@ -96,4 +96,18 @@ final class Fields {
         }
         return texts;
     }
+
+    static Optional<String> optionalText(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(text(frame, field));
+    }
+
+    /** An optional array of strings; empty when absent. */
+    static java.util.List<String> optionalTexts(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        return value == null || value.isNull() ? java.util.List.of() : texts(frame, field);
+    }
 }

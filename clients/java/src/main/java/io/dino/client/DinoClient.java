@@ -290,6 +290,53 @@ public final class DinoClient implements AutoCloseable {
         return request("presence", fields);
     }
 
+    /**
+     * The channels this user may see ({@code channels} command), by sort order then id. Completes with
+     * {@code {"channels":[{"id","name","sortOrder","tags"}]}}.
+     */
+    public CompletableFuture<JsonNode> channels() {
+        return request("channels", null);
+    }
+
+    /**
+     * The registered rooms of a channel this user may see ({@code browse} command), by name. Completes with
+     * {@code {"channel","rooms":[{"id","name","kind","topic","users"}]}}.
+     */
+    public CompletableFuture<JsonNode> browse(String channel) {
+        return request("browse", fields().put("channel", channel));
+    }
+
+    /**
+     * Creates a room in the default channel ({@code create} command): {@code kind} is {@code ephemeral},
+     * {@code private} or {@code static}. Completes with the room: {@code {"room","name","channel","kind",...}}.
+     */
+    public CompletableFuture<JsonNode> createRoom(String kind, String name) {
+        return createRoom(fields().put("kind", kind).put("name", name));
+    }
+
+    /**
+     * Creates a room with any of the {@code create} fields ({@code name}, {@code kind}, {@code channel},
+     * {@code topic}, {@code members}, {@code capacity}).
+     */
+    public CompletableFuture<JsonNode> createRoom(ObjectNode fields) {
+        return request("create", fields);
+    }
+
+    /** Renames a room ({@code rename} command; its owners, its channel's owners and admins, operators). Completes with {@code {"room","name"}}. */
+    public CompletableFuture<JsonNode> renameRoom(String room, String name) {
+        return request("rename", fields().put("room", room).put("name", name));
+    }
+
+    /** Removes a room ({@code remove} command; who may as for rename). Completes with {@code {"room"}}. */
+    public CompletableFuture<JsonNode> removeRoom(String room) {
+        return request("remove", fields().put("room", room));
+    }
+
+    /** A fresh object for {@link #createRoom(ObjectNode)}'s fields. */
+    public ObjectNode newFields() {
+        return fields();
+    }
+
     /** Round trip to the server. Completes with {@code {"ts"}}. */
     public CompletableFuture<JsonNode> ping() {
         return request("ping", null);

@@ -65,7 +65,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * recovery then delivers everything in order). Any other error (such as {@code TOO_MANY_ROOMS} from a node that
  * allows fewer rooms, {@code NOT_ALLOWED} from the room's access rules, or {@code INVALID_VALUE}) would come
  * again: the session stops following the room. A {@code removed} event (the server took the session out of
- * the room because its access rules changed) stops following the room too, and goes to {@code onEvent}. Either
+ * the room: reason {@code access changed}, its access rules changed, or {@code room removed}, the room was
+ * removed) stops following the room too, and goes to {@code onEvent}. Either
  * way {@code onRejoinFailure} is told. A re-join that gets no answer within the request timeout, or whose
  * connection ends, ends the connection attempt instead, as a timed-out {@code connect} does.
  *
@@ -624,8 +625,8 @@ public final class DinoSession implements AutoCloseable {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
                 if (type.equals("removed")) {
-                    // the server took the session out of the room (its access rules changed): a re-join would be
-                    // refused, so the room is no longer followed
+                    // the server took the session out of the room (its access rules changed, or it was removed):
+                    // a re-join would be refused or join another room, so the room is no longer followed
                     LogId log = LogId.room(event.path("room").asText());
                     rejoinFailures.remove(log);
                     sequencer.forget(log);
@@ -747,7 +748,7 @@ public final class DinoSession implements AutoCloseable {
 
         /**
          * Called for every other event of the current connection ({@code joined}, {@code left},
-         * {@code removed} — the room is then no longer followed —, {@code broadcast}, {@code disconnect}). After a reconnect, re-joining a room may bring a {@code joined}
+         * {@code removed} — the room is then no longer followed —, {@code renamed} — a room's new name —, {@code broadcast}, {@code disconnect}). After a reconnect, re-joining a room may bring a {@code joined}
          * event again.
          */
         public Builder onEvent(Consumer<JsonNode> onEvent) {

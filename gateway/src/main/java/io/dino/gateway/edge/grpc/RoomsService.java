@@ -168,7 +168,7 @@ public final class RoomsService extends RoomsGrpc.RoomsImplBase {
                     case EPHEMERAL -> RoomKind.ROOM_KIND_EPHEMERAL;
                     case PRIVATE -> RoomKind.ROOM_KIND_PRIVATE;
                 })
-                .setCapacity(room.capacity()).setTopic(room.topic()).setCreatedAt(room.createdAt())
+                .setCapacity(room.capacity()).setTopic(room.topic() == null ? "" : room.topic()).setCreatedAt(room.createdAt())
                 .setCreatedBy(room.createdBy() == null ? "" : room.createdBy())
                 .addAllMembers(room.members().stream().sorted().toList())
                 .setMembershipEvents(room.membershipEvents());

@@ -45,7 +45,7 @@ final class RoomCommands {
                 for (UserRooms.Listed listed : rooms.browse(session, channel)) {
                     RoomRecord room = listed.room();
                     list.addObject().put("id", room.id()).put("name", room.name()).put("kind", kind(room.kind()))
-                            .put("topic", room.topic()).put("users", listed.users());
+                            .put("topic", room.topic() == null ? "" : room.topic()).put("users", listed.users());
                 }
                 yield result;
             }
@@ -81,7 +81,7 @@ final class RoomCommands {
                 .put("name", room.name())
                 .put("channel", room.channel())
                 .put("kind", kind(room.kind()))
-                .put("topic", room.topic())
+                .put("topic", room.topic() == null ? "" : room.topic())
                 .put("capacity", room.capacity())
                 .put("membershipEvents", room.membershipEvents());
         view.owners().forEach(result.putArray("owners")::add);

@@ -127,12 +127,20 @@ public final class RoomOperations {
 
     /** Takes the session out of the room, telling the room when it was the user's last session there. */
     void leaveRoom(Session session, String room) {
+        leaveRoom(session, room, true);
+    }
+
+    /**
+     * As {@link #leaveRoom(Session, String)}; {@code announce} false leaves without a {@code left} event (a removed
+     * room: everyone in it is being taken out, and a {@code left} would reach some of them and not others).
+     */
+    void leaveRoom(Session session, String room, boolean announce) {
         if (!session.rooms().remove(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
         removeFromHub(room, session);
         Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
-        if (call(() -> presence.leave(room, session.ref()))) {
+        if (call(() -> presence.leave(room, session.ref())) && announce) {
             run(() -> broker.announceMembership(room, session.user(), false, audience));
         }
     }

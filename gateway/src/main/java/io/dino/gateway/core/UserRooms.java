@@ -170,9 +170,9 @@ public final class UserRooms {
     }
 
     /**
-     * A room was removed: takes the session out (as a leave: the room's members see {@code left} when it was the
-     * user's last session there) and tells it {@code removed} with reason {@code room removed}. Runs on a thread
-     * of its own (the hub's).
+     * A room was removed: takes the session out, without a {@code left} event (every session in the room is being
+     * taken out, each on its own thread: a {@code left} would reach some and not others), and tells it
+     * {@code removed} with reason {@code room removed}. Runs on a thread of its own (the hub's).
      */
     private void takeOut(Session session, String room) {
         try {
@@ -181,7 +181,7 @@ public final class UserRooms {
                     return null;
                 }
                 try {
-                    rooms.leaveRoom(session, room);
+                    rooms.leaveRoom(session, room, false);
                 } finally {
                     if (!session.isIn(room)) {
                         hub.removed(session, new Event.Removed(room, "room removed"));

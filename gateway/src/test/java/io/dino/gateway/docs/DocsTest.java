@@ -96,6 +96,9 @@ class DocsTest {
         for (io.dino.api.v1.RoleScope scope : io.dino.api.v1.RoleScope.values()) {
             codesAndStatuses.add(scope.name());
         }
+        for (io.dino.api.v1.RoomKind kind : io.dino.api.v1.RoomKind.values()) {
+            codesAndStatuses.add(kind.name());
+        }
         assertNamesAre(codesAndStatuses, "grpc-api.md");
     }
 

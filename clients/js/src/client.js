@@ -166,6 +166,52 @@ export class DinoClient {
     return this._request({ cmd: 'rooms' }).then((result) => result.rooms);
   }
 
+  /**
+   * The channels this user may see, by sort order then id (`channels` command): `[{id, name, sortOrder, tags}]`.
+   * @returns {Promise<Array<{id: string, name: string, sortOrder: number, tags: string[]}>>}
+   */
+  channels() {
+    return this._request({ cmd: 'channels' }).then((result) => result.channels);
+  }
+
+  /**
+   * The registered rooms of a channel this user may see, by name (`browse` command):
+   * `[{id, name, kind, topic, users}]` (`users`: how many are in it, as this user may see them).
+   * @param {string} channel
+   */
+  browse(channel) {
+    return this._request({ cmd: 'browse', channel }).then((result) => result.rooms);
+  }
+
+  /**
+   * Creates a room and makes this user its owner (`create` command). Resolves with the room:
+   * `{room, name, channel, kind, topic, capacity, membershipEvents, owners, members?}`; `room` is its id.
+   * @param {{name: string, kind: 'ephemeral' | 'private' | 'static', channel?: string, topic?: string,
+   *   members?: string[], capacity?: number}} options
+   */
+  createRoom(options) {
+    return this._request({ cmd: 'create', ...options });
+  }
+
+  /**
+   * Renames a room (its owners, its channel's owners and admins, operators); every session in it gets the
+   * room's `renamed` event. Resolves with `{room, name}`.
+   * @param {string} room the room's id
+   * @param {string} name
+   */
+  renameRoom(room, name) {
+    return this._request({ cmd: 'rename', room, name });
+  }
+
+  /**
+   * Removes a room (who may: as for renameRoom); every session in it gets the room's `removed` event with
+   * reason 'room removed'. Resolves with `{room}`.
+   * @param {string} room the room's id
+   */
+  removeRoom(room) {
+    return this._request({ cmd: 'remove', room });
+  }
+
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
   ping() {
     return this._request({ cmd: 'ping' });
@@ -501,9 +547,12 @@ export class DinoClient {
       case 'left':
         this._rooms.get(frame.room)?._emit(frame.event, { room: frame.room, user: frame.user });
         break;
+      case 'renamed':
+        this._rooms.get(frame.room)?._emit('renamed', { room: frame.room, name: frame.name });
+        break;
       case 'removed': {
-        // the server took this session out of the room (its access rules changed): a re-join would be refused,
-        // so the room is no longer followed (not re-joined on reconnect)
+        // the server took this session out of the room (its access rules changed, or the room was removed): a
+        // re-join would be refused or join another room, so the room is no longer followed (not re-joined)
         const retry = this._rejoinRetries.get(frame.room);
         if (retry) clearTimeout(retry.timer);
         this._rejoinRetries.delete(frame.room);

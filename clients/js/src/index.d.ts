@@ -162,16 +162,69 @@ export interface ClientEvents {
 
 export interface RemovedEvent {
   room: string;
-  /** e.g. "access changed" */
+  /** "access changed" (the room's rules changed) or "room removed" */
   reason: string;
+}
+
+export interface RenamedEvent {
+  /** the room's id (it stays) */
+  room: string;
+  /** its new name */
+  name: string;
+}
+
+export type RoomKind = 'static' | 'ephemeral' | 'private';
+
+export interface Channel {
+  id: string;
+  name: string;
+  sortOrder: number;
+  tags: string[];
+}
+
+export interface ListedRoom {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  topic: string;
+  /** users in the room, as this user may see them */
+  users: number;
+}
+
+export interface CreateRoomOptions {
+  name: string;
+  kind: RoomKind;
+  /** default: "default" */
+  channel?: string;
+  topic?: string;
+  /** private rooms: who may be in it (the creator always is) */
+  members?: string[];
+  /** 0 (default): no limit */
+  capacity?: number;
+}
+
+export interface RoomRecord {
+  /** the room's id: use it with room() */
+  room: string;
+  name: string;
+  channel: string;
+  kind: RoomKind;
+  topic: string;
+  capacity: number;
+  membershipEvents: boolean;
+  owners: string[];
+  /** private rooms */
+  members?: string[];
 }
 
 export interface RoomEvents {
   message: (message: Message) => void;
   joined: (event: PresenceEvent) => void;
   left: (event: PresenceEvent) => void;
-  /** the server took this session out of the room (its access rules changed); the room is no longer followed */
+  /** the server took this session out of the room (its access rules changed, or it was removed); the room is no longer followed */
   removed: (event: RemovedEvent) => void;
+  /** the room got a new name (its id stays) */
+  renamed: (event: RenamedEvent) => void;
   recovery: (recovery: RoomRecovery) => void;
   /** a re-join after a reconnect failed; `retrying` false means the room is no longer followed */
   error: (error: DinoError, detail: { retrying: boolean }) => void;
@@ -193,6 +246,14 @@ export declare class DinoClient {
   presence(users: string[]): Promise<UserPresence[]>;
   /** The rooms this connection's session is in on the server now, sorted. */
   rooms(): Promise<string[]>;
+  /** The channels this user may see, by sort order then id. */
+  channels(): Promise<Channel[]>;
+  /** The registered rooms of a channel this user may see, by name. */
+  browse(channel: string): Promise<ListedRoom[]>;
+  /** Creates a room; this user becomes its owner. */
+  createRoom(options: CreateRoomOptions): Promise<RoomRecord>;
+  renameRoom(room: string, name: string): Promise<{ room: string; name: string }>;
+  removeRoom(room: string): Promise<{ room: string }>;
   ping(): Promise<{ ts: number }>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;

@@ -69,7 +69,7 @@ export class Room {
   }
 
   /**
-   * @param {'message' | 'joined' | 'left' | 'removed' | 'recovery' | 'error'} event
+   * @param {'message' | 'joined' | 'left' | 'removed' | 'renamed' | 'recovery' | 'error'} event
    * @param {Function} listener
    * @returns {() => void}
    */

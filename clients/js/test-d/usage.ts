@@ -39,6 +39,13 @@ async function usage(): Promise<void> {
   }
   const rooms: string[] = await client.rooms();
   console.log(rooms.includes('lobby'));
+  for (const channel of await client.channels()) {
+    for (const listed of await client.browse(channel.id)) console.log(channel.name, listed.name, listed.kind, listed.users);
+  }
+  const created = await client.createRoom({ name: 'Book club', kind: 'private', members: ['bob'] });
+  client.room(created.room).on('renamed', ({ name }) => console.log(name));
+  await client.renameRoom(created.room, 'Readers');
+  await client.removeRoom(created.room);
   client.disconnect();
 }
 void usage;

@@ -64,7 +64,7 @@ class RoomAdminClusterTest {
     void aRenameAndARemovalThroughNodeAReachTheSessionsOnNodeB() throws Exception {
         backendOnA.createChannel("cl-games", "Games", 1, List.of(), Map.of());
         String room = backendOnA.createRoom(CreateRoomRequest.newBuilder().setId("cl-chess").setChannel("cl-games")
-                .setName("Chess").setKind(RoomKind.ROOM_KIND_STATIC).addOwners("olga").build()).getId();
+                .setName("Chess").setTopic("one move a day").setKind(RoomKind.ROOM_KIND_STATIC).addOwners("olga").build()).getId();
         EventRecorder events = new EventRecorder();
         DinoClient player = b.client("cl-player", events);
         player.join(room).join();
@@ -74,6 +74,7 @@ class RoomAdminClusterTest {
                 .isEqualTo("{\"event\":\"renamed\",\"room\":\"cl-chess\",\"name\":\"Blitz\"}");
         // the name moved in the store every node reads: node B's session sees it when browsing
         assertThat(player.browse("cl-games").join().get("rooms").get(0).get("name").asText()).isEqualTo("Blitz");
+        assertThat(backendOnA.room(room).getTopic()).as("a rename keeps the topic").isEqualTo("one move a day");
 
         backendOnA.removeRoom(room);
         assertThat(events.await("removed", TIMEOUT).toString())

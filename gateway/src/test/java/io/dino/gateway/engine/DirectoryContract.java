@@ -151,6 +151,16 @@ public abstract class DirectoryContract {
     }
 
     @Test
+    void renamingKeepsEverythingButTheName() {
+        RoomRecord stored = room("kept", "default", "Kept");
+        directory.createRoom(stored);
+        assertThat(directory.renameRoom("kept", "Still kept")).isEqualTo(Outcome.DONE);
+        assertThat(directory.room("kept")).contains(new RoomRecord("kept", "default", "Still kept", stored.kind(),
+                stored.capacity(), stored.topic(), stored.createdAt(), stored.createdBy(), stored.members(),
+                stored.membershipEvents()));
+    }
+
+    @Test
     void updatingARoomReplacesWhatMayChangeAndKeepsTheRest() {
         RoomRecord stored = room("r", "default", "Room");
         directory.createRoom(stored);

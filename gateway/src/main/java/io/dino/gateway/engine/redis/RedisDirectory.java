@@ -191,7 +191,7 @@ final class RedisDirectory implements Directory {
             return Outcome.TAKEN;
         }
         long written = RedisBroker.redis(() -> ROOM.<Long>run(connection.sync(), ScriptOutputType.INTEGER,
-                new String[]{keys.roomRecord(id)}, "update", "name", name));
+                new String[]{keys.roomRecord(id)}, "rename", "name", name));
         if (written == 1) {
             return Outcome.DONE;
         }

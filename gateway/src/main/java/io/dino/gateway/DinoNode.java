@@ -221,6 +221,14 @@ public final class DinoNode implements AutoCloseable {
         return advertisedHost;
     }
 
+    /**
+     * The node's shared state. For tools and tests that need to read or seed it directly (e.g. registering
+     * channels and rooms in the directory where no API call does that yet); the node keeps using it.
+     */
+    public Engine engine() {
+        return engine;
+    }
+
     public int port() {
         return server.port();
     }

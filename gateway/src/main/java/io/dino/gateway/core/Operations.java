@@ -28,6 +28,6 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new MessageOperations(broker, policy, pages, config, metrics, clock),
                 new PresenceOperations(broker, presence, config),
                 pages,
-                new RoleOperations(roles, broker));
+                new RoleOperations(roles, broker, policy::roomsOf));
     }
 }

@@ -10,13 +10,16 @@ import io.dino.gateway.engine.Roles.Scope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static io.dino.gateway.core.EngineCalls.call;
 
 /**
  * Stored roles as the backend manages them (trusted: no policy step): channel {@code owner} and {@code admin},
  * room {@code owner} and {@code moderator}. A change takes effect at once: after a room's roles change, the
- * nodes holding the room are told ({@link Control.RoomRulesChanged}) and re-check their sessions in it.
+ * nodes holding the room are told ({@link Control.RoomRulesChanged}) and re-check their sessions in it; after a
+ * channel's roles change, the holders of each registered room of the channel are (open rooms of the default
+ * channel cannot be listed: their snapshots see a default-channel role change once reloaded).
  */
 public final class RoleOperations {
 
@@ -27,10 +30,13 @@ public final class RoleOperations {
 
     private final Roles roles;
     private final Broker broker;
+    private final Function<String, Set<String>> roomsOfChannel;
 
-    RoleOperations(Roles roles, Broker broker) {
+    /** @param roomsOfChannel the registered rooms of a channel (an engine read) */
+    RoleOperations(Roles roles, Broker broker, Function<String, Set<String>> roomsOfChannel) {
         this.roles = roles;
         this.broker = broker;
+        this.roomsOfChannel = roomsOfChannel;
     }
 
     /** Gives the user the role in the scope; true if the user did not have it. */
@@ -71,9 +77,9 @@ public final class RoleOperations {
      * after a failed send (the change stored, the control not delivered) still reaches them.
      */
     private void applied(Scope scope) {
-        // channel scope: the rooms of the channel are the directory's; their holders are not told yet
-        if (scope.kind() == Roles.ScopeKind.ROOM) {
-            call(() -> broker.control(LogId.room(scope.id()), new Control.RoomRulesChanged(scope.id())));
+        Set<String> rooms = scope.kind() == Roles.ScopeKind.ROOM ? Set.of(scope.id()) : call(() -> roomsOfChannel.apply(scope.id()));
+        for (String room : rooms) {
+            call(() -> broker.control(LogId.room(room), new Control.RoomRulesChanged(room)));
         }
     }
 

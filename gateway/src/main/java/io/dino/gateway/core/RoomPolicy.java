@@ -169,6 +169,11 @@ public final class RoomPolicy {
                 "no such room '" + name + "' in channel '" + in + "'"));
     }
 
+    /** The registered rooms of a channel (an engine read; the directory is read here, as for {@link #roomNamed}). */
+    Set<String> roomsOf(String channel) {
+        return directory.roomsOf(channel);
+    }
+
     /** The rooms whose rules have a rule for the action, e.g. the autojoin rooms (an engine read). */
     Set<String> roomsWithRule(RoomAction action) {
         return store.roomsWithRule(action.id());

@@ -108,6 +108,23 @@ class RoomAccessClusterTest {
     }
 
     @Test
+    void aChannelRoleRevokedThroughOneNodeRemovesTheMemberFromTheChannelsRoomsOnTheOther() throws Exception {
+        room("r-admins", "clubs", 0);
+        a.backend().setRoomAcl(SetRoomAclRequest.newBuilder().setRoom("r-admins").putRules("join", "role=channel-admin").build());
+        RolesApiTestSupport.roles(a).grantRole(GrantRoleRequest.newBuilder().setUser("ada").setChannel("clubs")
+                .setRole("admin").build());
+        EventRecorder adaEvents = new EventRecorder();
+        b.client("ada", adaEvents).join("r-admins").join();
+
+        RolesApiTestSupport.roles(a).revokeRole(RevokeRoleRequest.newBuilder().setUser("ada").setChannel("clubs")
+                .setRole("admin").build());
+
+        JsonNode removed = adaEvents.await("removed", TIMEOUT);
+        assertThat(removed.get("room").asText()).isEqualTo("r-admins");
+        assertThat(removed.get("reason").asText()).isEqualTo("access changed");
+    }
+
+    @Test
     void capacityCountsTheUsersOfEveryNode() {
         room("duo", "default", 2);
         a.client("duo-1", new EventRecorder()).join("duo").join();

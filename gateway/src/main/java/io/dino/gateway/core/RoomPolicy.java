@@ -77,6 +77,13 @@ public final class RoomPolicy {
         return rules;
     }
 
+    /** NO_SUCH_ROOM for an unregistered room when open rooms are off (an engine read then; nothing otherwise). */
+    void requireExists(String room) {
+        if (!openRooms) {
+            existing(current(room));
+        }
+    }
+
     /** The rules of a room that exists: registered, or open while open rooms are allowed; else NO_SUCH_ROOM. */
     RoomRules existing(RoomRules rules) {
         if (!openRooms && !rules.registered()) {

@@ -31,7 +31,8 @@ class ClosedRoomsTest {
     @Test
     void anUnregisteredRoomCannotBeJoinedReadOrSentTo() {
         DinoClient client = node.client("closed-ann", new EventRecorder());
-        for (var reply : java.util.List.of(client.join("nowhere"), client.history("nowhere", 10))) {
+        for (var reply : java.util.List.of(client.join("nowhere"), client.history("nowhere", 10), client.send("nowhere", "\"x\""),
+                client.members("nowhere"))) {
             DinoException error = refusal(reply);
             assertThat(error.name()).isEqualTo("NO_SUCH_ROOM");
             assertThat(error.getMessage()).isEqualTo("no such room 'nowhere'");

@@ -266,7 +266,7 @@ public final class Hub implements DeliveryListener {
         }
         int removing = 0;
         for (Session member : members) {
-            if (!rules.check(policy.subject(member, rules), RoomAction.JOIN).passed()) {
+            if (!rules.check(policy.cachedSubject(member, rules), RoomAction.JOIN).passed()) {
                 removing++;
                 BiConsumer<Session, String> remove = removal;
                 // the removal path re-reads everything and decides; the count is what these rules say

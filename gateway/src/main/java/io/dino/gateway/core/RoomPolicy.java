@@ -121,17 +121,22 @@ public final class RoomPolicy {
     /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
     AclSubject subject(Session session, RoomRules rules) {
         boolean inRoom = session.isIn(rules.room());
-        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, rules.channel()));
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, rules.channel(), true));
     }
 
-    /** The channel of a room the session is in (its snapshot's: cached). */
-    String channelOf(String room) {
-        return held(room).channel();
+    /**
+     * {@link #subject(Session, RoomRules)} from cached snapshots only (for a thread that must not wait on the
+     * engine): a room of the session without one counts as outside the channel.
+     */
+    AclSubject cachedSubject(Session session, RoomRules rules) {
+        boolean inRoom = session.isIn(rules.room());
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, rules.channel(), false));
     }
 
-    private boolean inChannel(Session session, String channel) {
+    private boolean inChannel(Session session, String channel, boolean read) {
         for (String room : session.rooms()) {
-            if (channel.equals(channelOf(room))) {
+            RoomRules rules = read ? held(room) : cache.get(room);
+            if (rules != null && channel.equals(rules.channel())) {
                 return true;
             }
         }

@@ -212,6 +212,24 @@ export class DinoClient {
     return this._request({ cmd: 'remove', room });
   }
 
+  /**
+   * A room's access rules. Resolves with `{room, rules}`, `rules` mapping action to rule (canonical form).
+   * @param {string} room the room's id
+   */
+  roomAcl(room) {
+    return this._request({ cmd: 'acl', room });
+  }
+
+  /**
+   * Replaces a room's access rules (its owners, its channel's owners and admins, operators); they apply at once.
+   * Resolves with `{room, rules}` as stored.
+   * @param {string} room the room's id
+   * @param {Record<string, string>} rules action to rule; a blank rule or a missing action is open
+   */
+  setRoomAcl(room, rules) {
+    return this._request({ cmd: 'setacl', room, rules });
+  }
+
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
   ping() {
     return this._request({ cmd: 'ping' });

@@ -264,6 +264,8 @@ export declare class DinoClient {
   createRoom(options: CreateRoomOptions): Promise<RoomRecord>;
   renameRoom(room: string, name: string): Promise<{ room: string; name: string }>;
   removeRoom(room: string): Promise<{ room: string }>;
+  roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
+  setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   ping(): Promise<{ ts: number }>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;

@@ -45,6 +45,8 @@ async function usage(): Promise<void> {
   const created = await client.createRoom({ name: 'Book club', kind: 'private', members: ['bob'] });
   client.room(created.room).on('renamed', ({ name }) => console.log(name));
   await client.renameRoom(created.room, 'Readers');
+  const rules: Record<string, string> = (await client.setRoomAcl(created.room, { join: 'age=18:' })).rules;
+  const stored: string | undefined = (await client.roomAcl(created.room)).rules[Object.keys(rules)[0]];
   await client.removeRoom(created.room);
   client.disconnect();
 }

@@ -64,3 +64,16 @@ test("renameRoom() reaches the room's 'renamed' listeners; removeRoom() its 'rem
   assert.equal(room.joined, false);
   assert.deepEqual(await guest.rooms(), []);
 });
+
+test('setRoomAcl() is for the owner; roomAcl() answers the rules as stored', async () => {
+  const owner = client('adm-acl-owner');
+  const guest = client('adm-acl-guest');
+  await owner.connect();
+  await guest.connect();
+  const { room: id } = await owner.createRoom({ name: 'Quiet corner', kind: 'ephemeral' });
+  await assert.rejects(guest.setRoomAcl(id, { message: 'deny' }),
+    (error) => error instanceof DinoError && error.name === 'NOT_ALLOWED');
+  assert.deepEqual(await owner.setRoomAcl(id, { message: ' role = speaker ' }), { room: id, rules: { message: 'role=speaker' } });
+  assert.deepEqual(await guest.roomAcl(id), { room: id, rules: { message: 'role=speaker' } });
+});
+

@@ -347,6 +347,22 @@ public final class DinoClient implements AutoCloseable {
         return request("remove", fields().put("room", room));
     }
 
+    /** A room's access rules ({@code acl} command). Completes with {@code {"room","rules":{action: rule}}}. */
+    public CompletableFuture<JsonNode> roomAcl(String room) {
+        return request("acl", fields().put("room", room));
+    }
+
+    /**
+     * Replaces a room's access rules ({@code setacl} command; operators, the room's owners, its channel's owners and
+     * admins). Completes with the rules as stored, {@code {"room","rules":{action: rule}}}.
+     */
+    public CompletableFuture<JsonNode> setRoomAcl(String room, java.util.Map<String, String> rules) {
+        ObjectNode fields = fields().put("room", room);
+        ObjectNode texts = fields.putObject("rules");
+        rules.forEach(texts::put);
+        return request("setacl", fields);
+    }
+
     /** A fresh object for {@link #createRoom(ObjectNode)}'s fields. */
     public ObjectNode newFields() {
         return fields();

@@ -159,6 +159,24 @@ public final class UserRooms {
         admin.removeRoom(room);
     }
 
+    /**
+     * Replaces a room's access rules, as the backend's SetRoomAcl does (applied at once, cluster-wide): operators,
+     * the room's owners, its channel's owners and admins; an open room's only by operators (it has no owners).
+     */
+    public Map<String, String> setAcl(Session session, String room, Map<String, String> rules) {
+        Names.room(room);
+        if (!session.principal().isOperator()) {
+            requireManager(session, admin.room(room), "set the access rules of");
+        }
+        rooms.setRoomAcl(room, rules);
+        return rooms.roomAcl(room);
+    }
+
+    /** A room's access rules, action → rule in canonical form (anyone may read them, as they decide who gets in). */
+    public Map<String, String> acl(String room) {
+        return rooms.roomAcl(room);
+    }
+
     private void requireManager(Session session, RoomRecord room, String verb) {
         if (session.principal().isOperator()) {
             return;

@@ -117,7 +117,7 @@ final class Commands {
                 }
                 yield result;
             }
-            case "channels", "browse", "create", "rename", "remove" -> roomCommands.execute(session, command, frame);
+            case "channels", "browse", "create", "rename", "remove", "acl", "setacl" -> roomCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

@@ -110,4 +110,23 @@ final class Fields {
         JsonNode value = frame.get(field);
         return value == null || value.isNull() ? java.util.List.of() : texts(frame, field);
     }
+
+    /** A required object whose values are strings (e.g. action → rule), in the order given. */
+    static java.util.Map<String, String> textMap(JsonNode frame, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            throw new DinoException(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
+        }
+        if (!value.isObject()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be an object of strings");
+        }
+        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, JsonNode> entry : value.properties()) {
+            if (!entry.getValue().isTextual()) {
+                throw new DinoException(ErrorCode.INVALID_VALUE, "'" + field + "' must be an object of strings");
+            }
+            texts.put(entry.getKey(), entry.getValue().asText());
+        }
+        return texts;
+    }
 }

@@ -15,7 +15,7 @@ import io.dino.gateway.engine.Directory.RoomRecord;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 
-/** The channel and room management commands of a session: {@code channels}, {@code browse}, {@code create}, {@code rename}, {@code remove}. */
+/** The channel and room management commands of a session: {@code channels}, {@code browse}, {@code create}, {@code rename}, {@code remove}, {@code acl}, {@code setacl}. */
 final class RoomCommands {
 
     private final UserRooms rooms;
@@ -69,8 +69,23 @@ final class RoomCommands {
                 rooms.remove(session, room);
                 yield frames.object().put("room", room);
             }
+            case "acl" -> {
+                String room = Fields.text(frame, "room");
+                yield rules(room, rooms.acl(room));
+            }
+            case "setacl" -> {
+                String room = Fields.text(frame, "room");
+                yield rules(room, rooms.setAcl(session, room, Fields.textMap(frame, "rules")));
+            }
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
+    }
+
+    private ObjectNode rules(String room, java.util.Map<String, String> rules) {
+        ObjectNode result = frames.object().put("room", room);
+        ObjectNode texts = result.putObject("rules");
+        rules.forEach(texts::put);
+        return result;
     }
 
     /** A room record as {@code create} answers it. */

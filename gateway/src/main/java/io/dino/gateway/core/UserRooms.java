@@ -74,21 +74,34 @@ public final class UserRooms {
     public List<Listed> browse(Session session, String channel) {
         admin.channel(channel);
         Set<String> ids = call(() -> directory.roomsOf(channel));
-        List<RoomRecord> visible = call(() -> directory.rooms(ids)).values().stream()
-                .filter(room -> mayList(session, room))
+        List<RoomRecord> registered = call(() -> directory.rooms(ids)).values().stream()
                 .sorted(java.util.Comparator.comparing((RoomRecord room) -> Directory.nameKey(room.name()))
                         .thenComparing(RoomRecord::id))
                 .toList();
+        // each room's rules (and for non-operators its visible members) are read for all rooms together
+        List<Boolean> listable = call(() -> policy.all(registered.stream()
+                .map(room -> (java.util.function.Supplier<Boolean>) () -> mayList(session, room)).toList()));
+        List<RoomRecord> visible = new ArrayList<>();
+        for (int i = 0; i < registered.size(); i++) {
+            if (listable.get(i)) {
+                visible.add(registered.get(i));
+            }
+        }
         if (visible.isEmpty()) {
             return List.of();
         }
-        List<Listed> listed = new ArrayList<>(visible.size());
+        List<String> visibleIds = visible.stream().map(RoomRecord::id).toList();
+        List<Integer> users;
         if (session.principal().isOperator()) {
-            Map<String, List<String>> members = call(() -> presence.membersOfRooms(visible.stream().map(RoomRecord::id).toList()));
-            visible.forEach(room -> listed.add(new Listed(room, members.getOrDefault(room.id(), List.of()).size())));
+            Map<String, List<String>> members = call(() -> presence.membersOfRooms(visibleIds));
+            users = visibleIds.stream().map(id -> members.getOrDefault(id, List.of()).size()).toList();
         } else {
-            // no batched read of visible members in the engine yet: one read per listed room
-            visible.forEach(room -> listed.add(new Listed(room, call(() -> presence.visibleMembers(room.id())).size())));
+            users = call(() -> policy.all(visibleIds.stream()
+                    .map(id -> (java.util.function.Supplier<Integer>) () -> presence.visibleMembers(id).size()).toList()));
+        }
+        List<Listed> listed = new ArrayList<>(visible.size());
+        for (int i = 0; i < visible.size(); i++) {
+            listed.add(new Listed(visible.get(i), users.get(i)));
         }
         return listed;
     }
@@ -105,7 +118,7 @@ public final class UserRooms {
         if (room.kind() == RoomKind.PRIVATE) {
             return room.members().contains(session.user());
         }
-        RoomRules rules = call(() -> policy.rulesFor(session, room.id()));
+        RoomRules rules = policy.rulesFor(session, room.id());
         return rules.check(policy.subject(session, rules), RoomAction.LIST).passed();
     }
 

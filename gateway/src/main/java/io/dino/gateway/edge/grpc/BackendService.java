@@ -50,8 +50,6 @@ import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -61,7 +59,6 @@ import java.util.function.Supplier;
 /** The {@code dino.v1.Backend} service: each call validates its request and runs one core operation. */
 public final class BackendService extends BackendGrpc.BackendImplBase {
 
-    private static final Logger LOG = System.getLogger(BackendService.class.getName());
     private static final int MAX_USERS_PER_CALL = 1000;
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
@@ -69,13 +66,13 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     private final Operations operations;
     private final JsonBodies bodies;
     private final TokenMinter minter;
-    private final GatewayMetrics metrics;
+    private final Responses responses;
 
     public BackendService(Operations operations, JsonBodies bodies, TokenMinter minter, GatewayMetrics metrics) {
         this.operations = operations;
         this.bodies = bodies;
         this.minter = minter;
-        this.metrics = metrics;
+        this.responses = new Responses(metrics, BackendService.class);
     }
 
     @Override
@@ -275,23 +272,6 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
     }
 
     private <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (DinoException e) {
-            metrics.error(e.code());
-            response.onError(GrpcErrors.toStatus(e));
-            return;
-        } catch (io.grpc.StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "backend call failed", e);
-            metrics.error(ErrorCode.INTERNAL);
-            response.onError(GrpcErrors.toStatus(new DinoException(ErrorCode.INTERNAL, "internal error")));
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
+        responses.respond(response, call);
     }
 }

@@ -21,21 +21,17 @@ import io.dino.gateway.engine.Roles.Scope;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.stub.StreamObserver;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
 
 /** The {@code dino.v1.Roles} service: stored roles as the backend manages them, each call one core operation. */
 public final class RolesService extends RolesGrpc.RolesImplBase {
 
-    private static final Logger LOG = System.getLogger(RolesService.class.getName());
-
     private final RoleOperations roles;
-    private final GatewayMetrics metrics;
+    private final Responses responses;
 
     public RolesService(RoleOperations roles, GatewayMetrics metrics) {
         this.roles = roles;
-        this.metrics = metrics;
+        this.responses = new Responses(metrics, RolesService.class);
     }
 
     @Override
@@ -99,25 +95,7 @@ public final class RolesService extends RolesGrpc.RolesImplBase {
                 .build();
     }
 
-    /** As {@link BackendService}: a Dino error becomes its gRPC status, anything else INTERNAL (logged). */
     private <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (DinoException e) {
-            metrics.error(e.code());
-            response.onError(GrpcErrors.toStatus(e));
-            return;
-        } catch (io.grpc.StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "roles call failed", e);
-            metrics.error(ErrorCode.INTERNAL);
-            response.onError(GrpcErrors.toStatus(new DinoException(ErrorCode.INTERNAL, "internal error")));
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
+        responses.respond(response, call);
     }
 }

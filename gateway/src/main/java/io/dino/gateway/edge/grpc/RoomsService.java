@@ -37,8 +37,6 @@ import io.dino.gateway.engine.Directory.RoomRecord;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.stub.StreamObserver;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -48,14 +46,12 @@ import java.util.function.Supplier;
 /** The {@code dino.v1.Rooms} service: channels and registered rooms as the backend manages them, each call one core operation. */
 public final class RoomsService extends RoomsGrpc.RoomsImplBase {
 
-    private static final Logger LOG = System.getLogger(RoomsService.class.getName());
-
     private final RoomAdmin admin;
-    private final GatewayMetrics metrics;
+    private final Responses responses;
 
     public RoomsService(RoomAdmin admin, GatewayMetrics metrics) {
         this.admin = admin;
-        this.metrics = metrics;
+        this.responses = new Responses(metrics, RoomsService.class);
     }
 
     @Override
@@ -178,25 +174,7 @@ public final class RoomsService extends RoomsGrpc.RoomsImplBase {
         return wire(view.room()).addAllOwners(view.owners()).addAllModerators(view.moderators()).setUsers(view.users()).build();
     }
 
-    /** As {@link BackendService}: a Dino error becomes its gRPC status, anything else INTERNAL (logged). */
     private <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (DinoException e) {
-            metrics.error(e.code());
-            response.onError(GrpcErrors.toStatus(e));
-            return;
-        } catch (io.grpc.StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "rooms call failed", e);
-            metrics.error(ErrorCode.INTERNAL);
-            response.onError(GrpcErrors.toStatus(new DinoException(ErrorCode.INTERNAL, "internal error")));
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
+        responses.respond(response, call);
     }
 }

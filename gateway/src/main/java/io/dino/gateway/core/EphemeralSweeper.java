@@ -112,10 +112,10 @@ public final class EphemeralSweeper implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                emptySince.remove(room);
                 if (members.getOrDefault(room, List.of()).isEmpty() && remove(room)) {
                     removed.add(room);
                 }
+                emptySince.remove(room);  // gone, or occupied after all; kept when the removal failed (next period)
             }
             return removed;
         } finally {

@@ -119,6 +119,16 @@ export interface JoinResult {
   offset: number;
   /** only for a join with `since` */
   recovered?: boolean;
+  /** 'open' for a room id nobody registered (channel 'default', no name) */
+  kind: 'open' | 'static' | 'ephemeral' | 'private';
+  /** the room's channel id */
+  channel: string;
+  /** the room's display name; registered rooms only */
+  name?: string;
+  /** the room's owners, sorted */
+  owners: string[];
+  /** what this user may do in the room, sorted */
+  rights: Array<'history' | 'members' | 'message' | 'remove' | 'rename' | 'setacl'>;
 }
 
 export interface SendResult {

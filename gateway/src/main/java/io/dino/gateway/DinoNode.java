@@ -121,8 +121,10 @@ public final class DinoNode implements AutoCloseable {
             case MEMORY -> memoryEngine(config, clock);
             case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock);
         };
-        // every room is in the default channel until the directory of channels and rooms is wired in
-        RoomPolicy policy = new RoomPolicy(engine.acls(), room -> io.dino.gateway.engine.Directory.DEFAULT_CHANNEL);
+        // a snapshot's reads concurrently on Redis (its connection pipelines them: one round trip); in turn in memory
+        java.util.concurrent.Executor reads = config.engine() == GatewayConfig.EngineKind.MEMORY
+                ? Runnable::run : java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), reads, config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
@@ -225,6 +227,14 @@ public final class DinoNode implements AutoCloseable {
     /** The address clients use: the configured host, or loopback when listening on every interface. */
     public String host() {
         return advertisedHost;
+    }
+
+    /**
+     * The node's shared state. For tools and tests that need to read or seed it directly (e.g. registering
+     * channels and rooms in the directory where no API call does that yet); the node keeps using it.
+     */
+    public Engine engine() {
+        return engine;
     }
 
     public int port() {

@@ -191,9 +191,24 @@ public final class DinoClient implements AutoCloseable {
         return done;
     }
 
-    /** Joins a room. Completes with {@code {"room","epoch","offset","members":[...]}}. */
+    /**
+     * Joins a room. Completes with {@code {"room","epoch","offset","members":[...],"kind","channel","name"?,
+     * "owners":[...],"rights":[...]}} ({@code name} for registered rooms only).
+     */
     public CompletableFuture<JsonNode> join(String room) {
         return join(room, null);
+    }
+
+    /**
+     * Joins the room named {@code name} in {@code channel} (null: the default channel). The result is a join's;
+     * its {@code room} is the room's id, to use in every later command. Fails NO_SUCH_ROOM or NO_SUCH_CHANNEL.
+     */
+    public CompletableFuture<JsonNode> joinByName(String channel, String name) {
+        ObjectNode fields = fields().put("name", name);
+        if (channel != null) {
+            fields.put("channel", channel);
+        }
+        return request("join", fields);
     }
 
     /**

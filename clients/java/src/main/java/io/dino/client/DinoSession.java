@@ -281,7 +281,7 @@ public final class DinoSession implements AutoCloseable {
      * after every reconnect until {@link #leave}. Joining a room the session is in, or is joining, does not
      * restart it.
      *
-     * @return completes with the join result {@code {"room","epoch","offset","members"}}
+     * @return completes with the join result {@code {"room","epoch","offset","members","kind","channel","name"?,"owners","rights"}}
      */
     public CompletableFuture<JsonNode> join(String room) {
         LogId log = LogId.room(room);

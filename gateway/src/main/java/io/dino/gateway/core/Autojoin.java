@@ -46,7 +46,7 @@ final class Autojoin {
             try {
                 // the autojoin rule here; join checks the join rule (again once in, as for any join)
                 if (session.principal().isOperator()
-                        || policy.current(room).check(policy.subject(session, room), RoomAction.AUTOJOIN).passed()) {
+                        || autojoins(session, policy.current(room))) {
                     joined.add(rooms.join(session, room, Optional.empty()));
                 }
             } catch (DinoException | EngineUnavailableException e) {
@@ -57,5 +57,9 @@ final class Autojoin {
             }
         }
         return List.copyOf(joined);
+    }
+
+    private boolean autojoins(Session session, RoomRules rules) {
+        return rules.check(policy.subject(session, rules), RoomAction.AUTOJOIN).passed();
     }
 }

@@ -12,6 +12,7 @@ import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -251,20 +252,25 @@ public final class Hub implements DeliveryListener {
     }
 
     /**
-     * A room's rules changed: forget the cached copy, and take the local sessions that no longer pass
-     * {@code join} out of the room. Leaving means engine calls, so each removal runs on a virtual thread of
+     * A room's rules (its ACL) changed, sent with the new rules by SetRoomAcl: forget the cached snapshot, and take
+     * the local sessions that no longer pass {@code join} out of the room. The count (SetRoomAcl's
+     * {@code sessions_removed}) is decided with the new rules over the rest of the cached snapshot; without one
+     * (not cached since an earlier change) over an open room's, which may count a session that stored roles or
+     * private membership then keep in. Leaving means engine calls, so each removal runs on a virtual thread of
      * its own (the delivery thread must not block); answers how many sessions are being removed.
      */
     private int accessChanged(Control.RoomAclChanged changed) {
         String room = changed.room();
+        // the rest of what access depends on (record, roles, channel) as cached before the change: no engine read here
+        Optional<RoomRules> before = policy.cached(room);
         policy.invalidate(room);
         Set<Session> members = sessionsByRoom.get(room);
         if (members == null || members.isEmpty()) {
             return 0;
         }
-        RoomAcl acl;
+        RoomRules rules;
         try {
-            acl = RoomAcl.parse(changed.rules());
+            rules = before.orElseGet(() -> RoomRules.open(room)).withAcl(RoomAcl.parse(changed.rules()));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "unreadable access rules for room {0} in a control command: {1}",
                     new Object[]{room, e.getMessage()});
@@ -272,9 +278,10 @@ public final class Hub implements DeliveryListener {
         }
         int removing = 0;
         for (Session member : members) {
-            if (!acl.check(policy.subject(member, room), RoomAction.JOIN).passed()) {
+            if (!rules.check(policy.cachedSubject(member, rules), RoomAction.JOIN).passed()) {
                 removing++;
                 BiConsumer<Session, String> remove = removal;
+                // the removal path re-reads everything and decides; the count is what these rules say
                 Thread.ofVirtual().name("dino-acl-removal").start(() -> remove.accept(member, room));
             }
         }

@@ -45,6 +45,7 @@ public final class MessageOperations {
     public Publication sendToRoom(Session session, String room, String bodyJson, boolean echo) {
         Names.room(room);
         if (!session.isIn(room)) {
+            run(() -> policy.requireExists(room));  // a room that does not exist is said so, not "join it first"
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
         }
         run(() -> policy.authorize(session, RoomAction.MESSAGE, room));  // from the node's cache: the session is in the room

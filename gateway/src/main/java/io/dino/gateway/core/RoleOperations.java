@@ -7,6 +7,7 @@ import io.dino.gateway.engine.Roles.Scope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static io.dino.gateway.core.EngineCalls.call;
 

@@ -11,6 +11,7 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.RoomFullException;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -36,9 +37,11 @@ public final class RoomOperations {
 
     /**
      * Result of a join: where the room's log stands now, who is in the room, and, when the client said
-     * where it stopped, what it missed since.
+     * where it stopped, what it missed since; what the room is ({@code kind}: open, static, ephemeral, private;
+     * its channel; its name when registered), its owners and what the joiner may do there (sorted).
      */
-    public record JoinResult(String room, Position position, List<String> members, Optional<Recovery> recovery) {
+    public record JoinResult(String room, Position position, List<String> members, Optional<Recovery> recovery,
+                             String kind, String channel, Optional<String> name, List<String> owners, List<String> rights) {
     }
 
     private final Broker broker;
@@ -69,6 +72,14 @@ public final class RoomOperations {
         return session.change(() -> session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since));
     }
 
+    /** Joins the room named so in the channel (the default one when empty); the result's {@code room} is its id. */
+    public JoinResult joinByName(Session session, Optional<String> channel, String name, Optional<Position> since) {
+        if (name == null || name.isBlank()) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "name must not be empty");
+        }
+        return join(session, call(() -> policy.roomNamed(channel, name.trim())), since);
+    }
+
     /**
      * Presence, interest, position, members and recovery in one engine step, between two looks at the
      * room's join rule: before (a refused user causes no joined event) and after (the node now holds the
@@ -80,33 +91,50 @@ public final class RoomOperations {
             throw new DinoException(ErrorCode.TOO_MANY_ROOMS,
                     "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
         }
-        authorize(session, RoomAction.JOIN, room);
+        boolean operator = session.principal().isOperator();
+        RoomRules before = call(() -> policy.authorize(session, RoomAction.JOIN, room));
+        // capacity and membership events as the snapshot says: no engine read of their own
+        int capacity = operator ? 0 : before.capacity();
         boolean hidden = hub.isInvisible(session.user());
         boolean[] first = new boolean[1];
-        Rooms.Entered entered = call(() -> hub.addToRoom(room, session, subscribe -> {
-            first[0] = subscribe;
-            return rooms.enter(room, session.ref(), subscribe, since, pages.recoveryLimit(), hidden);
-        }));
-        session.rooms().add(room);
-        if (!session.principal().isOperator()) {
-            if (first[0]) {
-                policy.invalidate(room);  // anything cached while the node did not hold the room may be stale
-            }
-            try {
-                RoomPolicy.require(policy.subject(session, room), call(() -> policy.held(room)), RoomAction.JOIN, room);
-            } catch (DinoException refused) {
-                try {
-                    leaveRoom(session, room);
-                } catch (DinoException e) {
-                    refused.addSuppressed(e);
-                }
-                throw refused;
-            }
+        Rooms.Entered entered;
+        try {
+            entered = call(() -> hub.addToRoom(room, session, subscribe -> {
+                first[0] = subscribe;
+                return rooms.enter(room, session.ref(), subscribe, since, pages.recoveryLimit(), hidden, capacity,
+                        before.membershipEvents());
+            }));
+        } catch (RoomFullException e) {
+            throw new DinoException(ErrorCode.ROOM_FULL, e.getMessage());
         }
-        List<String> members = session.principal().isOperator() || entered.hidden().isEmpty()
+        session.rooms().add(room);
+        if (first[0]) {
+            policy.invalidate(room);  // anything cached while the node did not hold the room may be stale
+        }
+        RoomRules rules;
+        try {
+            // read in the channel the first look found: one round trip when not cached
+            rules = call(() -> policy.held(room, before.channel()));
+            if (!operator) {
+                RoomPolicy.require(policy.subject(session, rules), rules, RoomAction.JOIN, room);
+            }
+        } catch (DinoException refused) {
+            try {
+                leaveRoom(session, room);
+            } catch (DinoException e) {
+                refused.addSuppressed(e);
+            }
+            throw refused;
+        }
+        List<String> members = operator || entered.hidden().isEmpty()
                 ? entered.members()
                 : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
-        return new JoinResult(room, entered.top(), members, entered.recovery().map(pages::bounded));
+        return result(session, rules, entered.top(), members, entered.recovery().map(pages::bounded));
+    }
+
+    private JoinResult result(Session session, RoomRules rules, Position top, List<String> members, Optional<Recovery> recovery) {
+        return new JoinResult(rules.room(), top, members, recovery, rules.kind(), rules.channel(), rules.name(),
+                rules.owners(), rules.rights(policy.subject(session, rules)));
     }
 
     /** A join of a room the session is already in changes nothing; it reads where the room stands. */
@@ -114,7 +142,7 @@ public final class RoomOperations {
         LogId log = LogId.room(room);
         Optional<Recovery> recovery = since.map(position -> pages.recover(log, position));
         Position top = recovery.map(Recovery::top).orElseGet(() -> call(() -> broker.top(log)));
-        return new JoinResult(room, top, membersSeenBy(session, room), recovery);
+        return result(session, call(() -> policy.held(room)), top, membersSeenBy(session, room), recovery);
     }
 
     public void leave(Session session, String room) {
@@ -135,13 +163,25 @@ public final class RoomOperations {
      * room: everyone in it is being taken out, and a {@code left} would reach some of them and not others).
      */
     void leaveRoom(Session session, String room, boolean announce) {
-        if (!session.rooms().remove(room)) {
+        if (!session.isIn(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
+        // read while the node holds the room (cached); a room without membership events announces no leave
+        boolean announced = announce && membershipEvents(room);
+        session.rooms().remove(room);
         removeFromHub(room, session);
         Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
-        if (call(() -> presence.leave(room, session.ref())) && announce) {
+        if (call(() -> presence.leave(room, session.ref())) && announced) {
             run(() -> broker.announceMembership(room, session.user(), false, audience));
+        }
+    }
+
+    /** Whether the room's members hear of leaves: from the cached snapshot; announced when it cannot be read. */
+    private boolean membershipEvents(String room) {
+        try {
+            return policy.held(room).membershipEvents();
+        } catch (DinoException | EngineUnavailableException e) {
+            return true;  // a leave must not fail for this; telling of one leave too many is the lesser harm
         }
     }
 
@@ -252,7 +292,7 @@ public final class RoomOperations {
     private void removeForAccess(Session session, String room) {
         try {
             session.change(() -> {
-                if (!session.isIn(room) || policy.held(room).check(policy.subject(session, room), RoomAction.JOIN).passed()) {
+                if (!session.isIn(room) || stillAdmitted(session, policy.held(room))) {
                     return null;
                 }
                 try {
@@ -275,6 +315,10 @@ public final class RoomOperations {
         }
     }
 
+    private boolean stillAdmitted(Session session, RoomRules rules) {
+        return rules.check(policy.subject(session, rules), RoomAction.JOIN).passed();
+    }
+
     /**
      * Replaces a room's access rules (action id → rule; a blank rule or an absent action means none) and
      * applies them at once, cluster-wide: every node holding members of the room drops its cached rules
@@ -291,6 +335,8 @@ public final class RoomOperations {
         }
         return call(() -> {
             policy.store(room, acl);
+            // with the rules: holders count the sessions to remove without a read on their delivery thread
+            // (sessions_removed); everything else that changes a room's access sends RoomRulesChanged
             return broker.control(LogId.room(room), new Control.RoomAclChanged(room, acl.texts()));
         });
     }

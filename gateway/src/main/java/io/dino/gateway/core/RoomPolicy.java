@@ -4,24 +4,34 @@ import io.dino.gateway.acl.AclSubject;
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.acl.RoomAction;
 import io.dino.gateway.acl.Verdict;
-import io.dino.gateway.auth.Principal;
+import io.dino.gateway.engine.Directory;
+import io.dino.gateway.engine.Directory.ChannelRecord;
+import io.dino.gateway.engine.Directory.RoomRecord;
 import io.dino.gateway.engine.RoomAcls;
+import io.dino.gateway.engine.Roles;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The policy step every room operation of a session passes through ({@link RoomOperations}, {@link MessageOperations}): may this user
- * do this action in this room? Operators pass without a look at the rules; everyone else is checked
- * against the room's {@link RoomAcl}, refused with NOT_ALLOWED naming the action, the room and the part
- * of the rule that failed. Backend calls are trusted and do not come here.
+ * do this action in this room? The decision is {@link RoomRules#check}: operators pass; private rooms admit their
+ * members; then the room's rule and, for sends, the channel's; a refusal is NOT_ALLOWED naming the action, the
+ * room and the part of the rule that failed. Backend calls are trusted and do not come here.
  *
- * <p>Rules live in the engine ({@link RoomAcls}); this node keeps parsed rules only for rooms it holds
+ * <p>What a decision depends on lives in the engine (the {@link Directory}'s records, {@link RoomAcls}, stored
+ * {@link Roles}); this node keeps a {@link RoomRules} snapshot of it only for rooms it holds
  * (has a session in), because those are the rooms whose changes reach it: a change is sent through the
- * control plane to the holders of the room's log, and {@link #invalidate} drops the entry. A session in
+ * control plane to the holders of the room's log ({@code RoomRulesChanged}: room rules, roles, the room's record,
+ * its channel's rules), and {@link #invalidate} drops the entry. A session in
  * the room therefore reads the cache (the send path costs no engine call); a session outside it (a join,
  * a history or members of a room it is not in) reads the engine. An entry read while an invalidation ran
  * is not kept, and the entry of a room the node stops holding is dropped, so no stale entry outlives a
@@ -29,30 +39,62 @@ import java.util.function.Function;
  *
  * <p>A rule sees the session as an {@link AclSubject}: its token, and whether it is in the room
  * ({@code sameroom}) and in some room of the room's channel ({@code samechannel}); both are read from the
- * session's own room set and {@code channelOf}, so they cost no engine call.
+ * session's own room set and the snapshots of those rooms (held, so cached: no engine call).
+ *
+ * <p>Loading a snapshot reads five things in two scopes (room, channel). They are issued together on
+ * {@code reads} (virtual threads on Redis, whose connection pipelines concurrent commands: one round trip),
+ * with the channel guessed: the channel of the room's cached or previous snapshot, or the default one. Only when the
+ * record names another channel are its record and roles read after it (a second round trip).
  */
 public final class RoomPolicy {
 
     private final RoomAcls store;
-    private final Function<String, String> channelOf;
-    private final Map<String, RoomAcl> cache = new ConcurrentHashMap<>();
+    private final Directory directory;
+    private final Roles roles;
+    private final Executor reads;
+    private final boolean openRooms;
+    private final Map<String, RoomRules> cache = new ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
 
     /**
-     * @param channelOf the channel of a room (id → channel id); must answer without an engine call
+     * @param reads runs the reads of one snapshot concurrently ({@code Runnable::run} for an engine whose
+     *              calls cost no round trip)
+     * @param openRooms whether unregistered room ids are open rooms ({@code dino.rooms.open-rooms}); when not,
+     *                  every operation on one is refused with NO_SUCH_ROOM
      */
-    public RoomPolicy(RoomAcls store, Function<String, String> channelOf) {
+    public RoomPolicy(RoomAcls store, Directory directory, Roles roles, Executor reads, boolean openRooms) {
         this.store = store;
-        this.channelOf = channelOf;
+        this.directory = directory;
+        this.roles = roles;
+        this.reads = reads;
+        this.openRooms = openRooms;
     }
 
-    /** Refuses with NOT_ALLOWED unless the session may do the action in the room. */
-    void authorize(Session session, RoomAction action, String room) {
-        Principal principal = session.principal();
-        if (principal.isOperator()) {
-            return;
+    /** Refuses with NOT_ALLOWED unless the session may do the action in the room; answers the rules decided on. */
+    RoomRules authorize(Session session, RoomAction action, String room) {
+        RoomRules rules = existing(rulesFor(session, room));
+        require(subject(session, rules), rules, action, room);
+        return rules;
+    }
+
+    /** NO_SUCH_ROOM for an unregistered room when open rooms are off (an engine read then; nothing otherwise). */
+    void requireExists(String room) {
+        if (!openRooms) {
+            existing(current(room));
         }
-        require(subject(session, room), session.isIn(room) ? held(room) : current(room), action, room);
+    }
+
+    /** The rules of a room that exists: registered, or open while open rooms are allowed; else NO_SUCH_ROOM. */
+    RoomRules existing(RoomRules rules) {
+        if (!openRooms && !rules.registered()) {
+            throw new DinoException(ErrorCode.NO_SUCH_ROOM, "no such room '" + rules.room() + "'");
+        }
+        return rules;
+    }
+
+    /** The room's rules as this session's operations see them: cached when the session is in the room, else read. */
+    RoomRules rulesFor(Session session, String room) {
+        return session.isIn(room) ? held(room) : current(room);
     }
 
     /**
@@ -63,16 +105,13 @@ public final class RoomPolicy {
      */
     void authorizeCrossRoom(Session session, String via, String room) {
         String prefix = "not allowed to send to room '" + room + "' from room '" + via + "': ";
-        if (!channelOf(via).equals(channelOf(room))) {
+        RoomRules target = existing(rulesFor(session, room));
+        if (!held(via).channel().equals(target.channel())) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "the rooms are in different channels");
         }
-        if (session.principal().isOperator()) {
-            return;
-        }
-        RoomAcl acl = session.isIn(room) ? held(room) : current(room);
-        AclSubject subject = subject(session, room);
+        AclSubject subject = subject(session, target);
         for (RoomAction action : new RoomAction[]{RoomAction.CROSSROOM, RoomAction.MESSAGE}) {
-            Verdict verdict = acl.check(subject, action);
+            Verdict verdict = target.check(subject, action);
             if (!verdict.passed()) {
                 throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "needs " + verdict.failed());
             }
@@ -80,27 +119,33 @@ public final class RoomPolicy {
     }
 
     /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
-    AclSubject subject(Session session, String room) {
-        boolean inRoom = session.isIn(room);
-        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, channelOf(room)));
+    AclSubject subject(Session session, RoomRules rules) {
+        boolean inRoom = session.isIn(rules.room());
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, rules.channel(), true));
     }
 
-    String channelOf(String room) {
-        return channelOf.apply(room);
+    /**
+     * {@link #subject(Session, RoomRules)} from cached snapshots only (for a thread that must not wait on the
+     * engine): a room of the session without one counts as outside the channel.
+     */
+    AclSubject cachedSubject(Session session, RoomRules rules) {
+        boolean inRoom = session.isIn(rules.room());
+        return AclSubject.of(session.principal(), inRoom, inRoom || inChannel(session, rules.channel(), false));
     }
 
-    private boolean inChannel(Session session, String channel) {
+    private boolean inChannel(Session session, String channel, boolean read) {
         for (String room : session.rooms()) {
-            if (channel.equals(channelOf(room))) {
+            RoomRules rules = read ? held(room) : cache.get(room);
+            if (rules != null && channel.equals(rules.channel())) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Refuses with NOT_ALLOWED unless the subject passes the action's rule of these rules. */
-    static void require(AclSubject subject, RoomAcl acl, RoomAction action, String room) {
-        Verdict verdict = acl.check(subject, action);
+    /** Refuses with NOT_ALLOWED unless the subject passes the action here. */
+    static void require(AclSubject subject, RoomRules rules, RoomAction action, String room) {
+        Verdict verdict = rules.check(subject, action);
         if (!verdict.passed()) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, refusal(action, room, verdict.failed()));
         }
@@ -120,32 +165,62 @@ public final class RoomPolicy {
         return "not allowed to " + verb + " room '" + room + "': needs " + failed;
     }
 
+    /**
+     * The id of the room named so in the channel (the default one when empty), for a join by name: NO_SUCH_CHANNEL
+     * or NO_SUCH_ROOM when there is none (engine reads; names are the directory's, like everything else here).
+     */
+    String roomNamed(Optional<String> channel, String name) {
+        String in = channel.orElse(Directory.DEFAULT_CHANNEL);
+        Names.room(in);
+        CompletableFuture<Optional<ChannelRecord>> exists = read(() -> directory.channel(in));
+        CompletableFuture<Optional<String>> named = read(() -> directory.roomNamed(in, name));
+        if (await(exists).isEmpty()) {
+            throw new DinoException(ErrorCode.NO_SUCH_CHANNEL, "no such channel '" + in + "'");
+        }
+        return await(named).orElseThrow(() -> new DinoException(ErrorCode.NO_SUCH_ROOM,
+                "no such room '" + name + "' in channel '" + in + "'"));
+    }
+
     /** The rooms whose rules have a rule for the action, e.g. the autojoin rooms (an engine read). */
     Set<String> roomsWithRule(RoomAction action) {
         return store.roomsWithRule(action.id());
     }
 
-    /** The room's rules as stored now (an engine read). */
-    RoomAcl current(String room) {
-        return parse(room, store.get(room));
+    /** The room's rules as stored now (engine reads: see the class comment for how many round trips). */
+    RoomRules current(String room) {
+        RoomRules cached = cache.get(room);
+        return load(room, cached == null ? Directory.DEFAULT_CHANNEL : cached.channel());
     }
 
     /**
      * The rules of a room this node holds: cached, read from the engine when not. Call only while a session
      * of this node is in the room (otherwise a change may not reach this node).
      */
-    RoomAcl held(String room) {
-        RoomAcl acl = cache.get(room);
-        if (acl != null) {
-            return acl;
+    RoomRules held(String room) {
+        return held(room, Directory.DEFAULT_CHANNEL);
+    }
+
+    /**
+     * {@link #held(String)}, guessing that a room not cached is in {@code channel} (a room's channel never
+     * changes: a join re-reading the rules it read before entering passes the channel they named).
+     */
+    RoomRules held(String room, String channel) {
+        RoomRules rules = cache.get(room);
+        if (rules != null) {
+            return rules;
         }
         long before = invalidations.get();
-        acl = current(room);
-        cache.put(room, acl);
+        rules = load(room, channel);
+        cache.put(room, rules);
         if (invalidations.get() != before) {
-            cache.remove(room, acl);  // a change was applied meanwhile: what was read may be older than it
+            cache.remove(room, rules);  // a change was applied meanwhile: what was read may be older than it
         }
-        return acl;
+        return rules;
+    }
+
+    /** The cached snapshot of a room, if any (no engine read). */
+    Optional<RoomRules> cached(String room) {
+        return Optional.ofNullable(cache.get(room));
     }
 
     /** The room's rules changed, or this node stopped (or starts) holding the room: forget what is cached. */
@@ -161,7 +236,45 @@ public final class RoomPolicy {
     }
 
     Map<String, String> stored(String room) {
-        return current(room).texts();
+        return parse(room, store.get(room)).texts();
+    }
+
+    private RoomRules load(String room, String channelGuess) {
+        CompletableFuture<Optional<RoomRecord>> record = read(() -> directory.room(room));
+        CompletableFuture<Map<String, String>> acl = read(() -> store.get(room));
+        CompletableFuture<Map<String, Set<String>>> roomRoles = read(() -> roles.holders(Roles.Scope.room(room)));
+        CompletableFuture<Optional<ChannelRecord>> channel = read(() -> directory.channel(channelGuess));
+        CompletableFuture<Map<String, Set<String>>> channelRoles = read(() -> roles.holders(Roles.Scope.channel(channelGuess)));
+        Optional<RoomRecord> found = await(record);
+        String channelId = found.map(RoomRecord::channel).orElse(Directory.DEFAULT_CHANNEL);
+        if (!channelId.equals(channelGuess)) {
+            channel = read(() -> directory.channel(channelId));
+            channelRoles = read(() -> roles.holders(Roles.Scope.channel(channelId)));
+        }
+        ChannelRecord channelRecord = await(channel)
+                .orElseGet(() -> new ChannelRecord(channelId, channelId, 0, List.of(), Map.of()));  // removed meanwhile
+        RoomAcl roomAcl = parse(room, await(acl));
+        try {
+            return new RoomRules(room, found, channelRecord, roomAcl, await(roomRoles), await(channelRoles));
+        } catch (IllegalArgumentException e) {
+            throw new DinoException(ErrorCode.INTERNAL, "the access rules of channel '" + channelId + "' cannot be read: "
+                    + e.getMessage());
+        }
+    }
+
+    private <T> CompletableFuture<T> read(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, reads);
+    }
+
+    private static <T> T await(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     static RoomAcl parse(String room, Map<String, String> texts) {

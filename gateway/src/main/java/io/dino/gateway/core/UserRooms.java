@@ -94,9 +94,9 @@ public final class UserRooms {
     }
 
     /**
-     * Whether the session may see the room in a list. Private rooms: members and operators only; otherwise the
-     * room's {@code list} rule (read from the engine). The access decision's {@code RoomRules} snapshot is meant to
-     * answer this once it exists.
+     * Whether the session may see the room in a list: operators always; a private room only its members (no
+     * engine read for either); otherwise the room's {@code list} rule, as the access snapshot
+     * decides (cached when the session is in the room, else read).
      */
     boolean mayList(Session session, RoomRecord room) {
         if (session.principal().isOperator()) {
@@ -105,7 +105,8 @@ public final class UserRooms {
         if (room.kind() == RoomKind.PRIVATE) {
             return room.members().contains(session.user());
         }
-        return policy.current(room.id()).check(policy.subject(session, room.id()), RoomAction.LIST).passed();
+        RoomRules rules = call(() -> policy.rulesFor(session, room.id()));
+        return rules.check(policy.subject(session, rules), RoomAction.LIST).passed();
     }
 
     /**

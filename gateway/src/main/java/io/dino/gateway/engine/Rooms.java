@@ -30,6 +30,20 @@ public interface Rooms {
      * On failure the engine keeps no trace of the session in the room (what a failure leaves
      * in Redis is removed by the node's housekeeping).
      */
+    default Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
+                          boolean hidden) {
+        return enter(room, session, subscribe, since, recoveryLimit, hidden, 0, true);
+    }
+
+    /**
+     * {@link #enter(String, SessionRef, boolean, Optional, int, boolean)} for a room with a capacity and a choice
+     * about membership events.
+     *
+     * @param capacity most users in the room at once, 0 for no limit: when the room holds that many users and the
+     *                 session's user is not one of them, nothing changes and {@link RoomFullException} is thrown;
+     *                 the look at the count and the entering are one atomic step (no two joins both take the last place)
+     * @param announce false: no {@code joined} is announced, to anyone (a room without membership events)
+     */
     Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
-                  boolean hidden);
+                  boolean hidden, int capacity, boolean announce);
 }

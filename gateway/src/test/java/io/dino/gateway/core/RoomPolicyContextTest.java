@@ -3,10 +3,15 @@ package io.dino.gateway.core;
 import io.dino.gateway.acl.RoomAcl;
 import io.dino.gateway.auth.Principal;
 import io.dino.gateway.engine.SessionRef;
+import io.dino.gateway.acl.AclSubject;
+import io.dino.gateway.engine.Directory;
+import io.dino.gateway.engine.memory.MemoryDirectory;
+import io.dino.gateway.engine.memory.MemoryRoles;
 import io.dino.gateway.engine.memory.MemoryRoomAcls;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,9 +21,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What RoomPolicy tells a rule about the session: in the room, in the room's channel, and cross-room sends. */
 class RoomPolicyContextTest {
 
-    /** Rooms named {@code CHANNEL.x} are in channel CHANNEL. */
+    /** Rooms named {@code CHANNEL.x} are registered in channel CHANNEL. */
     private final MemoryRoomAcls store = new MemoryRoomAcls();
-    private final RoomPolicy policy = new RoomPolicy(store, room -> room.substring(0, room.indexOf('.')));
+    private final MemoryDirectory directory = new MemoryDirectory();
+    private final RoomPolicy policy = new RoomPolicy(store, directory, new MemoryRoles(), Runnable::run, true);
+
+    RoomPolicyContextTest() {
+        for (String room : List.of("games.chess", "games.go", "news.daily", "news.stage", "music.jazz")) {
+            String channel = room.substring(0, room.indexOf('.'));
+            directory.createChannel(new Directory.ChannelRecord(channel, channel, 0, List.of(), Map.of()));
+            directory.createRoom(new Directory.RoomRecord(room, channel, room, Directory.RoomKind.STATIC, 0, "", 0, "test",
+                    Set.of(), true));
+        }
+    }
+
+    private AclSubject subject(Session session, String room) {
+        return policy.subject(session, policy.current(room));
+    }
 
     private static Session session(Principal principal, String... rooms) {
         Session session = new Session(new SessionRef("n", "s", principal.user()), principal, new Outbound() {
@@ -39,10 +58,10 @@ class RoomPolicyContextTest {
     @Test
     void theSubjectIsInTheRoomAndInItsChannelFromTheSessionsRooms() {
         Session session = session(user(), "games.chess", "news.daily");
-        assertThat(policy.subject(session, "games.chess").inRoom()).isTrue();
-        assertThat(policy.subject(session, "games.go").inRoom()).isFalse();
-        assertThat(policy.subject(session, "games.go").inChannel()).isTrue();
-        assertThat(policy.subject(session, "music.jazz").inChannel()).isFalse();
+        assertThat(subject(session, "games.chess").inRoom()).isTrue();
+        assertThat(subject(session, "games.go").inRoom()).isFalse();
+        assertThat(subject(session, "games.go").inChannel()).isTrue();
+        assertThat(subject(session, "music.jazz").inChannel()).isFalse();
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The policy step's cache of parsed rules, against a store that counts its reads. */
+/** The policy step's cache of rule snapshots, against a rules store that counts its reads. */
 class RoomPolicyTest {
 
     /** A store that counts reads and may run something in the middle of one (a change arriving meanwhile). */
@@ -45,18 +45,19 @@ class RoomPolicyTest {
     }
 
     private final CountingAcls store = new CountingAcls();
-    private final RoomPolicy policy = new RoomPolicy(store, room -> "default");
+    private final RoomPolicy policy = new RoomPolicy(store, new io.dino.gateway.engine.memory.MemoryDirectory(),
+            new io.dino.gateway.engine.memory.MemoryRoles(), Runnable::run, true);
 
     @Test
     void heldRulesAreReadOnceUntilInvalidated() {
         store.set("r", Map.of("message", "deny"));
-        assertThat(policy.held("r").rule(RoomAction.MESSAGE)).isPresent();
+        assertThat(policy.held("r").acl().rule(RoomAction.MESSAGE)).isPresent();
         policy.held("r");
         assertThat(store.reads).hasValue(1);
 
         store.set("r", Map.of());
         policy.invalidate("r");
-        assertThat(policy.held("r").isOpen()).isTrue();
+        assertThat(policy.held("r").acl().isOpen()).isTrue();
         assertThat(store.reads).hasValue(2);
     }
 
@@ -67,9 +68,9 @@ class RoomPolicyTest {
             store.rules.put("r", Map.of());  // the change is stored and its invalidation arrives mid-read
             policy.invalidate("r");
         };
-        assertThat(policy.held("r").isOpen()).as("this caller used what it read").isFalse();
+        assertThat(policy.held("r").acl().isOpen()).as("this caller used what it read").isFalse();
         store.duringRead = () -> { };
-        assertThat(policy.held("r").isOpen()).as("but it was not kept").isTrue();
+        assertThat(policy.held("r").acl().isOpen()).as("but it was not kept").isTrue();
         assertThat(store.reads).hasValue(2);
     }
 
@@ -78,14 +79,15 @@ class RoomPolicyTest {
         policy.held("r");
         policy.store("r", RoomAcl.parse(Map.of("join", " age = 18 : ")));
         assertThat(store.rules.get("r")).isEqualTo(Map.of("join", "age=18:"));
-        assertThat(policy.held("r").rule(RoomAction.JOIN)).isPresent();
+        assertThat(policy.held("r").acl().rule(RoomAction.JOIN)).isPresent();
         assertThat(policy.stored("r")).isEqualTo(Map.of("join", "age=18:"));
     }
 
     @Test
     void refusalsNameTheActionTheRoomAndTheFailingPart() {
         Principal kid = new Principal("kid", Set.of(), Map.of("age", "12"), Instant.MAX);
-        RoomAcl acl = RoomAcl.parse(Map.of("join", "age=18:", "message", "deny", "history", "group=staff", "members", "role=vip"));
+        RoomRules acl = RoomRules.open("vip").withAcl(
+                RoomAcl.parse(Map.of("join", "age=18:", "message", "deny", "history", "group=staff", "members", "role=vip")));
         assertThatThrownBy(() -> RoomPolicy.require(AclSubject.of(kid), acl, RoomAction.JOIN, "vip"))
                 .isInstanceOfSatisfying(DinoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_ALLOWED))
                 .hasMessage("not allowed to join room 'vip': needs age=18:");

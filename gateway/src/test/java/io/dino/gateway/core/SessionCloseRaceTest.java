@@ -91,7 +91,8 @@ class SessionCloseRaceTest {
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "race-node");
         io.dino.gateway.engine.memory.MemoryRoomAcls acls = new io.dino.gateway.engine.memory.MemoryRoomAcls();
-        RoomPolicy policy = new RoomPolicy(acls, room -> "default");
+        RoomPolicy policy = new RoomPolicy(acls, new io.dino.gateway.engine.memory.MemoryDirectory(),
+                new io.dino.gateway.engine.memory.MemoryRoles(), Runnable::run, true);
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         Operations operations = Operations.create("race-node", broker, presence,

@@ -46,11 +46,14 @@ final class Commands {
     JsonNode execute(Session session, String command, JsonNode frame) {
         return switch (command) {
             case "join" -> {
-                RoomOperations.JoinResult joined = operations.rooms().join(session, Fields.text(frame, "room"),
-                        Fields.optionalPosition(frame, "since"));
+                RoomOperations.JoinResult joined = join(session, frame);
                 ObjectNode result = roomAt(joined.room(), joined.position());
                 users(result.putArray("members"), joined.members());
                 joined.recovery().ifPresent(recovery -> recovered(result, recovery));
+                result.put("kind", joined.kind()).put("channel", joined.channel());
+                joined.name().ifPresent(name -> result.put("name", name));
+                users(result.putArray("owners"), joined.owners());
+                users(result.putArray("rights"), joined.rights());
                 yield result;
             }
             case "leave" -> {
@@ -118,6 +121,19 @@ final class Commands {
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
+    }
+
+    /** A join by id ({@code room}) or by name ({@code name}, {@code channel} optional); not both. */
+    private RoomOperations.JoinResult join(Session session, JsonNode frame) {
+        if (!frame.hasNonNull("name")) {
+            return operations.rooms().join(session, Fields.text(frame, "room"), Fields.optionalPosition(frame, "since"));
+        }
+        if (frame.hasNonNull("room")) {
+            throw new DinoException(ErrorCode.INVALID_VALUE, "give either room or name, not both");
+        }
+        java.util.Optional<String> channel = frame.hasNonNull("channel")
+                ? java.util.Optional.of(Fields.text(frame, "channel")) : java.util.Optional.empty();
+        return operations.rooms().joinByName(session, channel, Fields.text(frame, "name"), Fields.optionalPosition(frame, "since"));
     }
 
     /** Adds {@code recovered} and the missed {@code messages} to a join or connect result. */

@@ -4,6 +4,7 @@ import io.dino.gateway.engine.EngineUnavailableException;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.RoomFullException;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.SessionRef;
 import io.lettuce.core.RedisFuture;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * A join in at most two round trips. The first sends, pipelined, this node's own records (its interest in
  * the room's log when it subscribes, its presence entry: written before the script, so they always cover
  * what it adds) and {@code join.lua}, which atomically adds the presence, the interest, and reads the room's
- * position, members and, for a user's first session, the nodes to announce it to. The second, only when
+ * position, members and, for a user's first session, the nodes to announce it to; with a capacity it first
+ * refuses, changing nothing, a user who would be one too many (the count and the add in one script, one slot). The second, only when
  * needed, sends the announcement and the read of what a recovering client missed, pipelined.
  */
 final class RedisRooms implements Rooms {
@@ -45,10 +47,11 @@ final class RedisRooms implements Rooms {
 
     @Override
     public Entered enter(String room, SessionRef session, boolean subscribe, Optional<Position> since, int recoveryLimit,
-                         boolean hidden) {
+                         boolean hidden, int capacity, boolean announce) {
         String entry = presence.claim(RedisPresenceStore.Entry.room(room, session));
         try {
-            return broker.changingInterest(() -> enterInRedis(room, session, entry, subscribe, since, recoveryLimit, hidden));
+            return broker.changingInterest(() -> enterInRedis(room, session, entry, subscribe, since, recoveryLimit, hidden,
+                    capacity, announce));
         } catch (RuntimeException e) {
             presence.release(entry);
             throw e;
@@ -56,10 +59,11 @@ final class RedisRooms implements Rooms {
     }
 
     private Entered enterInRedis(String room, SessionRef session, String entry, boolean subscribe, Optional<Position> since,
-                                 int recoveryLimit, boolean hidden) {
+                                 int recoveryLimit, boolean hidden, int capacity, boolean announce) {
         LogId log = LogId.room(room);
         String[] scriptKeys = {keys.meta(log), keys.interest(log), keys.roomSessions(room), keys.roomUsers(room), keys.roomHidden(room)};
-        String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user(), hidden ? "1" : "0"};
+        String[] args = {node, subscribe ? "1" : "0", session.node() + "/" + session.session(), session.user(), hidden ? "1" : "0",
+                String.valueOf(capacity), announce ? "1" : "0"};
         RedisClusterAsyncCommands<String, String> async = connection.async();
         List<RedisFuture<Long>> records = new ArrayList<>(2);
         if (subscribe) {
@@ -71,6 +75,13 @@ final class RedisRooms implements Rooms {
         RedisFuture<List<Object>> sent = RedisBroker.redis(() -> join.send(connection, ScriptOutputType.MULTI, scriptKeys, args));
         List<Object> result = join.await(sent, settings.commandTimeout(), connection, ScriptOutputType.MULTI, scriptKeys, args);
         broker.awaitAll(records);
+        if (result.get(0) instanceof Long refused && refused == -1) {
+            // the records written beside the script: the caller releases the presence entry, the user's index entry
+            // goes here (only on this refusal: one more round trip), reconciliation drops interest nothing delivers
+            RedisBroker.redis(() -> connection.sync().srem(keys.userRooms(session.user()),
+                    RedisPresenceStore.Entry.room(room, session).indexMember()));
+            throw new RoomFullException(room, capacity);
+        }
 
         Position top = new Position((String) result.get(0), Long.parseLong(String.valueOf(result.get(1))));
         boolean first = (Long) result.get(2) == 1;

@@ -58,7 +58,7 @@ class EphemeralSweeperTest {
         roles = new MemoryRoles();
         GatewayConfig config = ConfigLoader.gateway(Config.just(ConfigSources.create(Map.of())));
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "sweep-node");
-        RoomPolicy policy = new RoomPolicy(new MemoryRoomAcls(), room -> "default");
+        RoomPolicy policy = new RoomPolicy(new MemoryRoomAcls(), directory, roles, Runnable::run, true);
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         admin = Operations.create("sweep-node", broker, presence, new SteppedRooms(broker, presence), roles, directory,

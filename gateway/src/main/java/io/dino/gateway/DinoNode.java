@@ -162,7 +162,8 @@ public final class DinoNode implements AutoCloseable {
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.roles = new RolesService(operations.roles(), metrics);
-        this.roomsService = new RoomsService(operations.admin(), metrics);
+        this.roomsService = new RoomsService(operations.admin(),
+                new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())

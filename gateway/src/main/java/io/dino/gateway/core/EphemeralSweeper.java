@@ -153,7 +153,7 @@ public final class EphemeralSweeper implements AutoCloseable {
     private boolean remove(String room) {
         try {
             admin.removeRoom(room);
-            LOG.log(Level.INFO, "removed ephemeral room {0}: empty for {1} ms or more", room, lingerMillis);
+            LOG.log(Level.INFO, "removed ephemeral room {0}: empty for {1} or more", room, linger);
             return true;
         } catch (DinoException e) {
             if (e.code() == ErrorCode.NO_SUCH_ROOM) {

@@ -96,6 +96,8 @@ public final class DinoNode implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final WebServer server;
     private final Hub hub;
+    /** Removes ephemeral rooms left empty (on every node: leader-free). */
+    private final io.dino.gateway.core.EphemeralSweeper sweeper;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Set once every listener is up: until then the node is not ready (the HTTP port answers first). */
     private volatile boolean started;
@@ -133,6 +135,8 @@ public final class DinoNode implements AutoCloseable {
         // a cancelled auth timeout must not keep its connection reachable until it would have fired
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
+                config.rooms().ephemeralLinger(), clock);
         TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
         this.calls = new CallTracker(metrics);
@@ -158,7 +162,8 @@ public final class DinoNode implements AutoCloseable {
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.roles = new RolesService(operations.roles(), metrics);
-        this.roomsService = new RoomsService(operations.admin(), metrics);
+        this.roomsService = new RoomsService(operations.admin(),
+                new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -212,6 +217,7 @@ public final class DinoNode implements AutoCloseable {
         }
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        node.sweeper.start(node.timers, WRITERS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
@@ -275,6 +281,7 @@ public final class DinoNode implements AutoCloseable {
             // telling a health watcher whose connection is gone throws; the shutdown must go on regardless
             LOG.log(Level.DEBUG, "a gRPC health watcher could not be told NOT_SERVING", e);
         }
+        sweeper.close();  // the drain empties rooms: nothing to remove for a node on its way out
         boolean interrupted = false;
         try {
             drain.run(wsEndpoint.shutdownTasks(), wsEndpoint::openConnections, calls::refuseNewCalls, calls::awaitIdle,

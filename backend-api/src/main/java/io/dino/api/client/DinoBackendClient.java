@@ -40,6 +40,8 @@ import io.dino.api.v1.CreateChannelRequest;
 import io.dino.api.v1.CreateRoomRequest;
 import io.dino.api.v1.GetChannelAclRequest;
 import io.dino.api.v1.GetRoomRequest;
+import io.dino.api.v1.ListJoinableRoomsRequest;
+import io.dino.api.v1.ListJoinableRoomsResponse;
 import io.dino.api.v1.ListChannelsRequest;
 import io.dino.api.v1.ListRoomsRequest;
 import io.dino.api.v1.RemoveChannelRequest;
@@ -327,6 +329,16 @@ public final class DinoBackendClient implements AutoCloseable {
     /** The registered rooms of a channel (empty: default), by name. */
     public List<Room> rooms(String channel) {
         return roomsStub().listRooms(ListRoomsRequest.newBuilder().setChannel(channel).build()).getRoomsList();
+    }
+
+    /**
+     * The registered rooms a user with these token claims may join (every channel when {@code channel} is empty), by
+     * channel then name, at most 1000 ({@link ListJoinableRoomsResponse#getTruncated()} says when there were more).
+     */
+    public ListJoinableRoomsResponse joinableRooms(String user, List<String> roles, Map<String, String> attributes,
+                                                   String channel) {
+        return roomsStub().listJoinableRooms(ListJoinableRoomsRequest.newBuilder().setUser(user).addAllRoles(roles)
+                .putAllAttributes(attributes).setChannel(channel).build());
     }
 
     /** The generated Rooms stub with the API key attached and a fresh deadline. */

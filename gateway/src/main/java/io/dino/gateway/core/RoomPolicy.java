@@ -239,6 +239,31 @@ public final class RoomPolicy {
         return parse(room, store.get(room)).texts();
     }
 
+    /**
+     * Snapshots of registered rooms of one channel as a join from outside would read them, for lists (which rooms
+     * may a user join): the channel's stored roles once, each room's rules and stored roles, all issued together on
+     * {@code reads}. Not cached: this node may not hold the rooms, so no change would reach the cache.
+     */
+    List<RoomRules> rulesOf(ChannelRecord channel, List<RoomRecord> rooms) {
+        CompletableFuture<Map<String, Set<String>>> channelRoles = read(() -> roles.holders(Roles.Scope.channel(channel.id())));
+        List<CompletableFuture<Map<String, String>>> acls = rooms.stream()
+                .map(room -> read(() -> store.get(room.id()))).toList();
+        List<CompletableFuture<Map<String, Set<String>>>> roomRoles = rooms.stream()
+                .map(room -> read(() -> roles.holders(Roles.Scope.room(room.id())))).toList();
+        List<RoomRules> rules = new java.util.ArrayList<>(rooms.size());
+        for (int i = 0; i < rooms.size(); i++) {
+            RoomRecord room = rooms.get(i);
+            try {
+                rules.add(new RoomRules(room.id(), Optional.of(room), channel, parse(room.id(), await(acls.get(i))),
+                        await(roomRoles.get(i)), await(channelRoles)));
+            } catch (IllegalArgumentException e) {
+                throw new DinoException(ErrorCode.INTERNAL, "the access rules of channel '" + channel.id()
+                        + "' cannot be read: " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
     private RoomRules load(String room, String channelGuess) {
         CompletableFuture<Optional<RoomRecord>> record = read(() -> directory.room(room));
         CompletableFuture<Map<String, String>> acl = read(() -> store.get(room));

@@ -88,6 +88,12 @@ public interface Directory {
      */
     Set<String> roomsOf(String channel);
 
+    /**
+     * Records of every registered room of the kind, in any order: what the sweep of empty ephemeral rooms reads
+     * each period. Engines index rooms by kind, so this reads the rooms of that kind only, not the whole directory.
+     */
+    List<RoomRecord> roomsOfKind(RoomKind kind);
+
     /** The id of the room named so in the channel (case-insensitive), if any. */
     Optional<String> roomNamed(String channel, String name);
 

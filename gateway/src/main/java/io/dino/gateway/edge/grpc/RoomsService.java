@@ -11,6 +11,8 @@ import io.dino.api.v1.GetRoomRequest;
 import io.dino.api.v1.GetRoomResponse;
 import io.dino.api.v1.ListChannelsRequest;
 import io.dino.api.v1.ListChannelsResponse;
+import io.dino.api.v1.ListJoinableRoomsRequest;
+import io.dino.api.v1.ListJoinableRoomsResponse;
 import io.dino.api.v1.ListRoomsRequest;
 import io.dino.api.v1.ListRoomsResponse;
 import io.dino.api.v1.RemoveChannelRequest;
@@ -30,6 +32,7 @@ import io.dino.api.v1.UpdateRoomRequest;
 import io.dino.api.v1.UpdateRoomResponse;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
+import io.dino.gateway.core.JoinableRooms;
 import io.dino.gateway.core.RoomAdmin;
 import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.Directory.ChannelRecord;
@@ -47,10 +50,12 @@ import java.util.function.Supplier;
 public final class RoomsService extends RoomsGrpc.RoomsImplBase {
 
     private final RoomAdmin admin;
+    private final JoinableRooms joinable;
     private final Responses responses;
 
-    public RoomsService(RoomAdmin admin, GatewayMetrics metrics) {
+    public RoomsService(RoomAdmin admin, JoinableRooms joinable, GatewayMetrics metrics) {
         this.admin = admin;
+        this.joinable = joinable;
         this.responses = new Responses(metrics, RoomsService.class);
     }
 
@@ -140,6 +145,18 @@ public final class RoomsService extends RoomsGrpc.RoomsImplBase {
         respond(response, () -> ListRoomsResponse.newBuilder().addAllRooms(admin.rooms(
                 request.getChannel().isEmpty() ? Directory.DEFAULT_CHANNEL : request.getChannel()).stream()
                 .map(room -> wire(room).build()).toList()).build());
+    }
+
+    @Override
+    public void listJoinableRooms(ListJoinableRoomsRequest request, StreamObserver<ListJoinableRoomsResponse> response) {
+        respond(response, () -> {
+            JoinableRooms.Joinable rooms = joinable.of(request.getUser(), new LinkedHashSet<>(request.getRolesList()),
+                    request.getAttributesMap(), Optional.of(request.getChannel()));
+            return ListJoinableRoomsResponse.newBuilder()
+                    .addAllRooms(rooms.rooms().stream().map(room -> wire(room).build()).toList())
+                    .setTruncated(rooms.truncated())
+                    .build();
+        });
     }
 
     private static Directory.RoomKind kind(RoomKind kind) {

@@ -19,12 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MemoryDirectory implements Directory {
 
-    /** Guards every change of the three maps below (reads need no lock: each map is concurrent). */
+    /** Guards every change of the maps below (reads need no lock: each map is concurrent). */
     private final ReentrantLock changes = new ReentrantLock();
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
     private final Map<String, RoomRecord> rooms = new ConcurrentHashMap<>();
     /** Per channel: lowercased room name → room id; its values are the channel's rooms. */
     private final Map<String, Map<String, String>> names = new ConcurrentHashMap<>();
+    /** Ids of the rooms of each kind (an index for {@link #roomsOfKind}). */
+    private final Map<RoomKind, Set<String>> kinds = new java.util.EnumMap<>(Map.of(
+            RoomKind.STATIC, ConcurrentHashMap.newKeySet(), RoomKind.EPHEMERAL, ConcurrentHashMap.newKeySet(),
+            RoomKind.PRIVATE, ConcurrentHashMap.newKeySet()));
 
     @Override
     public Optional<ChannelRecord> channel(String id) {
@@ -102,6 +106,11 @@ public final class MemoryDirectory implements Directory {
     }
 
     @Override
+    public List<RoomRecord> roomsOfKind(RoomKind kind) {
+        return List.copyOf(rooms(kinds.get(kind)).values());
+    }
+
+    @Override
     public Optional<String> roomNamed(String channel, String name) {
         return Optional.ofNullable(names.getOrDefault(channel, Map.of()).get(fold(name)));
     }
@@ -118,6 +127,7 @@ public final class MemoryDirectory implements Directory {
             }
             ofChannel.put(fold(room.name()), room.id());
             rooms.put(room.id(), room);
+            kinds.get(room.kind()).add(room.id());
             return Outcome.DONE;
         });
     }
@@ -162,6 +172,7 @@ public final class MemoryDirectory implements Directory {
                 return Outcome.NOT_FOUND;
             }
             names.get(room.channel()).remove(fold(room.name()), id);
+            kinds.get(room.kind()).remove(id);
             return Outcome.DONE;
         });
     }

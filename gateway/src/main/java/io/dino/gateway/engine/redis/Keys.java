@@ -130,6 +130,14 @@ final class Keys {
         return channelTag(channel) + ":claims";
     }
 
+    /**
+     * Ids of the registered rooms of a kind, scored by their creation time (ms): an index for
+     * {@link RedisDirectory#roomsOfKind}, in a slot of its own, so written by commands of its own (see there).
+     */
+    String roomsOfKind(io.dino.gateway.engine.Directory.RoomKind kind) {
+        return prefix + ":kind-rooms:" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Ids of the created channels (the default one is read by its key, listed or not): a set. */
     String channels() {
         return prefix + ":channels";

@@ -25,6 +25,11 @@ import java.util.concurrent.TimeoutException;
  * whose room record is missing, or has another name. Reads ignore stale claims ({@link #roomNamed} checks the
  * record), and a create or rename may take a stale claim over once it is older than {@code claimGrace} — a
  * claim younger than that may belong to a create or rename still between its steps.
+ *
+ * <p>The rooms of each kind are indexed in a sorted set of their own ({@link Keys#roomsOfKind}, id scored by creation
+ * time): a create adds the id before it writes the record, a removal drops it after deleting the record, so the
+ * index is a superset of the rooms of the kind. {@link #roomsOfKind} reads the records of the indexed ids and skips
+ * (and drops, once older than {@code claimGrace}) entries naming no room of that kind.
  */
 final class RedisDirectory implements Directory {
 
@@ -33,6 +38,7 @@ final class RedisDirectory implements Directory {
     private static final Scripts CLAIM = Scripts.load("name-claim.lua");
     private static final Scripts RELEASE = Scripts.load("name-release.lua");
     private static final Scripts ROOM = Scripts.load("room.lua");
+    private static final Scripts KIND_PRUNE = Scripts.load("kind-prune.lua");
 
     private final Keys keys;
     private final Connection connection;
@@ -139,6 +145,38 @@ final class RedisDirectory implements Directory {
         return Set.copyOf(RedisBroker.redis(() -> connection.sync().smembers(keys.channelRooms(channel))));
     }
 
+    /**
+     * The records of the indexed ids that are rooms of the kind. An entry without such a record is either a create
+     * still between its steps (young) or left by an interrupted removal: those older than {@code claimGrace} are
+     * dropped, each only if its score did not change meanwhile (a new create of the id re-scores it).
+     */
+    @Override
+    public List<RoomRecord> roomsOfKind(RoomKind kind) {
+        String index = keys.roomsOfKind(kind);
+        List<io.lettuce.core.ScoredValue<String>> entries = RedisBroker.redis(() -> connection.sync().zrangeWithScores(index, 0, -1));
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        Map<String, RoomRecord> found = rooms(entries.stream().map(io.lettuce.core.ScoredValue::getValue).toList());
+        List<RoomRecord> ofKind = new ArrayList<>(found.size());
+        List<String> stale = new ArrayList<>();
+        long oldest = System.currentTimeMillis() - claimGrace.toMillis();
+        for (io.lettuce.core.ScoredValue<String> entry : entries) {
+            RoomRecord room = found.get(entry.getValue());
+            if (room != null && room.kind() == kind) {
+                ofKind.add(room);
+            } else if ((long) entry.getScore() < oldest) {
+                stale.add(entry.getValue());
+                stale.add(Long.toString((long) entry.getScore()));
+            }
+        }
+        if (!stale.isEmpty()) {
+            RedisBroker.redis(() -> KIND_PRUNE.<Long>run(connection.sync(), ScriptOutputType.INTEGER,
+                    new String[]{index}, stale.toArray(String[]::new)));
+        }
+        return List.copyOf(ofKind);
+    }
+
     /** The claim of the name, if its room's record exists under that name (a stale claim names no room). */
     @Override
     public Optional<String> roomNamed(String channel, String name) {
@@ -162,6 +200,8 @@ final class RedisDirectory implements Directory {
             return result == -1 ? Outcome.NOT_FOUND : Outcome.TAKEN;
         }
         boolean added = (Long) claimed.get(1) == 1;
+        // indexed before the record exists: a crash leaves an entry without a room, never a room without its entry
+        RedisBroker.redis(() -> connection.sync().zadd(keys.roomsOfKind(room.kind()), room.createdAt(), room.id()));
         List<String> args = new ArrayList<>();
         args.add("create");
         args.addAll(DirectoryCodec.roomFields(room));
@@ -170,7 +210,8 @@ final class RedisDirectory implements Directory {
         if (written == 1) {
             return Outcome.DONE;
         }
-        // the id is another room's: give the name back, and the rooms-set entry if this create added it
+        // the id is another room's: give the name back, and the rooms-set entry if this create added it (the kind
+        // index entry stays: it is that room's if of the same kind, else one roomsOfKind skips and drops later)
         release(room.channel(), key, room.id(), added);
         return Outcome.TAKEN;
     }
@@ -212,7 +253,8 @@ final class RedisDirectory implements Directory {
     /**
      * Deletes the record first, then gives the name and the rooms-set entry up in the channel's slot: a crash
      * between the steps leaves a stale claim (freed by the next create of the name after {@code claimGrace}) and
-     * the id in the channel's rooms set (which {@link #rooms} skips, but which keeps the channel from being removed).
+     * the id in the channel's rooms set (which {@link #rooms} skips, but which keeps the channel from being removed)
+     * and in the kind's index (which {@link #roomsOfKind} skips and drops).
      */
     @Override
     public Outcome removeRoom(String id) {
@@ -221,6 +263,7 @@ final class RedisDirectory implements Directory {
             return Outcome.NOT_FOUND;
         }
         release(room.channel(), Directory.nameKey(room.name()), id, true);
+        RedisBroker.redis(() -> connection.sync().zrem(keys.roomsOfKind(room.kind()), id));
         return Outcome.DONE;
     }
 

@@ -12,8 +12,12 @@ export interface Message<Body = unknown> {
   id: string;
   /** the room, for room messages */
   room?: string;
-  /** the recipient, for private messages */
+  /** the recipient, for private messages: the user whose inbox holds the message */
   to?: string;
+  /** a whisper's room (only on whispers, which arrive as 'private' events) */
+  whisper?: string;
+  /** everyone a whisper went to (only on whispers) */
+  recipients?: string[];
   from: string;
   /** accept time, ms since the Unix epoch */
   ts: number;
@@ -282,6 +286,8 @@ export declare class Room {
   leave(): Promise<{ room: string }>;
   /** With `via` (a room the client is in): send from that room to this one (the room's `crossroom` rule decides). */
   send(body: unknown, options?: { via?: string }): Promise<SendResult>;
+  /** Whispers in this room to some of its members; they and this user's sessions get it as a 'private' event. */
+  whisper(to: string[], body: unknown): Promise<SendResult>;
   history(page?: HistoryPage): Promise<HistoryResult>;
   members(): Promise<string[]>;
   on<E extends keyof RoomEvents>(event: E, listener: RoomEvents[E]): () => void;

@@ -55,6 +55,18 @@ export class Room {
   }
 
   /**
+   * Whispers in this room to some of its members (1-20 user ids, not this user): only they and this user's
+   * sessions get it, as a 'private' event on the client whose message has `whisper` (this room) and
+   * `recipients`. Everyone named must be in the room, or nothing is sent. Resolves with `{id, epoch, offset, ts}`
+   * of the copy in this user's inbox.
+   * @param {string[]} to
+   * @param {unknown} body
+   */
+  whisper(to, body) {
+    return this._client._request({ cmd: 'whisper', room: this.name, to, body });
+  }
+
+  /**
    * A page of the room's stored messages, oldest first.
    * @param {{before?: number, after?: number, limit?: number}} [page]
    */

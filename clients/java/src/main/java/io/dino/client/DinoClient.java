@@ -271,6 +271,20 @@ public final class DinoClient implements AutoCloseable {
         return request("private", fields);
     }
 
+    /**
+     * Whispers in a room to some of its members ({@code whisper} command): only they and this user's sessions get
+     * it, as a {@code private} event whose message has {@code whisper} (the room) and {@code recipients}. This
+     * connection must be in the room and so must every recipient (1-20 distinct users, not this user).
+     *
+     * @return completes with {@code {"id","epoch","offset","ts"}} of the copy in this user's inbox
+     */
+    public CompletableFuture<JsonNode> whisper(String room, java.util.List<String> to, Object body) {
+        ObjectNode fields = fields().put("room", room);
+        to.forEach(fields.putArray("to")::add);
+        fields.set("body", toJson(body));
+        return request("whisper", fields);
+    }
+
     /** Lists a room's members. Completes with {@code {"room","members":[...]}}. */
     public CompletableFuture<JsonNode> members(String room) {
         return request("members", fields().put("room", room));

@@ -347,6 +347,11 @@ public final class DinoSession implements AutoCloseable {
         return withClient(client -> client.sendPrivate(user, body));
     }
 
+    /** Whispers in a room to some of its members; see {@link DinoClient#whisper}. */
+    public CompletableFuture<JsonNode> whisper(String room, java.util.List<String> to, Object body) {
+        return withClient(client -> client.whisper(room, to, body));
+    }
+
     /** Sets the user's status; see {@link DinoClient#setStatus}. Not repeated after a reconnect. */
     public CompletableFuture<JsonNode> setStatus(String status) {
         return withClient(client -> client.setStatus(status));

@@ -14,7 +14,7 @@ public enum ChannelAction implements AclAction {
     MESSAGE,
     /** Sending from one room of the channel to another. */
     CROSSROOM,
-    /** Private messages between users of the channel. */
+    /** Whispers in the channel's rooms: messages to named members of a room ({@code whisper}). */
     WHISPER;
 
     @Override

@@ -49,7 +49,7 @@ public final class MessageOperations {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + room + "' before sending to it");
         }
         run(() -> policy.authorize(session, RoomAction.MESSAGE, room));  // from the node's cache: the session is in the room
-        checkBody(bodyJson);
+        checkBody(limits, bodyJson);
         Draft draft = draft(session.user(), bodyJson, "");
         if (!echo) {
             session.skipEcho(draft.id());
@@ -72,7 +72,7 @@ public final class MessageOperations {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "join room '" + via + "' before sending from it");
         }
         run(() -> policy.authorizeCrossRoom(session, via, room));
-        checkBody(bodyJson);
+        checkBody(limits, bodyJson);
         Draft draft = draft(session.user(), bodyJson, "");
         if (!echo && session.isIn(room)) {  // a session outside the room gets no event to skip
             session.skipEcho(draft.id());
@@ -99,7 +99,7 @@ public final class MessageOperations {
     public List<Publication> publishToUsers(List<String> users, String sender, String bodyJson, String idempotencyKey) {
         LinkedHashSet<String> distinct = new LinkedHashSet<>(users);
         distinct.forEach(Names::user);
-        checkBody(bodyJson);
+        checkBody(limits, bodyJson);
         String from = Names.sender(sender);
         LinkedHashMap<LogId, Draft> drafts = new LinkedHashMap<>();
         for (String user : distinct) {
@@ -113,7 +113,7 @@ public final class MessageOperations {
     }
 
     public Publication broadcast(String sender, String bodyJson) {
-        checkBody(bodyJson);
+        checkBody(limits, bodyJson);
         long now = clock.millis();
         Publication publication = new Publication(Ids.next(now), null, Names.sender(sender), now, null, bodyJson);
         run(() -> broker.broadcast(publication));
@@ -121,7 +121,7 @@ public final class MessageOperations {
     }
 
     private Publication publish(LogId log, String sender, String bodyJson, String idempotencyKey) {
-        checkBody(bodyJson);
+        checkBody(limits, bodyJson);
         return publish(log, draft(sender, bodyJson, idempotencyKey));
     }
 
@@ -137,7 +137,8 @@ public final class MessageOperations {
         return publication;
     }
 
-    private void checkBody(String bodyJson) {
+    /** MESSAGE_TOO_LARGE for a body over {@code dino.limits.max-message-bytes}. */
+    static void checkBody(GatewayConfig.Limits limits, String bodyJson) {
         if (Utf8.length(bodyJson) > limits.maxMessageBytes()) {
             throw new DinoException(ErrorCode.MESSAGE_TOO_LARGE,
                     "the body is larger than " + limits.maxMessageBytes() + " bytes");

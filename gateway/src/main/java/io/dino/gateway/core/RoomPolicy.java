@@ -118,6 +118,18 @@ public final class RoomPolicy {
         }
     }
 
+    /**
+     * Refuses with NOT_ALLOWED unless the session, in the room, may whisper there: the room's {@code message} rule
+     * (with the channel's) and the channel's {@code whisper} rule, from this node's cache (the session is in the room).
+     */
+    void authorizeWhisper(Session session, String room) {
+        RoomRules rules = held(room);
+        Verdict verdict = rules.checkWhisper(subject(session, rules));
+        if (!verdict.passed()) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to whisper in room '" + room + "': needs " + verdict.failed());
+        }
+    }
+
     /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
     AclSubject subject(Session session, RoomRules rules) {
         boolean inRoom = session.isIn(rules.room());

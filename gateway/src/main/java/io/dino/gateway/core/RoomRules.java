@@ -154,6 +154,18 @@ public final class RoomRules {
         };
     }
 
+    /**
+     * Whether the user may whisper here: what {@link #check} says for {@code message} (the room's and the channel's
+     * message rules, a private room's membership), then the channel's {@code whisper} rule.
+     */
+    public Verdict checkWhisper(AclSubject subject) {
+        Verdict message = check(subject, RoomAction.MESSAGE);
+        if (!message.passed() || subject.isOperator()) {
+            return message;
+        }
+        return channelAcl.check(subject.withContextRoles(contextRoles(subject.principal().user())), ChannelAction.WHISPER);
+    }
+
     /** Operators, the room's owners and the channel's owners and admins may rename, remove and set the rules of the room. */
     public boolean manages(Principal principal) {
         if (principal.isOperator() || roomRoles.getOrDefault(principal.user(), Set.of()).contains("owner")) {

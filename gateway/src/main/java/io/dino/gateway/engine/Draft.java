@@ -10,14 +10,20 @@ package io.dino.gateway.engine;
  * @param bodyJson       body as JSON text
  * @param idempotencyKey empty for none; otherwise a publish with the same key to the same log within
  *                       the idempotency window is stored once and returns the first result
+ * @param whisper        the whisper's room and recipients, for a whisper's inbox copy; {@code null} otherwise
  */
-public record Draft(String id, String sender, long timestamp, String bodyJson, String idempotencyKey) {
+public record Draft(String id, String sender, long timestamp, String bodyJson, String idempotencyKey, Whisper whisper) {
+
+    /** A draft that is not a whisper. */
+    public Draft(String id, String sender, long timestamp, String bodyJson, String idempotencyKey) {
+        this(id, sender, timestamp, bodyJson, idempotencyKey, null);
+    }
 
     public Draft {
         idempotencyKey = idempotencyKey == null ? "" : idempotencyKey;
     }
 
     public Publication at(LogId log, Position position) {
-        return new Publication(id, log, sender, timestamp, position, bodyJson);
+        return new Publication(id, log, sender, timestamp, position, bodyJson, whisper);
     }
 }

@@ -9,6 +9,13 @@ package io.dino.gateway.engine;
  * @param timestamp milliseconds since the Unix epoch, assigned when accepted
  * @param position  place in its log; {@code null} for broadcasts
  * @param bodyJson  the message body as JSON text (validated before it reaches the engine)
+ * @param whisper   for an inbox publication that is a whisper, the room and recipients; {@code null} otherwise
  */
-public record Publication(String id, LogId log, String sender, long timestamp, Position position, String bodyJson) {
+public record Publication(String id, LogId log, String sender, long timestamp, Position position, String bodyJson,
+                          Whisper whisper) {
+
+    /** A publication that is not a whisper. */
+    public Publication(String id, LogId log, String sender, long timestamp, Position position, String bodyJson) {
+        this(id, log, sender, timestamp, position, bodyJson, null);
+    }
 }

@@ -372,6 +372,27 @@ public abstract class EngineContract {
     }
 
     @Test
+    void aWhispersRoomAndRecipientsTravelWithItThroughDeliveryHistoryAndRecovery() {
+        LogId bob = LogId.user("bob");
+        engine.broker().subscribe(bob);
+        Whisper whisper = new Whisper("lobby", List.of("bob", "cy"));
+        java.util.LinkedHashMap<LogId, Draft> drafts = new java.util.LinkedHashMap<>();
+        drafts.put(LogId.user("ann"), new Draft("w-ann", "ann", 5, "\"psst\"", "", whisper));
+        drafts.put(bob, new Draft("w-bob", "ann", 5, "\"psst\"", "", whisper));
+        Publication plain = engine.broker().publish(bob, draft("plain"));
+
+        Publication stored = engine.broker().publishEach(drafts).get(1);
+
+        assertThat(stored.whisper()).isEqualTo(whisper);
+        await().until(() -> listener.offsetsOf(bob).contains(stored.position().offset()));
+        assertThat(listener.publications).filteredOn(p -> p.id().equals("w-bob")).singleElement()
+                .extracting(Publication::whisper).isEqualTo(whisper);
+        assertThat(engine.broker().latest(bob, 10)).extracting(Publication::whisper).containsExactly(null, whisper);
+        assertThat(engine.broker().recover(bob, plain.position(), 10).missed()).singleElement()
+                .extracting(Publication::whisper).isEqualTo(whisper);
+    }
+
+    @Test
     void roomsOfUsersFollowsEverySessionsJoinsAndLeavesHiddenIncluded() {
         PresenceStore presence = engine.presence();
         SessionRef tab1 = new SessionRef("node-a", "w1", "walt");

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class Commands {
 
-    private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "members", "history", "ping",
+    private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
             "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove");
 
     private final Operations operations;
@@ -70,6 +70,8 @@ final class Commands {
                         : operations.messages().sendToRoom(session, room, body, echo));
             }
             case "private" -> accepted(operations.messages().sendPrivate(session, Fields.text(frame, "to"), bodies.toJson(frame.get("body"))));
+            case "whisper" -> accepted(operations.whispers().whisper(session, Fields.text(frame, "room"), Fields.texts(frame, "to"),
+                    bodies.toJson(frame.get("body"))));
             case "members" -> {
                 String room = Fields.text(frame, "room");
                 ObjectNode result = frames.object().put("room", room);

@@ -110,6 +110,10 @@ final class Frames implements EventEncoder {
         message.put("ts", publication.timestamp());
         message.put("epoch", publication.position().epoch());
         message.put("offset", publication.position().offset());
+        if (publication.whisper() != null) {
+            message.put("whisper", publication.whisper().room());
+            publication.whisper().to().forEach(message.putArray("recipients")::add);
+        }
         message.putRawValue("body", new RawValue(publication.bodyJson()));
         return message;
     }
@@ -126,6 +130,14 @@ final class Frames implements EventEncoder {
         if (publication.position() != null) {
             json.writeStringField("epoch", publication.position().epoch());
             json.writeNumberField("offset", publication.position().offset());
+        }
+        if (publication.whisper() != null) {
+            json.writeStringField("whisper", publication.whisper().room());
+            json.writeArrayFieldStart("recipients");
+            for (String user : publication.whisper().to()) {
+                json.writeString(user);
+            }
+            json.writeEndArray();
         }
         json.writeFieldName("body");
         json.writeRawValue(publication.bodyJson());

@@ -113,7 +113,7 @@ final class PublishBatcher implements AutoCloseable {
             Draft draft = drafts.get(i);
             CompletableFuture<Publication> answer = new CompletableFuture<>();
             added.add(new Pending(logs.get(i), draft,
-                    PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson()), answer));
+                    PublicationCodec.encode(draft.id(), draft.sender(), draft.timestamp(), draft.bodyJson(), draft.whisper()), answer));
             answers.add(answer);
         }
         lock.lock();

@@ -92,7 +92,7 @@ public final class RoomOperations {
                     "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
         }
         boolean operator = session.principal().isOperator();
-        RoomRules before = call(() -> policy.authorize(session, RoomAction.JOIN, room));
+        RoomRules before = call(() -> policy.authorizeJoin(session, room));
         // capacity and membership events as the snapshot says: no engine read of their own
         int capacity = operator ? 0 : before.capacity();
         boolean hidden = hub.isInvisible(session.user());

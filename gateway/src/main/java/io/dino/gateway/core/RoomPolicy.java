@@ -77,6 +77,19 @@ public final class RoomPolicy {
         return rules;
     }
 
+    /**
+     * {@link #authorize} for a join, which may read the node's cached snapshot even though the session is not in the
+     * room yet: an entry exists while the node holds the room, and is kept current by the control plane. A join
+     * that makes this node a holder reads the rules again once in ({@link RoomOperations}), which covers an entry
+     * left from before.
+     */
+    RoomRules authorizeJoin(Session session, String room) {
+        RoomRules cachedRules = cache.get(room);
+        RoomRules rules = existing(cachedRules != null ? cachedRules : current(room));
+        require(subject(session, rules), rules, RoomAction.JOIN, room);
+        return rules;
+    }
+
     /** NO_SUCH_ROOM for an unregistered room when open rooms are off (an engine read then; nothing otherwise). */
     void requireExists(String room) {
         if (!openRooms) {

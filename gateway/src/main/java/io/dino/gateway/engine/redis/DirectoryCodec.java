@@ -79,6 +79,11 @@ final class DirectoryCodec {
         return fields;
     }
 
+    /** Whether a room's members hear of joins and leaves, from its record's hash field (rooms without a record do). */
+    static boolean membershipEvents(String eventsField) {
+        return !"0".equals(eventsField);
+    }
+
     /** The room of a hash; null when the hash is empty (no such room). */
     static RoomRecord room(String id, Map<String, String> hash) {
         if (hash.isEmpty()) {
@@ -89,6 +94,6 @@ final class DirectoryCodec {
                 Integer.parseInt(hash.getOrDefault("capacity", "0")), hash.get("topic"),
                 Long.parseLong(hash.getOrDefault("createdAt", "0")), hash.get("createdBy"),
                 members.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(members.split("\n"))),
-                !"0".equals(hash.get("events")));
+                membershipEvents(hash.get("events")));
     }
 }

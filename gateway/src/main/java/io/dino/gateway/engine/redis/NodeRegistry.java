@@ -98,7 +98,9 @@ final class NodeRegistry implements AutoCloseable {
                 LOG.log(Level.WARNING, "node {0} had been taken for dead; restoring its presence and interest", node);
                 try {
                     for (RedisPresenceStore.Entry back : presence.reassert()) {
-                        broker.announceMembership(back.room(), back.user(), true);
+                        if (announces(back.room())) {
+                            broker.announceMembership(back.room(), back.user(), true);
+                        }
                     }
                 } catch (RuntimeException e) {
                     takenForDead.set(true);  // the next round tries again
@@ -141,10 +143,15 @@ final class NodeRegistry implements AutoCloseable {
     private void removeEntry(String owner, String encoded) {
         RedisPresenceStore.Entry entry = RedisPresenceStore.Entry.decode(owner, encoded);
         long removed = presence.removeDeadEntry(owner, encoded);
-        if (removed != 0 && entry.room() != null) {
+        if (removed != 0 && entry.room() != null && announces(entry.room())) {
             broker.announceMembership(entry.room(), entry.user(), false,
                     removed == 2 ? io.dino.gateway.engine.Audience.OPERATORS : io.dino.gateway.engine.Audience.EVERYONE);
         }
+    }
+
+    /** Whether the room's members hear of joins and leaves (a registered room may be without): one read, on this rare path. */
+    private boolean announces(String room) {
+        return DirectoryCodec.membershipEvents(sync().hget(keys.roomRecord(room), "events"));
     }
 
     /** Removes everything a node left in Redis: presence (with leave events), interest, its inbox. */

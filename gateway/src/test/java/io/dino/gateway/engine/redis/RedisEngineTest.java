@@ -136,6 +136,41 @@ class RedisEngineTest extends EngineContract {
     }
 
     @Test
+    void aDeadNodesSessionsLeaveARoomWithoutMembershipEventsQuietly() {
+        String shared = "q" + PREFIXES.incrementAndGet();
+        Engine survivor = engine("survivor", shared, Duration.ofMillis(600));
+        Engine doomed = RedisEngine.start("doomed", new RedisSettings(redis.uri(), shared, Duration.ofSeconds(2), 100,
+                Duration.ZERO, Duration.ofMinutes(5), 10_000, Duration.ofHours(1), Duration.ofHours(2)), InstantSource.system());
+        try (var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
+            RecordingListener events = new RecordingListener();
+            survivor.broker().start(events);
+            doomed.broker().start(new RecordingListener());
+            survivor.broker().subscribe(LogId.room("quiet"));
+            survivor.broker().subscribe(LogId.room("loud"));
+            survivor.directory().createRoom(new io.dino.gateway.engine.Directory.RoomRecord("quiet",
+                    io.dino.gateway.engine.Directory.DEFAULT_CHANNEL, "Quiet", io.dino.gateway.engine.Directory.RoomKind.STATIC,
+                    0, "", System.currentTimeMillis(), "test", java.util.Set.of(), false));
+            SessionRef dora = new SessionRef("doomed", "d1", "dora");
+            doomed.presence().connect(dora);
+            doomed.presence().join("quiet", dora);
+            doomed.presence().join("loud", dora);
+
+            raw.sync().zadd(new Keys(shared).nodes(), 1, "doomed");  // its last heartbeat, long ago
+            // the reaper's last step drops the node: every leave it was going to announce has been sent by then
+            await().atMost(Duration.ofSeconds(10)).until(() -> raw.sync().zscore(new Keys(shared).nodes(), "doomed") == null);
+            assertThat(survivor.presence().members("quiet")).isEmpty();
+            await().until(() -> events.memberships.contains("loud dora left"));
+            // a marker after the reaping, in the same room: a leave announced there would have arrived before it
+            Publication marker = survivor.broker().publish(LogId.room("quiet"), new Draft("m1", "sam", 1, "\"marker\"", ""));
+            await().until(() -> events.publications.stream().anyMatch(p -> p.id().equals(marker.id())));
+            assertThat(events.memberships).doesNotContain("quiet dora left");
+        } finally {
+            survivor.close();
+            doomed.close();
+        }
+    }
+
+    @Test
     void aReaderThatMissedAnInboxEntryFillsTheGapFromTheLog() {
         String shared = "g" + PREFIXES.incrementAndGet();
         try (Engine a = engine("a", shared, Duration.ofSeconds(30))) {

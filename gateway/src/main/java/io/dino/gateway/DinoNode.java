@@ -14,6 +14,7 @@ import io.dino.gateway.core.Operations;
 import io.dino.gateway.core.RoomPolicy;
 import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
+import io.dino.gateway.edge.grpc.ModerationService;
 import io.dino.gateway.edge.grpc.RolesService;
 import io.dino.gateway.edge.grpc.RoomsService;
 import io.dino.gateway.edge.grpc.BackendService;
@@ -86,6 +87,7 @@ public final class DinoNode implements AutoCloseable {
     private final BackendService backend;
     private final RolesService roles;
     private final RoomsService roomsService;
+    private final ModerationService moderationService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -164,6 +166,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -312,7 +315,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, roomsService, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, moderationService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 

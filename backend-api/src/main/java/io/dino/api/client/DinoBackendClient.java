@@ -50,6 +50,8 @@ import io.dino.api.v1.RenameRoomRequest;
 import io.dino.api.v1.Room;
 import io.dino.api.v1.RoomKind;
 import io.dino.api.v1.RoomsGrpc;
+import io.dino.api.v1.ModerationGrpc;
+import io.dino.api.v1.KickUserRequest;
 import io.dino.api.v1.SetChannelAclRequest;
 import io.dino.api.v1.UpdateChannelRequest;
 import io.dino.api.v1.UpdateRoomRequest;
@@ -86,6 +88,7 @@ public final class DinoBackendClient implements AutoCloseable {
     private final BackendGrpc.BackendBlockingStub stub;
     private final RolesGrpc.RolesBlockingStub roles;
     private final RoomsGrpc.RoomsBlockingStub rooms;
+    private final ModerationGrpc.ModerationBlockingStub moderation;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -103,6 +106,7 @@ public final class DinoBackendClient implements AutoCloseable {
         this.stub = BackendGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.roles = RolesGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.rooms = RoomsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.moderation = ModerationGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -339,6 +343,22 @@ public final class DinoBackendClient implements AutoCloseable {
                                                    String channel) {
         return roomsStub().listJoinableRooms(ListJoinableRoomsRequest.newBuilder().setUser(user).addAllRoles(roles)
                 .putAllAttributes(attributes).setChannel(channel).build());
+    }
+
+    /**
+     * Kicks a user out of a room on every node ({@code Moderation.KickUser}): the user's sessions there are taken
+     * out and the room is told {@code kicked}; {@code reason} and {@code by} may be empty ({@code by}: "system").
+     * Answers how many sessions were taken out (0: the user was not in the room). Not retried: a kick is not a ban,
+     * so a repeat after the user joined again would kick them again.
+     */
+    public int kickUser(String room, String user, String reason, String by) {
+        return moderationStub().kickUser(KickUserRequest.newBuilder().setRoom(room).setUser(user)
+                .setReason(reason == null ? "" : reason).setBy(by == null ? "" : by).build()).getSessionsRemoved();
+    }
+
+    /** The generated Moderation stub with the API key attached and a fresh deadline. */
+    public ModerationGrpc.ModerationBlockingStub moderationStub() {
+        return moderation.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The generated Rooms stub with the API key attached and a fresh deadline. */

@@ -361,6 +361,20 @@ public final class DinoClient implements AutoCloseable {
         return request("remove", fields().put("room", room));
     }
 
+    /**
+     * Kicks a user out of a room ({@code kick} command; operators, the room's owners and moderators, its channel's
+     * owners and admins; only operators may kick operators). {@code reason} may be null (at most 200 characters).
+     * Completes with {@code {"room","user","sessions"}} (sessions taken out, on every node; 0 when the user was not in
+     * the room). The user's sessions and the room get a {@code kicked} event.
+     */
+    public CompletableFuture<JsonNode> kick(String room, String user, String reason) {
+        ObjectNode fields = fields().put("room", room).put("user", user);
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return request("kick", fields);
+    }
+
     /** A room's access rules ({@code acl} command). Completes with {@code {"room","rules":{action: rule}}}. */
     public CompletableFuture<JsonNode> roomAcl(String room) {
         return request("acl", fields().put("room", room));

@@ -32,6 +32,10 @@ public sealed interface Event {
     record Removed(String room, String reason) implements Event {
     }
 
+    /** A user was kicked out of the room (sent to the kicked sessions and to the room's other sessions); {@code reason} may be empty. */
+    record Kicked(String room, String user, String by, String reason) implements Event {
+    }
+
     /** A user's status changed (sent to the user's own sessions). */
     record Status(String user, String status) implements Event {
     }

@@ -59,6 +59,8 @@ public final class Hub implements DeliveryListener {
     private volatile BiConsumer<Session, String> removal = (session, room) -> { };
     /** Takes a session out of a room that was removed (set once by {@link RoomAdmin}; engine calls, so off the delivery thread). */
     private volatile BiConsumer<Session, String> roomRemoval = (session, room) -> { };
+    /** Takes a kicked session out of a room (set once by {@link Moderation}; engine calls, so off the delivery thread). */
+    private volatile BiConsumer<Session, String> kickRemoval = (session, room) -> { };
 
     public Hub(Broker broker, RoomPolicy policy, EventEncoder encoder, GatewayMetrics metrics) {
         this.broker = broker;
@@ -144,6 +146,10 @@ public final class Hub implements DeliveryListener {
         this.roomRemoval = roomRemoval;
     }
 
+    void onKick(BiConsumer<Session, String> kickRemoval) {
+        this.kickRemoval = kickRemoval;
+    }
+
     /** Tells the session it was taken out of the room. */
     void removed(Session session, Event.Removed removed) {
         session.outbound().send(encoder.encode(removed));
@@ -218,6 +224,8 @@ public final class Hub implements DeliveryListener {
                 yield members == null ? 0 : members.size();
             }
             case Control.RoomRemoved removed -> roomRemoved(removed.room());
+            case Control.KickUser kick -> kicked(kick);
+            case Control.OperatorSessions count -> (int) sessionsOf(count.user()).stream().filter(s -> s.principal().isOperator()).count();
             case Control.ReplaceSessions replace -> {
                 Event.Disconnect event = new Event.Disconnect(ErrorCode.REPLACED, "logged in elsewhere", false);
                 int closed = 0;
@@ -326,6 +334,26 @@ public final class Hub implements DeliveryListener {
             Thread.ofVirtual().name("dino-room-removal").start(() -> remove.accept(member, room));
         }
         return removing;
+    }
+
+    /**
+     * A user was kicked out of a room: every local session in the room hears {@code kicked}, then the user's are
+     * taken out (engine calls: a virtual thread each). A kick that spares operators changes nothing here, and
+     * tells nobody, when one of the user's sessions here is an operator's. Answers how many sessions are taken out.
+     */
+    private int kicked(Control.KickUser kick) {
+        Set<Session> members = sessionsByRoom.get(kick.room());
+        if (members == null || members.isEmpty()) {
+            return 0;
+        }
+        List<Session> kicked = members.stream().filter(member -> member.user().equals(kick.user())).toList();
+        if (kick.spareOperators() && kicked.stream().anyMatch(member -> member.principal().isOperator())) {
+            return 0;
+        }
+        fanOut(members, new Event.Kicked(kick.room(), kick.user(), kick.by(), kick.reason()), null);
+        BiConsumer<Session, String> remove = kickRemoval;
+        kicked.forEach(member -> Thread.ofVirtual().name("dino-kick").start(() -> remove.accept(member, kick.room())));
+        return kicked.size();
     }
 
     /** Sends the disconnect event to a session and closes it. */

@@ -17,7 +17,7 @@ import java.time.InstantSource;
  */
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
-                         RoomAdmin admin, UserRooms userRooms, Whispers whispers) {
+                         RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock) {
@@ -35,6 +35,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new RoleOperations(roles, controls),
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
-                new Whispers(broker, presence, policy, config, metrics, clock));
+                new Whispers(broker, presence, policy, config, metrics, clock),
+                new Moderation(broker, presence, directory, roles, hub, roomOperations));
     }
 }

@@ -54,6 +54,23 @@ public sealed interface Control {
     record ReplaceSessions(String user, String newest) implements Control {
     }
 
+    /**
+     * A user was kicked out of a room (by {@code by}, with an optional {@code reason}, empty when none): each node
+     * takes every local session of the user out of the room without a {@code left} event, and tells them and every
+     * other local session in the room {@code kicked}. {@code spareOperators}: the kick was not an operator's, so
+     * sessions whose token makes them operators stay (and the node tells nobody). Sent to the holders of the room's log.
+     */
+    record KickUser(String room, String user, String by, String reason, boolean spareOperators) implements Control {
+    }
+
+    /**
+     * Changes nothing: answers how many of the user's sessions belong to operators (their token says so, and only
+     * the nodes holding them know it), so that what only operators may do to operators can be refused first.
+     * Sent to the holders of the user's log.
+     */
+    record OperatorSessions(String user) implements Control {
+    }
+
     /** The user's status changed: the user's sessions are told (a {@code status} event). */
     record StatusChanged(String user, String status) implements Control {
     }

@@ -99,6 +99,7 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Membership membership -> membership.joined() ? "joined" : "left";
             case Event.Removed ignored -> "removed";
             case Event.Renamed ignored -> "renamed";
+            case Event.Kicked ignored -> "kicked";
             case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
         }, sessions);

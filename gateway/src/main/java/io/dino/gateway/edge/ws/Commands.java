@@ -25,7 +25,7 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
-            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove");
+            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick");
 
     private final Operations operations;
     private final Frames frames;
@@ -120,6 +120,12 @@ final class Commands {
                 yield result;
             }
             case "channels", "browse", "create", "rename", "remove", "acl", "setacl" -> roomCommands.execute(session, command, frame);
+            case "kick" -> {
+                String room = Fields.text(frame, "room");
+                String user = Fields.text(frame, "user");
+                int sessions = operations.moderation().kick(session, room, user, Fields.optionalText(frame, "reason").orElse(""));
+                yield frames.object().put("room", room).put("user", user).put("sessions", sessions);
+            }
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

@@ -81,6 +81,13 @@ final class Frames implements EventEncoder {
                     json.writeStringField("room", room);
                     json.writeStringField("reason", reason);
                 }
+                case Event.Kicked(String room, String user, String by, String reason) -> {
+                    json.writeStringField("event", "kicked");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
+                    json.writeStringField("by", by);
+                    json.writeStringField("reason", reason);
+                }
                 case Event.Status(String user, String status) -> {
                     json.writeStringField("event", "status");
                     json.writeStringField("user", user);

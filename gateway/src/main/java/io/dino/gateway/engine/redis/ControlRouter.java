@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a count of 0, so a sender never waits for an answer that cannot come.
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
- * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status;
+ * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status; a kick: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code o} spare operators;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -51,6 +51,8 @@ final class ControlRouter {
     private static final String ROOM_REMOVED = "room-removed";
     private static final String REPLACE_SESSIONS = "replace-sessions";
     private static final String STATUS_CHANGED = "status-changed";
+    private static final String USER_KICKED = "user-kicked";
+    private static final String OPERATOR_SESSIONS = "operator-sessions";
 
     private final String node;
     private final Keys keys;
@@ -252,6 +254,18 @@ final class ControlRouter {
                 entry.put("u", replace.user());
                 entry.put("w", replace.newest());
             }
+            case Control.KickUser kick -> {
+                entry.put("c", USER_KICKED);
+                entry.put("r", kick.room());
+                entry.put("u", kick.user());
+                entry.put("y", kick.by());
+                entry.put("z", kick.reason());
+                entry.put("o", kick.spareOperators() ? "1" : "0");
+            }
+            case Control.OperatorSessions count -> {
+                entry.put("c", OPERATOR_SESSIONS);
+                entry.put("u", count.user());
+            }
             case Control.StatusChanged changed -> {
                 entry.put("c", STATUS_CHANGED);
                 entry.put("u", changed.user());
@@ -278,6 +292,9 @@ final class ControlRouter {
             case ROOM_REMOVED -> new Control.RoomRemoved(entry.get("r"));
             case REPLACE_SESSIONS -> new Control.ReplaceSessions(entry.get("u"), entry.get("w"));
             case STATUS_CHANGED -> new Control.StatusChanged(entry.get("u"), entry.get("v"));
+            case OPERATOR_SESSIONS -> new Control.OperatorSessions(entry.get("u"));
+            case USER_KICKED -> new Control.KickUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
+                    "1".equals(entry.get("o")));
             default -> null;
         };
     }

@@ -135,6 +135,7 @@ public final class DinoSession implements AutoCloseable {
     // each waits for its retry with the backoff delay of that count.
     private final Map<LogId, Integer> rejoinFailures = new HashMap<>();
     private State state = State.NEW;
+    private String user; // the session's user, from the last connect result (guarded by lock); tells its own kicks
     private Connection current; // the connection being set up or in use; null when closed or between attempts
     private int nextNode;
     private int failedAttempts; // since the last established connection; picks the backoff delay
@@ -461,6 +462,7 @@ public final class DinoSession implements AutoCloseable {
             if (conn != current) {
                 return CompletableFuture.completedFuture(null);
             }
+            user = result.path("user").asText(null);
             deliver(sequencer.complete(LogId.INBOX, result.path("inbox")));
             // autojoin rooms the server joined this connection to are followed from their position, as joined
             // rooms are; the re-join below recovers what arrived between the autojoin and this result
@@ -629,9 +631,10 @@ public final class DinoSession implements AutoCloseable {
             if (type.equals("message") || type.equals("private")) {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
-                if (type.equals("removed")) {
-                    // the server took the session out of the room (its access rules changed, or it was removed):
-                    // a re-join would be refused or join another room, so the room is no longer followed
+                if (type.equals("removed") || type.equals("kicked") && event.path("user").asText("").equals(user)) {
+                    // the server took the session out of the room (its access rules changed, it was removed, or
+                    // this user was kicked): a re-join would be refused, join another room, or undo the kick, so
+                    // the room is no longer followed
                     LogId log = LogId.room(event.path("room").asText());
                     rejoinFailures.remove(log);
                     sequencer.forget(log);

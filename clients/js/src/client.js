@@ -213,6 +213,19 @@ export class DinoClient {
   }
 
   /**
+   * Kicks a user out of a room (operators, the room's owners and moderators, its channel's owners and admins; only
+   * operators may kick operators): the user's sessions are taken out on every node, and they and the room's other
+   * sessions get the room's `kicked` event. The user may join again. Resolves with `{room, user, sessions}`
+   * (sessions taken out; 0 when the user was not in the room).
+   * @param {string} room the room's id
+   * @param {string} user
+   * @param {string} [reason] at most 200 characters
+   */
+  kick(room, user, reason) {
+    return this._request(reason === undefined ? { cmd: 'kick', room, user } : { cmd: 'kick', room, user, reason });
+  }
+
+  /**
    * A room's access rules. Resolves with `{room, rules}`, `rules` mapping action to rule (canonical form).
    * @param {string} room the room's id
    */
@@ -571,11 +584,15 @@ export class DinoClient {
       case 'removed': {
         // the server took this session out of the room (its access rules changed, or the room was removed): a
         // re-join would be refused or join another room, so the room is no longer followed (not re-joined)
-        const retry = this._rejoinRetries.get(frame.room);
-        if (retry) clearTimeout(retry.timer);
-        this._rejoinRetries.delete(frame.room);
-        this._sequencer.forget(roomLog(frame.room));
+        this._stopFollowing(frame.room);
         this._rooms.get(frame.room)?._emit('removed', { room: frame.room, reason: frame.reason ?? '' });
+        break;
+      }
+      case 'kicked': {
+        // this user kicked: the server takes this session out of the room, and a re-join would undo the kick
+        if (frame.user === this.user) this._stopFollowing(frame.room);
+        this._rooms.get(frame.room)?._emit('kicked',
+          { room: frame.room, user: frame.user, by: frame.by ?? '', reason: frame.reason ?? '' });
         break;
       }
       case 'status':
@@ -590,6 +607,14 @@ export class DinoClient {
       default:
         break; // events of later protocol versions
     }
+  }
+
+  /** The room is no longer followed: not re-joined after a reconnect, no retry of a failed re-join. */
+  _stopFollowing(room) {
+    const retry = this._rejoinRetries.get(room);
+    if (retry) clearTimeout(retry.timer);
+    this._rejoinRetries.delete(room);
+    this._sequencer.forget(roomLog(room));
   }
 
   _closed(conn, code, reason) {

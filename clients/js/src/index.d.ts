@@ -180,6 +180,16 @@ export interface RemovedEvent {
   reason: string;
 }
 
+export interface KickedEvent {
+  room: string;
+  /** who was kicked (when it is this client's user, the room is no longer followed) */
+  user: string;
+  /** who kicked: a user, or "system" (a backend) */
+  by: string;
+  /** "" when none was given */
+  reason: string;
+}
+
 export interface RenamedEvent {
   /** the room's id (it stays) */
   room: string;
@@ -237,6 +247,8 @@ export interface RoomEvents {
   left: (event: PresenceEvent) => void;
   /** the server took this session out of the room (its access rules changed, or it was removed); the room is no longer followed */
   removed: (event: RemovedEvent) => void;
+  /** a user was kicked out of the room (sent to the room, the kicked user's sessions included) */
+  kicked: (event: KickedEvent) => void;
   /** the room got a new name (its id stays) */
   renamed: (event: RenamedEvent) => void;
   recovery: (recovery: RoomRecovery) => void;
@@ -268,6 +280,8 @@ export declare class DinoClient {
   createRoom(options: CreateRoomOptions): Promise<RoomRecord>;
   renameRoom(room: string, name: string): Promise<{ room: string; name: string }>;
   removeRoom(room: string): Promise<{ room: string }>;
+  /** Kicks a user out of a room on every node; `sessions`: how many were taken out. */
+  kick(room: string, user: string, reason?: string): Promise<{ room: string; user: string; sessions: number }>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   ping(): Promise<{ ts: number }>;

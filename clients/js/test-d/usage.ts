@@ -13,8 +13,9 @@ async function usage(): Promise<void> {
   lobby.on('message', (msg) => console.log(msg.offset));
   lobby.on('recovery', (r: RoomRecovery) => { if (!r.recovered) void lobby.history({ limit: 50 }); });
   lobby.on('removed', ({ room, reason }) => console.log(room, reason.length));
+  lobby.on('kicked', ({ room, user, by, reason }) => console.log(room, user, by, reason.length));
   // @ts-expect-error: no such room event
-  lobby.on('kicked', () => {});
+  lobby.on('banned', () => {});
   const { members, epoch, offset } = await lobby.join();
   console.log(members.join(), epoch, offset, lobby.position?.offset);
   const sent = await lobby.send({ text: 'hi' });
@@ -47,6 +48,11 @@ async function usage(): Promise<void> {
   await client.renameRoom(created.room, 'Readers');
   const rules: Record<string, string> = (await client.setRoomAcl(created.room, { join: 'age=18:' })).rules;
   const stored: string | undefined = (await client.roomAcl(created.room)).rules[Object.keys(rules)[0]];
+  const kicked: number = (await client.kick('lobby', 'bob', 'flooding')).sessions;
+  await client.kick('lobby', 'bob');
+  // @ts-expect-error: the reason is a string
+  await client.kick('lobby', 'bob', 5);
+  console.log(kicked);
   await client.removeRoom(created.room);
   client.disconnect();
 }

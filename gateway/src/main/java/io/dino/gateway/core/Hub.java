@@ -337,8 +337,8 @@ public final class Hub implements DeliveryListener {
     }
 
     /**
-     * A user was kicked out of a room: every local session in the room hears {@code kicked}, then the user's are
-     * taken out (engine calls: a virtual thread each). A kick that spares operators changes nothing here, and
+     * A user was kicked out of a room: every local session in the room hears {@code kicked}, then the user's leave
+     * the room's fan-out at once and are taken out of the room (engine calls: a virtual thread each). A kick that spares operators changes nothing here, and
      * tells nobody, when one of the user's sessions here is an operator's. Answers how many sessions are taken out.
      */
     private int kicked(Control.KickUser kick) {
@@ -351,6 +351,9 @@ public final class Hub implements DeliveryListener {
             return 0;
         }
         fanOut(members, new Event.Kicked(kick.room(), kick.user(), kick.by(), kick.reason()), null);
+        // out of the fan-out at once, on the delivering thread: this node delivers nothing more of the room to them;
+        // the removal path (engine calls) leaves the room and unsubscribes when the set is left empty
+        members.removeAll(kicked);
         BiConsumer<Session, String> remove = kickRemoval;
         kicked.forEach(member -> Thread.ofVirtual().name("dino-kick").start(() -> remove.accept(member, kick.room())));
         return kicked.size();
@@ -401,7 +404,11 @@ public final class Hub implements DeliveryListener {
         lock.lock();
         try {
             Set<Session> members = index.get(key);
-            if (members != null && members.remove(session) && members.isEmpty()) {
+            if (members == null) {
+                return;
+            }
+            members.remove(session);  // false when a kick took it out of the set already (see kicked)
+            if (members.isEmpty()) {
                 index.remove(key);
                 last.run();
                 broker.unsubscribe(log);  // if this fails, the local state is still right; the engine reconciles

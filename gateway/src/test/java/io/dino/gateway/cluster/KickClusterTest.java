@@ -64,7 +64,8 @@ class KickClusterTest {
         DinoClient carlOnB = b.client("kc-carl", carlEvents);
         carlOnB.join("kc-hall").join();
         EventRecorder danEvents = new EventRecorder();
-        a.client("kc-dan", danEvents).join("kc-hall").join();
+        DinoClient dan = a.client("kc-dan", danEvents);
+        dan.join("kc-hall").join();
 
         assertThat(backendOnA.kickUser("kc-hall", "kc-bob", "cluster-wide", "")).isEqualTo(2);
         String expected = "{\"event\":\"kicked\",\"room\":\"kc-hall\",\"user\":\"kc-bob\",\"by\":\"system\",\"reason\":\"cluster-wide\"}";
@@ -72,6 +73,13 @@ class KickClusterTest {
         assertThat(bobOnAEvents.await(event -> isKickOf(event, "kc-bob"), TIMEOUT).toString()).isEqualTo(expected);
         assertThat(carlEvents.await(event -> isKickOf(event, "kc-bob"), TIMEOUT).toString()).isEqualTo(expected);
         assertThat(danEvents.await(event -> isKickOf(event, "kc-bob"), TIMEOUT).toString()).isEqualTo(expected);
+        // the kick was applied on every node when KickUser returned: a message sent now does not reach bob, and
+        // a private message sent after it (same inbox of node B, in order) is the marker that it would have by then
+        dan.send("kc-hall", "after the kick").join();
+        dan.sendPrivate("kc-bob", "marker").join();
+        onB.await("private", TIMEOUT);
+        assertThat(onB.events("message")).isEmpty();
+        carlEvents.await("message", TIMEOUT);
 
         await().atMost(TIMEOUT).until(() -> !backendOnA.roomMembers("kc-hall").contains("kc-bob"));
         CompletionException failed = catchThrowableOfType(CompletionException.class,

@@ -2,14 +2,8 @@ package io.dino.gateway.core;
 
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Control;
-import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.PresenceStore;
-import io.dino.gateway.engine.Roles;
-import io.dino.gateway.engine.Roles.Grant;
-import io.dino.gateway.engine.Roles.Scope;
-
-import java.util.List;
 
 import static io.dino.gateway.core.EngineCalls.call;
 
@@ -30,15 +24,13 @@ public final class Moderation {
 
     private final Broker broker;
     private final PresenceStore presence;
-    private final Directory directory;
-    private final Roles roles;
+    private final RoomPolicy policy;
     private final RoomOperations rooms;
 
-    Moderation(Broker broker, PresenceStore presence, Directory directory, Roles roles, Hub hub, RoomOperations rooms) {
+    Moderation(Broker broker, PresenceStore presence, RoomPolicy policy, Hub hub, RoomOperations rooms) {
         this.broker = broker;
         this.presence = presence;
-        this.directory = directory;
-        this.roles = roles;
+        this.policy = policy;
         this.rooms = rooms;
         hub.onKick(this::takeOut);
     }
@@ -76,13 +68,9 @@ public final class Moderation {
         return call(() -> broker.control(LogId.room(room), new Control.KickUser(room, user, by, reason, spareOperators)));
     }
 
+    /** The access snapshot decides, as it does for every other right in the room. */
     private void requireModerator(Session session, String room) {
-        String channel = call(() -> directory.room(room)).map(Directory.RoomRecord::channel).orElse(Directory.DEFAULT_CHANNEL);
-        List<Grant> grants = call(() -> roles.grantsOf(List.of(session.user()))).getOrDefault(session.user(), List.of());
-        boolean allowed = grants.stream().anyMatch(grant ->
-                grant.scope().equals(Scope.room(room)) && (grant.role().equals("owner") || grant.role().equals("moderator"))
-                        || grant.scope().equals(Scope.channel(channel)) && (grant.role().equals("owner") || grant.role().equals("admin")));
-        if (!allowed) {
+        if (!call(() -> policy.rulesFor(session, room)).moderates(session.principal())) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to kick in room '" + room
                     + "': needs to be an owner or moderator of the room or an owner or admin of its channel");
         }

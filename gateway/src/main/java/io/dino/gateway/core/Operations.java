@@ -36,6 +36,6 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
                 new Whispers(broker, presence, policy, config, metrics, clock),
-                new Moderation(broker, presence, directory, roles, hub, roomOperations));
+                new Moderation(broker, presence, policy, hub, roomOperations));
     }
 }

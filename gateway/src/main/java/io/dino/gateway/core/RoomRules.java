@@ -175,6 +175,11 @@ public final class RoomRules {
         return inChannel.contains("owner") || inChannel.contains("admin");
     }
 
+    /** Operators, the room's owners and moderators and the channel's owners and admins may kick users out of the room. */
+    public boolean moderates(Principal principal) {
+        return manages(principal) || roomRoles.getOrDefault(principal.user(), Set.of()).contains("moderator");
+    }
+
     /** What the subject may do here, sorted: among {@code history, members, message, remove, rename, setacl}. */
     public List<String> rights(AclSubject subject) {
         List<String> rights = new ArrayList<>();

@@ -190,12 +190,9 @@ public final class UserRooms {
         return rooms.roomAcl(room);
     }
 
+    /** The access snapshot decides, as it does for the {@code rights} a join answers. */
     private void requireManager(Session session, RoomRecord room, String verb) {
-        if (session.principal().isOperator()) {
-            return;
-        }
-        List<Grant> grants = grantsOf(session);
-        if (!holds(grants, Scope.room(room.id()), "owner") && !holds(grants, Scope.channel(room.channel()), "owner", "admin")) {
+        if (!call(() -> policy.rulesFor(session, room.id())).manages(session.principal())) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to " + verb + " room '" + room.id()
                     + "': needs to be an owner of the room or an owner or admin of its channel");
         }

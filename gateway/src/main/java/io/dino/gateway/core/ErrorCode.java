@@ -5,7 +5,8 @@ package io.dino.gateway.core;
  * them; a test keeps that list and this enum in step.
  *
  * <p>Ranges: 40xx the request was wrong (fix it; retrying the same request fails again), 401x
- * authentication, 403x–404x refused by rules or state, 408x–409x the server ended the session,
+ * authentication, 403x–404x refused by rules or state, 405x limits (temporary: retry after the time the error
+ * names), 408x–409x the server ended the session,
  * 50xx the server could not do it now (temporary: retry, reconnect).
  * Codes 4000–4999 double as WebSocket close codes when an error ends the session.
  */
@@ -22,6 +23,7 @@ public enum ErrorCode {
     INVALID_TOKEN(4011, false, "the token is malformed, forged or not acceptable"),
     TOKEN_EXPIRED(4012, false, "the token has expired"),
     ALREADY_CONNECTED(4013, false, "this session is already authenticated"),
+    TOKEN_REVOKED(4014, false, "the token has been revoked"),
     NOT_ALLOWED(4030, false, "not allowed"),
     NOT_IN_ROOM(4031, false, "join the room first"),
     TOO_MANY_ROOMS(4032, false, "the session is in too many rooms"),
@@ -30,9 +32,13 @@ public enum ErrorCode {
     TOO_MANY_OWNED_ROOMS(4035, false, "the user owns too many rooms of this kind"),
     NAME_RESERVED(4036, false, "the name is reserved"),
     CHANNEL_EXISTS(4037, false, "a channel of that id exists"),
+    BANNED(4038, false, "the user is banned"),
+    MUTED(4039, false, "the user is muted in this room"),
     NOT_ONLINE(4040, false, "the user is not online"),
     NO_SUCH_ROOM(4041, false, "no such room"),
     NO_SUCH_CHANNEL(4042, false, "no such channel"),
+    NO_SUCH_MESSAGE(4043, false, "no such message"),
+    RATE_LIMITED(4050, true, "too many requests; retry after retryAfterMs"),
     SLOW_CONSUMER(4080, true, "the client did not read fast enough"),
     DISCONNECTED(4090, false, "disconnected by the server"),
     REPLACED(4091, false, "logged in elsewhere"),

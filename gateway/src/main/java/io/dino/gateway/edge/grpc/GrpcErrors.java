@@ -19,16 +19,21 @@ final class GrpcErrors {
     static StatusRuntimeException toStatus(DinoException error) {
         Status status = switch (error.code()) {
             case NOT_ALLOWED -> Status.PERMISSION_DENIED;
-            case NOT_ONLINE, NO_SUCH_ROOM, NO_SUCH_CHANNEL -> Status.NOT_FOUND;
+            case NOT_ONLINE, NO_SUCH_ROOM, NO_SUCH_CHANNEL, NO_SUCH_MESSAGE -> Status.NOT_FOUND;
             case ROOM_EXISTS, CHANNEL_EXISTS -> Status.ALREADY_EXISTS;
-            case ROOM_FULL, TOO_MANY_OWNED_ROOMS -> Status.FAILED_PRECONDITION;
+            case ROOM_FULL, TOO_MANY_OWNED_ROOMS, BANNED, MUTED -> Status.FAILED_PRECONDITION;
+            case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
             case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
-            case NOT_AUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED -> Status.UNAUTHENTICATED;
+            case NOT_AUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED -> Status.UNAUTHENTICATED;
             default -> Status.INVALID_ARGUMENT;
         };
         Metadata trailers = new Metadata();
         trailers.put(ERROR_NAME, error.code().name());
+        // retryAfterMs → dino-retry-after-ms
+        error.details().forEach((name, value) -> trailers.put(
+                Metadata.Key.of("dino-" + name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT),
+                        Metadata.ASCII_STRING_MARSHALLER), String.valueOf(value)));
         return status.withDescription(error.getMessage()).asRuntimeException(trailers);
     }
 }

@@ -39,12 +39,24 @@ final class Frames implements EventEncoder {
     }
 
     String error(JsonNode id, ErrorCode code, String message) {
+        return error(id, code, message, java.util.Map.of());
+    }
+
+    /** {@code details}: extra fields of the error object ({@link io.dino.gateway.core.DinoException#details()}). */
+    String error(JsonNode id, ErrorCode code, String message, java.util.Map<String, Object> details) {
         ObjectNode reply = mapper.createObjectNode();
         reply.set("id", id);
         ObjectNode error = reply.putObject("error");
         error.put("code", code.code());
         error.put("name", code.name());
         error.put("message", message);
+        details.forEach((name, value) -> {
+            if (value instanceof Long number) {
+                error.put(name, number);
+            } else {
+                error.put(name, (String) value);
+            }
+        });
         return write(reply);
     }
 

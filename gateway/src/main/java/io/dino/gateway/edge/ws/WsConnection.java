@@ -248,7 +248,7 @@ final class WsConnection implements WsListener, Outbound {
                 reply(context.frames().result(id, context.commands().execute(current, name, frame)));
             }
         } catch (DinoException e) {
-            fail(id, e.code(), e.getMessage());
+            fail(id, e);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "command '" + name + "' failed", e);
             fail(id, ErrorCode.INTERNAL, "internal error");
@@ -328,6 +328,12 @@ final class WsConnection implements WsListener, Outbound {
         context.metrics().error(code);
         context.metrics().framesSent("error", 1);
         send(context.frames().error(id, code, message));
+    }
+
+    private void fail(JsonNode id, DinoException error) {
+        context.metrics().error(error.code());
+        context.metrics().framesSent("error", 1);
+        send(context.frames().error(id, error.code(), error.getMessage(), error.details()));
     }
 
     private void reply(String frame) {

@@ -358,6 +358,7 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory());
+                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemoryReceipts(
+                        io.dino.gateway.engine.Retention.idleLifetime(config.history().maxAge()), clock));
     }
 }

@@ -92,6 +92,14 @@ final class Keys {
         return prefix + ":acl-rooms:" + action;
     }
 
+    /**
+     * Receipt markers of a log ({@link RedisReceipts}), in the log's slot ({@code {r:ROOM}} or {@code {u:USER}}):
+     * field user, value {@code epoch delivered read}; expires with the log's idle lifetime after its last mark.
+     */
+    String receipts(LogId log) {
+        return tag(log) + ":receipts";
+    }
+
     /** Members of a room who are hidden (invisible users): a set of users. */
     String roomHidden(String room) {
         return tag(LogId.room(room)) + ":hidden";

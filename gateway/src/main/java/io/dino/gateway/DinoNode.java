@@ -130,7 +130,8 @@ public final class DinoNode implements AutoCloseable {
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE);
+                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                engine.receipts());
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());

@@ -391,6 +391,41 @@ public final class DinoClient implements AutoCloseable {
         return request("setacl", fields);
     }
 
+    /**
+     * Acknowledges a room up to an offset of its log ({@code receipt} command; the session must be in the room):
+     * {@code kind} {@code "delivered"} or {@code "read"} (read implies delivered). A lower offset than stored changes
+     * nothing. Completes with the stored marker, {@code {"room","epoch","delivered","read"}}.
+     */
+    public CompletableFuture<JsonNode> receipt(String room, String kind, long offset) {
+        return request("receipt", fields().put("room", room).put("kind", kind).put("offset", offset));
+    }
+
+    /**
+     * Acknowledges the user's inbox up to an offset ({@code receipt} command with {@code inbox: true}): the senders of
+     * the newly acknowledged private messages get a {@code receipt} event, and a {@code delivered} receipt keeps those
+     * messages out of the next connect's {@code inbox.unacked}. Completes with {@code {"inbox","epoch","delivered","read"}}.
+     */
+    public CompletableFuture<JsonNode> inboxReceipt(String kind, long offset) {
+        return request("receipt", fields().put("inbox", true).put("kind", kind).put("offset", offset));
+    }
+
+    /**
+     * Who of a room has received and read the message at an offset ({@code receipts} command; members only).
+     * Completes with {@code {"room","offset","delivered":[users],"deliveredCount","read":[users],"readCount"}}.
+     */
+    public CompletableFuture<JsonNode> receipts(String room, long offset) {
+        return request("receipts", fields().put("room", room).put("offset", offset));
+    }
+
+    /**
+     * Whether the recipient of a private message has received and read it: {@code offset} is the message's offset in
+     * the recipient's inbox (the {@code private} reply's); only its sender or recipient may ask ({@code receipts}
+     * command). Completes with {@code {"to","offset","delivered":bool,"read":bool}}.
+     */
+    public CompletableFuture<JsonNode> privateReceipts(String to, long offset) {
+        return request("receipts", fields().put("to", to).put("offset", offset));
+    }
+
     /** A fresh object for {@link #createRoom(ObjectNode)}'s fields. */
     public ObjectNode newFields() {
         return fields();

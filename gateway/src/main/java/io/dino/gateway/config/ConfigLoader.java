@@ -78,7 +78,15 @@ public final class ConfigLoader {
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),
-                rooms(dino.get("rooms")));
+                rooms(dino.get("rooms")),
+                receipts(dino.get("receipts")));
+    }
+
+    private static GatewayConfig.Receipts receipts(Config receipts) {
+        return new GatewayConfig.Receipts(
+                bool(receipts.get("room-relay"), true),
+                positive(receipts.get("room-relay-max-members"), 100),
+                positive(receipts.get("query-max-users"), 100));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

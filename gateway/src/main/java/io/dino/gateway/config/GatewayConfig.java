@@ -29,12 +29,13 @@ import java.util.Set;
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
+ * @param receipts delivered and read receipts: who is told, how much a query answers
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms) {
+                            Presence presence, Rooms rooms, Receipts receipts) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -155,5 +156,15 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param grpcGrace   how long in-flight gRPC calls may take to finish before the server stops
      */
     public record Shutdown(Duration drainPeriod, Duration grpcGrace) {
+    }
+
+    /**
+     * @param roomRelay           whether a receipt in a room is told to the room's sessions ({@code receipt} event);
+     *                            false: stored only (queries answer it)
+     * @param roomRelayMaxMembers rooms with more members than this store receipts without telling the room
+     *                            (every member's receipt to every member grows with the square of the room)
+     * @param queryMaxUsers       most users a receipts query lists per kind (the counts are always whole)
+     */
+    public record Receipts(boolean roomRelay, int roomRelayMaxMembers, int queryMaxUsers) {
     }
 }

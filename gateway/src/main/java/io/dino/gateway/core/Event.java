@@ -43,4 +43,12 @@ public sealed interface Event {
     /** The server is about to close the session. */
     record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
     }
+
+    /**
+     * A user acknowledged a log up to a position: a room's ({@code log} a room), or the reader's inbox (told to
+     * the senders, with the ids of their acknowledged messages). {@code kind}: {@code delivered} or {@code read}.
+     */
+    record Receipt(io.dino.gateway.engine.LogId log, String user, String kind, String epoch, long offset,
+                   java.util.List<String> ids) implements Event {
+    }
 }

@@ -256,6 +256,12 @@ public final class Hub implements DeliveryListener {
                 }
                 yield own.size();
             }
+            case Control.Receipt receipt -> {
+                Set<Session> told = receipt.log().isRoom() ? sessionsByRoom.get(receipt.log().name()) : sessionsByUser.get(receipt.to());
+                fanOut(told, new Event.Receipt(receipt.log(), receipt.user(), receipt.kind(), receipt.epoch(), receipt.offset(),
+                        receipt.ids()), null);
+                yield told == null ? 0 : told.size();
+            }
         };
     }
 

@@ -4,6 +4,7 @@ import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Receipts;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.events.DomainEvents;
@@ -19,18 +20,19 @@ import java.time.InstantSource;
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
-                         DomainEvents events) {
+                         DomainEvents events, ReceiptOperations receipts) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
-                                    DomainEvents events) {
+                                    DomainEvents events, Receipts receipts) {
         HistoryPages pages = new HistoryPages(broker, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
+        ReceiptOperations receiptOperations = new ReceiptOperations(broker, receipts, presence, policy, pages, hub, config);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
-                        new Autojoin(roomOperations, policy, config), pages, config, clock),
+                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations),
                 roomOperations,
                 new MessageOperations(broker, policy, pages, config, metrics, clock),
                 new PresenceOperations(broker, presence, config),
@@ -40,6 +42,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
                 new Whispers(broker, presence, policy, config, metrics, clock),
                 new Moderation(broker, presence, policy, hub, roomOperations),
-                events);
+                events,
+                receiptOperations);
     }
 }

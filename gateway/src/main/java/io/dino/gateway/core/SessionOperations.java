@@ -23,11 +23,12 @@ import static io.dino.gateway.core.EngineCalls.run;
 public final class SessionOperations {
 
     /**
-     * Result of opening a session: the session, its inbox position with what it missed, if asked, and the
-     * autojoin rooms it entered (in the order joined; empty when none).
+     * Result of opening a session: the session, its inbox position with what it missed, if asked, the
+     * autojoin rooms it entered (in the order joined; empty when none), and, when no recovery was asked, the
+     * private messages the user has not acknowledged ({@link ReceiptOperations#unacked}).
      */
     public record Opened(Session session, Position inbox, Optional<Recovery> recovery,
-                         List<RoomOperations.JoinResult> autojoined) {
+                         List<RoomOperations.JoinResult> autojoined, Optional<ReceiptOperations.Unacked> unacked) {
     }
 
     private final String nodeId;
@@ -39,9 +40,10 @@ public final class SessionOperations {
     private final HistoryPages pages;
     private final GatewayConfig.Presence presenceRules;
     private final InstantSource clock;
+    private final ReceiptOperations receipts;
 
     SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
-                      HistoryPages pages, GatewayConfig config, InstantSource clock) {
+                      HistoryPages pages, GatewayConfig config, InstantSource clock, ReceiptOperations receipts) {
         this.nodeId = nodeId;
         this.broker = broker;
         this.presence = presence;
@@ -51,6 +53,7 @@ public final class SessionOperations {
         this.pages = pages;
         this.presenceRules = config.presence();
         this.clock = clock;
+        this.receipts = receipts;
     }
 
     /**
@@ -74,8 +77,11 @@ public final class SessionOperations {
                 call(() -> broker.control(inbox, new Control.ReplaceSessions(principal.user(), session.id())));
             }
             Optional<Recovery> recovery = inboxSince.map(since -> pages.recover(inbox, since));
-            Position top = recovery.map(Recovery::top).orElseGet(() -> call(() -> broker.top(inbox)));
-            return new Opened(session, top, recovery, autojoin.join(session));
+            // a client that keeps its inbox position recovers from it; one that does not gets what it did not acknowledge
+            Optional<ReceiptOperations.Unacked> unacked = recovery.isPresent() ? Optional.empty()
+                    : Optional.of(receipts.unacked(principal.user()));
+            Position top = recovery.map(Recovery::top).orElseGet(() -> unacked.orElseThrow().top());
+            return new Opened(session, top, recovery, autojoin.join(session), unacked);
         } catch (DinoException e) {
             close(session);
             throw e;

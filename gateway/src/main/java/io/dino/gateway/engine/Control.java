@@ -74,4 +74,20 @@ public sealed interface Control {
     /** The user's status changed: the user's sessions are told (a {@code status} event). */
     record StatusChanged(String user, String status) implements Control {
     }
+
+    /**
+     * A user acknowledged a log up to a position (a receipt, stored already): the node tells its sessions a
+     * {@code receipt} event. For a room's log ({@code log} a room, {@code to} empty), every local session in the
+     * room; for a user's inbox ({@code log} the reader's inbox), the local sessions of {@code to}, who sent
+     * {@code ids} of the acknowledged messages. Sent to the holders of the room's log, or of {@code to}'s log.
+     *
+     * @param kind   {@code delivered} or {@code read}
+     * @param ids    ids of the newly acknowledged messages that {@code to} sent (empty for a room)
+     */
+    record Receipt(String to, LogId log, String user, String kind, String epoch, long offset,
+                   java.util.List<String> ids) implements Control {
+        public Receipt {
+            ids = java.util.List.copyOf(ids);
+        }
+    }
 }

@@ -25,18 +25,21 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
-            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick");
+            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick",
+            "receipt", "receipts");
 
     private final Operations operations;
     private final Frames frames;
     private final JsonBodies bodies;
     private final RoomCommands roomCommands;
+    private final ReceiptCommands receiptCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
         this.frames = frames;
         this.bodies = bodies;
         this.roomCommands = new RoomCommands(operations.userRooms(), frames);
+        this.receiptCommands = new ReceiptCommands(operations.receipts(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -126,6 +129,7 @@ final class Commands {
                 int sessions = operations.moderation().kick(session, room, user, Fields.optionalText(frame, "reason").orElse(""));
                 yield frames.object().put("room", room).put("user", user).put("sessions", sessions);
             }
+            case "receipt", "receipts" -> receiptCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
@@ -142,6 +146,11 @@ final class Commands {
         java.util.Optional<String> channel = frame.hasNonNull("channel")
                 ? java.util.Optional.of(Fields.text(frame, "channel")) : java.util.Optional.empty();
         return operations.rooms().joinByName(session, channel, Fields.text(frame, "name"), Fields.optionalPosition(frame, "since"));
+    }
+
+    /** Adds the unacknowledged private messages to a connect result's {@code inbox}, if any. */
+    void unacked(ObjectNode inbox, io.dino.gateway.core.ReceiptOperations.Unacked unacked) {
+        receiptCommands.unacked(inbox, unacked);
     }
 
     /** Adds {@code recovered} and the missed {@code messages} to a join or connect result. */

@@ -105,6 +105,22 @@ final class Frames implements EventEncoder {
                     json.writeStringField("user", user);
                     json.writeStringField("status", status);
                 }
+                case Event.Receipt(io.dino.gateway.engine.LogId log, String user, String kind, String epoch, long offset,
+                                   java.util.List<String> ids) -> {
+                    json.writeStringField("event", "receipt");
+                    json.writeStringField(log.isRoom() ? "room" : "to", log.name());
+                    json.writeStringField("user", user);
+                    json.writeStringField("kind", kind);
+                    json.writeStringField("epoch", epoch);
+                    json.writeNumberField("offset", offset);
+                    if (!log.isRoom()) {
+                        json.writeArrayFieldStart("ids");
+                        for (String id : ids) {
+                            json.writeString(id);
+                        }
+                        json.writeEndArray();
+                    }
+                }
                 case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
                     json.writeStringField("event", "disconnect");
                     json.writeNumberField("code", code.code());

@@ -307,6 +307,7 @@ final class WsConnection implements WsListener, Outbound {
                 .put("epoch", opened.inbox().epoch())
                 .put("offset", opened.inbox().offset());
         opened.recovery().ifPresent(recovery -> context.commands().recovered(inbox, recovery));
+        opened.unacked().ifPresent(unacked -> context.commands().unacked(inbox, unacked));
         if (!opened.autojoined().isEmpty()) {  // absent when none: connect results stay as they were without autojoin rooms
             ArrayNode autojoined = result.putArray("autojoined");
             opened.autojoined().forEach(joined -> autojoined.addObject()

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
  * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status; a kick: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code o} spare operators;
+ * a receipt: {@code d} to, {@code t} log kind ({@code r}/{@code u}), {@code r} log name, {@code u} reader, {@code g} kind, {@code p} epoch,
+ * {@code q} offset, {@code j} ids (comma-separated);
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -53,6 +55,7 @@ final class ControlRouter {
     private static final String STATUS_CHANGED = "status-changed";
     private static final String USER_KICKED = "user-kicked";
     private static final String OPERATOR_SESSIONS = "operator-sessions";
+    private static final String RECEIPT = "receipt";
 
     private final String node;
     private final Keys keys;
@@ -271,6 +274,17 @@ final class ControlRouter {
                 entry.put("u", changed.user());
                 entry.put("v", changed.status());
             }
+            case Control.Receipt receipt -> {
+                entry.put("c", RECEIPT);
+                entry.put("d", receipt.to());
+                entry.put("t", receipt.log().isRoom() ? "r" : "u");
+                entry.put("r", receipt.log().name());
+                entry.put("u", receipt.user());
+                entry.put("g", receipt.kind());
+                entry.put("p", receipt.epoch());
+                entry.put("q", Long.toString(receipt.offset()));
+                entry.put("j", String.join(",", receipt.ids()));
+            }
         }
         return entry;
     }
@@ -295,6 +309,10 @@ final class ControlRouter {
             case OPERATOR_SESSIONS -> new Control.OperatorSessions(entry.get("u"));
             case USER_KICKED -> new Control.KickUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
                     "1".equals(entry.get("o")));
+            case RECEIPT -> new Control.Receipt(entry.get("d"),
+                    "r".equals(entry.get("t")) ? LogId.room(entry.get("r")) : LogId.user(entry.get("r")), entry.get("u"),
+                    entry.get("g"), entry.get("p"), Long.parseLong(entry.get("q")),
+                    entry.get("j").isEmpty() ? List.of() : List.of(entry.get("j").split(",")));
             default -> null;
         };
     }

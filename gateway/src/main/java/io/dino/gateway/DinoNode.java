@@ -88,6 +88,7 @@ public final class DinoNode implements AutoCloseable {
     private final RolesService roles;
     private final RoomsService roomsService;
     private final ModerationService moderationService;
+    private final io.dino.gateway.edge.grpc.ReceiptsService receiptsService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -168,6 +169,7 @@ public final class DinoNode implements AutoCloseable {
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
         this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -316,7 +318,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, roomsService, moderationService, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, moderationService, receiptsService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 

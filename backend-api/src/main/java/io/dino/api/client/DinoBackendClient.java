@@ -89,6 +89,7 @@ public final class DinoBackendClient implements AutoCloseable {
     private final RolesGrpc.RolesBlockingStub roles;
     private final RoomsGrpc.RoomsBlockingStub rooms;
     private final ModerationGrpc.ModerationBlockingStub moderation;
+    private final io.dino.api.v1.ReceiptsGrpc.ReceiptsBlockingStub receipts;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -107,6 +108,7 @@ public final class DinoBackendClient implements AutoCloseable {
         this.roles = RolesGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.rooms = RoomsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.moderation = ModerationGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.receipts = io.dino.api.v1.ReceiptsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -356,6 +358,32 @@ public final class DinoBackendClient implements AutoCloseable {
                 .setReason(reason == null ? "" : reason).setBy(by == null ? "" : by).build()).getSessionsRemoved();
     }
 
+    /**
+     * Who of a room has received and read the message at {@code offset} of the room's log ({@code Receipts.GetReceipts}):
+     * the response's {@code delivered_users}/{@code delivered_count} and {@code read_users}/{@code read_count}.
+     */
+    public io.dino.api.v1.GetReceiptsResponse roomReceipts(String room, long offset) {
+        return receiptsStub().getReceipts(io.dino.api.v1.GetReceiptsRequest.newBuilder().setRoom(room).setOffset(offset).build());
+    }
+
+    /**
+     * Whether {@code recipient} has received and read the private message at {@code offset} of their inbox (the
+     * publish response's position) ({@code Receipts.GetReceipts}): the response's {@code delivered} and {@code read}.
+     */
+    public io.dino.api.v1.GetReceiptsResponse privateReceipts(String recipient, long offset) {
+        return receiptsStub().getReceipts(io.dino.api.v1.GetReceiptsRequest.newBuilder().setUser(recipient).setOffset(offset).build());
+    }
+
+    /** The private messages {@code user} has not acknowledged as delivered, oldest first ({@code Receipts.GetUnacked}). */
+    public io.dino.api.v1.GetUnackedResponse unacked(String user) {
+        return receiptsStub().getUnacked(io.dino.api.v1.GetUnackedRequest.newBuilder().setUser(user).build());
+    }
+
+    /** The generated Receipts stub with the API key attached and a fresh deadline. */
+    public io.dino.api.v1.ReceiptsGrpc.ReceiptsBlockingStub receiptsStub() {
+        return receipts.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The generated Moderation stub with the API key attached and a fresh deadline. */
     public ModerationGrpc.ModerationBlockingStub moderationStub() {
         return moderation.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -420,6 +448,9 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "RenameRoom"),
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "UpdateRoom"),
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "GetRoom"),
+                // reads
+                Map.of("service", io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME, "method", "GetReceipts"),
+                Map.of("service", io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME, "method", "GetUnacked"),
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "ListRooms"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }

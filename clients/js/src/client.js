@@ -243,6 +243,29 @@ export class DinoClient {
     return this._request({ cmd: 'setacl', room, rules });
   }
 
+  /**
+   * Marks a room (`{room}`: this session must be in it) or this user's inbox (`{inbox: true}`) as delivered or read up
+   * to `offset` (read implies delivered; a lower offset than stored changes nothing). The senders of the newly
+   * acknowledged private messages, or the room's members, get a 'receipt' event; a delivered receipt of the inbox
+   * keeps those messages out of the next connect's 'unacked'. Resolves with the stored marker,
+   * `{room | inbox, epoch, delivered, read}`.
+   * @param {{room?: string, inbox?: true, kind: 'delivered' | 'read', offset: number, epoch?: string}} receipt
+   */
+  receipt(receipt) {
+    return this._request({ cmd: 'receipt', ...receipt });
+  }
+
+  /**
+   * Receipts of one message: of a room's (`{room, offset}`, members only) — resolves with `{room, offset, delivered,
+   * deliveredCount, read, readCount}` (users) — or of a private message this user sent (`{to, offset}`: its
+   * recipient and its offset in their inbox, as sendPrivate() resolved) — resolves with `{to, offset, delivered,
+   * read}` (booleans).
+   * @param {{room?: string, to?: string, offset: number, epoch?: string}} message
+   */
+  receipts(message) {
+    return this._request({ cmd: 'receipts', ...message });
+  }
+
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
   ping() {
     return this._request({ cmd: 'ping' });
@@ -384,6 +407,11 @@ export class DinoClient {
       this.user = result.user;
       this.session = result.session;
       this.node = result.node;
+      // a connect without an inbox position: the private messages the user has not acknowledged (a receipt), if
+      // any; the sequencer delivers them as 'private' events too, as it does a recovery's
+      if (Array.isArray(result.inbox?.unacked)) {
+        this._events.emit('unacked', { messages: result.inbox.unacked, more: result.inbox.more === true });
+      }
       this._deliver(null, this._sequencer.complete(INBOX, result.inbox ?? {}));
       this._followAutojoined(result.autojoined);
       await this._rejoinAll(conn);
@@ -598,6 +626,14 @@ export class DinoClient {
       case 'status':
         this._events.emit('status', { user: frame.user, status: frame.status });
         break;
+      case 'receipt': {
+        const receipt = frame.room !== undefined
+          ? { room: frame.room, user: frame.user, kind: frame.kind, epoch: frame.epoch, offset: frame.offset }
+          : { to: frame.to, user: frame.user, kind: frame.kind, epoch: frame.epoch, offset: frame.offset, ids: frame.ids ?? [] };
+        if (frame.room !== undefined) this._rooms.get(frame.room)?._emit('receipt', receipt);
+        this._events.emit('receipt', receipt);
+        break;
+      }
       case 'disconnect': {
         const reconnect = reconnectsAfter(frame);
         const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');

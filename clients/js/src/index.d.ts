@@ -172,6 +172,10 @@ export interface ClientEvents {
   message: (message: Message) => void;
   /** the user's status changed (set by any of the user's sessions, or by a backend) */
   status: (event: StatusEvent) => void;
+  /** a receipt: of private messages this user sent (`to`, `ids`), or in a room this client is in (`room`) */
+  receipt: (event: ReceiptEvent) => void;
+  /** after a connect without an inbox position: the private messages the user has not acknowledged */
+  unacked: (unacked: UnackedMessages) => void;
 }
 
 export interface RemovedEvent {
@@ -188,6 +192,58 @@ export interface KickedEvent {
   by: string;
   /** "" when none was given */
   reason: string;
+}
+
+/** A user acknowledged a room, or their inbox, up to a position (docs/protocol.md `receipt`). */
+export interface ReceiptEvent {
+  /** the room, for a room's receipt */
+  room?: string;
+  /** the reader, for a receipt of private messages this user sent */
+  to?: string;
+  /** who received or read */
+  user: string;
+  kind: 'delivered' | 'read';
+  epoch: string;
+  /** the reader's marker: everything up to it is received (or read) */
+  offset: number;
+  /** private messages: the ids of this user's messages the receipt newly acknowledges */
+  ids?: string[];
+}
+
+/** The private messages the user had not acknowledged, handed over by a connect without an inbox position. */
+export interface UnackedMessages {
+  messages: Message[];
+  /** the inbox holds more after the last one: page on with inboxHistory({after}) */
+  more: boolean;
+}
+
+export type ReceiptTarget =
+  | { room: string; kind: 'delivered' | 'read'; offset: number; epoch?: string }
+  | { inbox: true; kind: 'delivered' | 'read'; offset: number; epoch?: string };
+
+export interface ReceiptMarker {
+  room?: string;
+  inbox?: true;
+  epoch: string;
+  delivered: number;
+  read: number;
+}
+
+export interface RoomReceipts {
+  room: string;
+  offset: number;
+  /** who received it (those who read it too), sorted, at most the server's query-max-users */
+  delivered: string[];
+  deliveredCount: number;
+  read: string[];
+  readCount: number;
+}
+
+export interface PrivateReceipts {
+  to: string;
+  offset: number;
+  delivered: boolean;
+  read: boolean;
 }
 
 export interface RenamedEvent {
@@ -251,6 +307,8 @@ export interface RoomEvents {
   kicked: (event: KickedEvent) => void;
   /** the room got a new name (its id stays) */
   renamed: (event: RenamedEvent) => void;
+  /** a member acknowledged the room up to a position */
+  receipt: (event: ReceiptEvent) => void;
   recovery: (recovery: RoomRecovery) => void;
   /** a re-join after a reconnect failed; `retrying` false means the room is no longer followed */
   error: (error: DinoError, detail: { retrying: boolean }) => void;
@@ -285,6 +343,11 @@ export declare class DinoClient {
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   ping(): Promise<{ ts: number }>;
+  /** Marks a room or this user's inbox delivered or read up to an offset; resolves with the stored marker. */
+  receipt(receipt: ReceiptTarget): Promise<ReceiptMarker>;
+  /** Who of a room received and read a message, or whether the recipient of a private message this user sent did. */
+  receipts(message: { room: string; offset: number; epoch?: string }): Promise<RoomReceipts>;
+  receipts(message: { to: string; offset: number; epoch?: string }): Promise<PrivateReceipts>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void;
 }

@@ -84,9 +84,10 @@ export class LogSequencer {
    * Applies a join result or a connect result's `inbox` object. With `recovered: true` the recovered
    * `messages` come first, then the held live ones, each once. Otherwise (no position was sent, or
    * `recovered: false`) delivery continues after the result's position: held messages at or before it are
-   * dropped. A result without a position only ends the holding.
+   * dropped — after the `unacked` messages a connect without a position hands over, if any. A result without a
+   * position only ends the holding.
    * @param {string} log
-   * @param {Positioned & {recovered?: unknown, messages?: unknown}} result
+   * @param {Positioned & {recovered?: unknown, messages?: unknown, unacked?: unknown}} result
    * @returns {{recovery: Recovery | null, deliver: object[]}} the recovery report (only when a position was
    *   sent and the result has `recovered`) and the messages to deliver, in order
    */
@@ -104,6 +105,11 @@ export class LogSequencer {
     const recovered = result.recovered === true;
     if (recovered && Array.isArray(result.messages)) {
       for (const msg of result.messages) {
+        if (this._accept(state, msg)) deliver.push(msg);
+      }
+    } else if (result.recovered === undefined && Array.isArray(result.unacked)) {
+      // a connect without an inbox position: what the user has not acknowledged, delivered as a recovery is
+      for (const msg of result.unacked) {
         if (this._accept(state, msg)) deliver.push(msg);
       }
     }

@@ -53,6 +53,17 @@ async function usage(): Promise<void> {
   // @ts-expect-error: the reason is a string
   await client.kick('lobby', 'bob', 5);
   console.log(kicked);
+  client.on('unacked', ({ messages, more }) => console.log(messages.map((m) => m.offset), more));
+  client.on('receipt', ({ to, room, user, kind, offset, ids }) => console.log(to ?? room, user, kind, offset, ids?.length));
+  client.room('lobby').on('receipt', ({ user, kind, offset }) => console.log(user, kind, offset));
+  const marker = await client.receipt({ inbox: true, kind: 'delivered', offset: 3 });
+  const delivered: number = marker.delivered;
+  await client.receipt({ room: 'lobby', kind: 'read', offset: 12, epoch: marker.epoch });
+  // @ts-expect-error: a receipt is delivered or read
+  await client.receipt({ room: 'lobby', kind: 'seen', offset: 1 });
+  const readers: string[] = (await client.receipts({ room: 'lobby', offset: 12 })).read;
+  const wasRead: boolean = (await client.receipts({ to: 'bob', offset: 1 })).read;
+  console.log(delivered, readers, wasRead);
   await client.removeRoom(created.room);
   client.disconnect();
 }

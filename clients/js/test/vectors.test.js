@@ -43,6 +43,7 @@ function run(steps) {
         const result = step.at === undefined ? {} : { ...parse(step.at) };
         if (step.recovered !== undefined) result.recovered = step.recovered;
         if (step.messages !== undefined) result.messages = step.messages.map((at) => message(step.log, at));
+        if (step.unacked !== undefined) result.unacked = step.unacked.map((at) => message(step.log, at));
         const { recovery, deliver: messages } = sequencer.complete(step.log, result);
         if (recovery) {
           out.push(`recovery ${step.log} recovered=${recovery.recovered} from=${show(recovery.from)} to=${show(recovery.to)} replayed=${recovery.messages.length}`);

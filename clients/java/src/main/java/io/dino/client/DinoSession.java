@@ -47,6 +47,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * twice (live and recovered, in either order) is delivered once. The first join of a room starts at the
  * room's position at join time: earlier messages are history. If the server cannot replay a gap
  * ({@code recovered: false}), {@code onRecovery} says so and delivery continues after the server's position.
+ * The first {@code connect} (no inbox position yet) hands over the private messages the user has not acknowledged
+ * ({@code inbox.unacked}): they are delivered to {@code onMessage} as {@code private} events before the live ones;
+ * acknowledge them with {@link DinoClient#inboxReceipt} on {@link #connection()} (when the connect result says
+ * {@code more}, page the rest with the inbox history).
  * Autojoin rooms the server joins at {@code connect} are followed as rooms joined through the session are.
  * Rooms joined on {@link #connection()} directly are not followed: their messages are dropped.
  *

@@ -102,6 +102,14 @@ final class LogSequencer {
                     deliver.add(event);
                 }
             }
+        } else if (recoveredField == null) {
+            // a connect without an inbox position: what the user has not acknowledged, delivered as a recovery is
+            for (JsonNode msg : result.path("unacked")) {
+                JsonNode event = event(log, msg);
+                if (accept(state, event)) {
+                    deliver.add(event);
+                }
+            }
         }
         if (!recovered || state.last == null) {
             state.last = top;

@@ -61,6 +61,10 @@ class LogSequencerVectorsTest {
                         ArrayNode messages = result.putArray("messages");
                         step.path("messages").forEach(at -> messages.add(message(log, at.asText())));
                     }
+                    if (step.has("unacked")) {
+                        ArrayNode unacked = result.putArray("unacked");
+                        step.path("unacked").forEach(at -> unacked.add(message(log, at.asText())));
+                    }
                     LogSequencer.Completion completion = sequencer.complete(log, result);
                     Recovery r = completion.recovery();
                     if (r != null) {

@@ -185,6 +185,24 @@ class ReceiptsTest {
     }
 
     @Test
+    void aDinoSessionHandsTheUnacknowledgedMessagesToOnMessageBeforeTheLiveOnes() throws Exception {
+        User alice = user(node, "rd-alice");
+        JsonNode first = alice.client().sendPrivate("rd-bob", Map.of("text", "one")).join();
+        EventRecorder messages = new EventRecorder();
+        io.dino.client.DinoSession session = io.dino.client.DinoSession.builder(List.of(node.wsUri()), () -> node.token("rd-bob"))
+                .onMessage(messages).build();
+        try {
+            session.start().join();
+            JsonNode second = alice.client().sendPrivate("rd-bob", Map.of("text", "two")).join();
+            List<JsonNode> delivered = messages.awaitCount(event -> true, 2, TIMEOUT);
+            assertThat(delivered.stream().map(event -> event.path("event").asText() + " " + event.path("msg").path("id").asText()))
+                    .containsExactly("private " + first.path("id").asText(), "private " + second.path("id").asText());
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
     void aConnectThatRecoversItsInboxGetsNoUnackedList() throws Exception {
         User alice = user(node, "rv-alice");
         JsonNode sent = alice.client().sendPrivate("rv-bob", Map.of("text", "one")).join();

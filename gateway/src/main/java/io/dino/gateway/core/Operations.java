@@ -29,7 +29,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
-        ReceiptOperations receiptOperations = new ReceiptOperations(broker, receipts, presence, policy, pages, hub, config);
+        ReceiptOperations receiptOperations = new ReceiptOperations(broker, receipts, presence, policy, pages, hub, config, metrics);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
                         new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations),

@@ -10,6 +10,7 @@ import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Receipts;
 import io.dino.gateway.engine.Receipts.Kind;
 import io.dino.gateway.engine.Receipts.Marker;
+import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +30,7 @@ import static io.dino.gateway.core.EngineCalls.call;
  * (one range read of the reader's inbox per receipt), a room receipt to the room's sessions (when
  * {@code dino.receipts.room-relay} is on, the room has at most {@code room-relay-max-members} members and the
  * reader is not invisible). Telling is best effort: the marker is stored first, and a sender that was not told
- * (a node did not answer) can ask ({@link #roomStatus}, {@link #privateStatus}). At connect, {@link #unacked}
+ * (a node did not answer: counted in {@code dino.receipts.relay.failures} and logged) can ask ({@link #roomStatus}, {@link #privateStatus}). At connect, {@link #unacked}
  * hands a user the private messages after their delivered marker.
  */
 public final class ReceiptOperations {
@@ -57,9 +58,10 @@ public final class ReceiptOperations {
     private final Hub hub;
     private final GatewayConfig.Receipts config;
     private final int pageLimit;
+    private final GatewayMetrics metrics;
 
     ReceiptOperations(Broker broker, Receipts receipts, PresenceStore presence, RoomPolicy policy, HistoryPages pages,
-                      Hub hub, GatewayConfig config) {
+                      Hub hub, GatewayConfig config, GatewayMetrics metrics) {
         this.broker = broker;
         this.receipts = receipts;
         this.presence = presence;
@@ -68,6 +70,7 @@ public final class ReceiptOperations {
         this.hub = hub;
         this.config = config.receipts();
         this.pageLimit = config.history().maxLimit();
+        this.metrics = metrics;
     }
 
     /** {@code delivered} or {@code read}; anything else is INVALID_VALUE. */
@@ -118,6 +121,7 @@ public final class ReceiptOperations {
                     relayToSenders(log, session.user(), kind, change);
                 }
             } catch (DinoException e) {
+                metrics.receiptRelayFailed();
                 LOG.log(System.Logger.Level.WARNING, "receipt of {0} in {1} stored but not told to everyone: {2}",
                         session.user(), log, e.getMessage());
             }

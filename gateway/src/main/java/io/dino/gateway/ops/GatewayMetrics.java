@@ -40,6 +40,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Timer publishLatency;
     private final Counter handshakeTimeouts;
     private final Counter visibilityFailures;
+    private final Counter receiptRelayFailures;
 
     public GatewayMetrics(MeterRegistry registry, String nodeId) {
         this.registry = registry;
@@ -61,6 +62,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .scope(SCOPE));
         this.visibilityFailures = register(Counter.builder("dino.visibility.failures")
                 .description("Rooms in which a user's change to or from invisible could not be applied (the engine failed)")
+                .tags(List.of(node))
+                .scope(SCOPE));
+        this.receiptRelayFailures = register(Counter.builder("dino.receipts.relay.failures")
+                .description("Receipts stored but not told to everyone (a control command failed)")
                 .tags(List.of(node))
                 .scope(SCOPE));
         for (ErrorCode code : ErrorCode.values()) {
@@ -109,6 +114,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** Hiding or showing a user who went invisible or visible failed in one room. */
     public void visibilityFailed() {
         visibilityFailures.increment();
+    }
+
+    /** A receipt was stored but telling its senders or its room failed (logged as a warning). */
+    public void receiptRelayFailed() {
+        receiptRelayFailures.increment();
     }
 
     /** A connection was closed by dino.limits.handshake-timeout. */

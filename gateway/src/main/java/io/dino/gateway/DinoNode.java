@@ -358,6 +358,6 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory());
+                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemoryTombstones(broker));
     }
 }

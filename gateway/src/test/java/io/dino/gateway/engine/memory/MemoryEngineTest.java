@@ -21,10 +21,11 @@ class MemoryEngineTest extends EngineContract {
 
     @Override
     protected Engine newEngine(String node, Duration maxAge) {
-        return new Engine("memory", new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
-                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
+        MemoryBroker broker = new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
+                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system());
+        return new Engine("memory", broker,
                 new MemoryPresenceStore(InstantSource.system()), new io.dino.gateway.engine.memory.MemoryRoomAcls(),
-                new MemoryRoles(), new MemoryDirectory());
+                new MemoryRoles(), new MemoryDirectory(), new MemoryTombstones(broker));
     }
 
     @Test

@@ -11,8 +11,9 @@ class MemoryRoomAclIndexTest extends RoomAclIndexContract {
 
     @Override
     protected Engine newEngine(String node, Duration maxAge) {
-        return new Engine("memory", new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
-                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
-                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory());
+        MemoryBroker broker = new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
+                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system());
+        return new Engine("memory", broker,
+                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory(), new MemoryTombstones(broker));
     }
 }

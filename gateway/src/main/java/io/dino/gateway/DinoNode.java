@@ -130,7 +130,8 @@ public final class DinoNode implements AutoCloseable {
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE);
+                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                engine.tombstones());
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -166,7 +167,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())

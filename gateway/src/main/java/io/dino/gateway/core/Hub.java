@@ -256,6 +256,12 @@ public final class Hub implements DeliveryListener {
                 }
                 yield own.size();
             }
+            case Control.DeletionsChanged changed -> {
+                Set<Session> members = sessionsByRoom.get(changed.room());
+                fanOut(members, new Event.Deletion(changed.room(), changed.by(), changed.ids(), changed.user(), changed.all(),
+                        changed.upTo(), changed.restored()), null);
+                yield members == null ? 0 : members.size();
+            }
         };
     }
 

@@ -6,6 +6,7 @@ import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.engine.Tombstones;
 import io.dino.gateway.events.DomainEvents;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -19,12 +20,12 @@ import java.time.InstantSource;
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
-                         DomainEvents events) {
+                         DomainEvents events, MessageDeletes deletes) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
-                                    DomainEvents events) {
-        HistoryPages pages = new HistoryPages(broker, config);
+                                    DomainEvents events, Tombstones tombstones) {
+        HistoryPages pages = new HistoryPages(broker, tombstones, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
@@ -40,6 +41,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
                 new Whispers(broker, presence, policy, config, metrics, clock),
                 new Moderation(broker, presence, policy, hub, roomOperations),
-                events);
+                events,
+                new MessageDeletes(broker, tombstones, policy, events, clock));
     }
 }

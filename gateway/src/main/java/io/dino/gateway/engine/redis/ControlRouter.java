@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
  * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status; a kick: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code o} spare operators;
+ * deletions changed: {@code r} room, {@code y} by, {@code d} ids (comma-separated), {@code u} user, {@code l} all, {@code e}
+ * and {@code o} up to which position, {@code x} restored;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -53,6 +55,7 @@ final class ControlRouter {
     private static final String STATUS_CHANGED = "status-changed";
     private static final String USER_KICKED = "user-kicked";
     private static final String OPERATOR_SESSIONS = "operator-sessions";
+    private static final String DELETIONS_CHANGED = "deletions-changed";
 
     private final String node;
     private final Keys keys;
@@ -271,6 +274,17 @@ final class ControlRouter {
                 entry.put("u", changed.user());
                 entry.put("v", changed.status());
             }
+            case Control.DeletionsChanged changed -> {
+                entry.put("c", DELETIONS_CHANGED);
+                entry.put("r", changed.room());
+                entry.put("y", changed.by());
+                entry.put("d", String.join(",", changed.ids()));
+                entry.put("u", changed.user());
+                entry.put("l", changed.all() ? "1" : "0");
+                entry.put("e", changed.upTo().epoch());
+                entry.put("o", Long.toString(changed.upTo().offset()));
+                entry.put("x", changed.restored() ? "1" : "0");
+            }
         }
         return entry;
     }
@@ -295,6 +309,10 @@ final class ControlRouter {
             case OPERATOR_SESSIONS -> new Control.OperatorSessions(entry.get("u"));
             case USER_KICKED -> new Control.KickUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
                     "1".equals(entry.get("o")));
+            case DELETIONS_CHANGED -> new Control.DeletionsChanged(entry.get("r"), entry.get("y"),
+                    entry.get("d").isEmpty() ? java.util.List.of() : java.util.List.of(entry.get("d").split(",")), entry.get("u"),
+                    "1".equals(entry.get("l")), new io.dino.gateway.engine.Position(entry.get("e"), Long.parseLong(entry.get("o"))),
+                    "1".equals(entry.get("x")));
             default -> null;
         };
     }

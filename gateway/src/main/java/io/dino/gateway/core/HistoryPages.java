@@ -120,10 +120,13 @@ public final class HistoryPages {
         int chunk = Math.max(limit, REFILL_CHUNK);
         boolean more = read.size() == limit;
         while (kept.size() < limit && more && !read.isEmpty()) {
-            long cursor = forward ? read.getLast().position().offset() : read.getFirst().position().offset();
-            if (!forward && Deletions.covers(deletions.all(), new Position(page.top().epoch(), cursor - 1))) {
-                break;
+            long last = forward ? read.getLast().position().offset() : read.getFirst().position().offset();
+            Position all = deletions.all();
+            boolean cut = all.epoch().equals(page.top().epoch());
+            if (!forward && cut && last - 1 <= all.offset()) {
+                break;  // nothing at or below the room's cutoff is visible
             }
+            long cursor = forward && cut ? Math.max(last, all.offset()) : last;  // forward: skip what the room's cutoff hides
             Broker.Page next = call(() -> forward ? broker.pageAfter(log, cursor, chunk) : broker.pageBefore(log, cursor, chunk));
             if (!next.top().epoch().equals(page.top().epoch())) {
                 break;

@@ -22,7 +22,8 @@ import static io.dino.gateway.core.EngineCalls.run;
  * Soft deletion of a room's messages, cluster-wide: one message (by id), all of a user's messages in the room up to
  * now, or all of the room up to now. Deleted messages stay in the log ({@link Tombstones} say what is hidden) and are
  * left out of history pages and recoveries on every node until restored. The author of a message may delete it; the
- * room's moderators (the access snapshot's {@link RoomRules#moderates}) may delete any form; only operators restore.
+ * room's moderators (the access snapshot's {@link RoomRules#moderates}) may delete any form, but only operators may
+ * delete an operator's messages (one message, or the user form; the all form spares nobody); only operators restore.
  * Backends (gRPC) are trusted. Each change goes through the control plane to the nodes holding the room, which tell
  * the sessions in it ({@code deleted} / {@code restored}), and out as a domain event. Nothing of this is on the send
  * path. Private messages are not deleted.
@@ -81,16 +82,24 @@ public final class MessageDeletes {
         return switch (target) {
             case Target.Message message -> {
                 Publication found = find(room, message);
-                if (!moderator && !found.sender().equals(session.user())) {
+                boolean own = found.sender().equals(session.user());
+                if (!moderator && !own) {
                     throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to delete message '" + message.id()
                             + "' in room '" + room + "': only its author and the room's moderators may (owners and "
                             + "moderators of the room, owners and admins of its channel, operators)");
+                }
+                if (!own) {
+                    spareOperators(session, found.sender());
                 }
                 yield deleteMessage(room, found, session.user());
             }
             case Target.User user -> {
                 requireModerator(moderator, room, "the messages of '" + user.user() + "'");
-                yield deleteUpTo(room, Names.user(user.user()), session.user());
+                String author = Names.user(user.user());
+                if (!author.equals(session.user())) {
+                    spareOperators(session, author);
+                }
+                yield deleteUpTo(room, author, session.user());
             }
             case Target.All ignored -> {
                 requireModerator(moderator, room, "all messages");
@@ -255,6 +264,20 @@ public final class MessageDeletes {
     private static DinoException noSuchMessage(String room, String id) {
         return new DinoException(ErrorCode.NO_SUCH_MESSAGE, "room '" + room + "' has no message '" + id
                 + "' (never sent there, or no longer kept)");
+    }
+
+    /**
+     * Only operators may delete an operator's messages: who is one only the nodes holding the user's sessions know
+     * (their tokens say so), so they are asked, as for a kick. An operator with no session now is not known as one.
+     */
+    private void spareOperators(Session session, String author) {
+        if (session.principal().isOperator() || Names.SYSTEM_SENDER.equals(author)) {
+            return;
+        }
+        if (call(() -> broker.control(LogId.user(author), new Control.OperatorSessions(author))) > 0) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to delete the messages of '" + author
+                    + "': an operator, whose messages only operators may delete");
+        }
     }
 
     private static void requireModerator(boolean moderator, String room, String what) {

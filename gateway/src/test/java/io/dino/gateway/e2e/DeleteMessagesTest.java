@@ -217,6 +217,41 @@ class DeleteMessagesTest {
     }
 
     @Test
+    void aModeratorWhoIsNoOperatorMayNotDeleteAnOperatorsMessages() {
+        RoomSetup.staticRoom(node, "dm-ops", "Delete ops");
+        RoomSetup.grantRoomRole(node, "dm-ops", "dm-o-mod", "moderator");
+        User mod = in("dm-ops", user("dm-o-mod"));
+        User op = in("dm-ops", operator("dm-o-op"));
+        String ops = send(op, "dm-ops", "operator speaking");
+
+        DinoException byUser = refusal(mod.client().deleteUserMessages("dm-ops", "dm-o-op"));
+        assertThat(byUser.getMessage()).isEqualTo("not allowed to delete the messages of 'dm-o-op': an operator, whose "
+                + "messages only operators may delete");
+        assertThat(refusal(mod.client().deleteMessage("dm-ops", ops)).name()).isEqualTo("NOT_ALLOWED");
+        assertThat(history(mod, "dm-ops", 10)).containsExactly("operator speaking");
+        assertThat(operator("dm-o-other").client().deleteMessage("dm-ops", ops).join().get("changed").asBoolean()).isTrue();
+        assertThat(history(mod, "dm-ops", 10)).isEmpty();
+    }
+
+    @Test
+    void pagesForwardAndBackAcrossTheRoomsCutoffHoldOnlyTheLaterMessages() {
+        RoomSetup.staticRoom(node, "dm-fwd", "Delete forward");
+        User op = in("dm-fwd", operator("dm-f-op"));
+        for (int i = 1; i <= 120; i++) {
+            send(op, "dm-fwd", "old" + i);
+        }
+        op.client().deleteAllMessages("dm-fwd").join();
+        send(op, "dm-fwd", "new1");
+        send(op, "dm-fwd", "new2");
+        JsonNode forward = op.client().request("history", op.client().newFields().put("room", "dm-fwd").put("limit", 2)
+                .put("after", 0)).join();
+        assertThat(texts(forward.get("messages"))).containsExactly("new1", "new2");
+        JsonNode back = op.client().request("history", op.client().newFields().put("room", "dm-fwd").put("limit", 5)
+                .put("before", 122)).join();
+        assertThat(texts(back.get("messages"))).containsExactly("new1");
+    }
+
+    @Test
     void aBackendDeletesAndRestoresThroughTheModerationService() throws Exception {
         RoomSetup.staticRoom(node, "dm-grpc", "Delete grpc");
         User alice = in("dm-grpc", user("dm-g-alice"));

@@ -226,6 +226,29 @@ export class DinoClient {
   }
 
   /**
+   * Deletes messages of a room, softly (the `delete` command): one message (`{message: id}`, with its `offset` when
+   * known: found with one read), every message of a user up to now (`{user}`), or every message of the room up to now
+   * (`{all: true}`). The author may delete their message; the room's moderators (its owners and moderators, its
+   * channel's owners and admins, operators) any. Deleted messages leave history and recovery for everyone until an
+   * operator restores them; the room's sessions get its `deleted` event. Resolves with `{room, deleted, changed}`.
+   * @param {string} room the room's id
+   * @param {{message: string, offset?: number} | {user: string} | {all: true}} target
+   */
+  deleteMessages(room, target) {
+    return this._request({ ...target, cmd: 'delete', room });
+  }
+
+  /**
+   * Takes deletions back (the `restore` command; operators only), in the same three forms as deleteMessages; the
+   * room's sessions get its `restored` event. Resolves with `{room, restored, changed}`.
+   * @param {string} room the room's id
+   * @param {{message: string, offset?: number} | {user: string} | {all: true}} target
+   */
+  restoreMessages(room, target) {
+    return this._request({ ...target, cmd: 'restore', room });
+  }
+
+  /**
    * A room's access rules. Resolves with `{room, rules}`, `rules` mapping action to rule (canonical form).
    * @param {string} room the room's id
    */
@@ -623,6 +646,10 @@ export class DinoClient {
           { room: frame.room, user: frame.user, by: frame.by ?? '', reason: frame.reason ?? '' });
         break;
       }
+      case 'deleted':
+      case 'restored':
+        this._rooms.get(frame.room)?._emit(frame.event, deletion(frame));
+        break;
       case 'status':
         this._events.emit('status', { user: frame.user, status: frame.status });
         break;
@@ -736,4 +763,17 @@ function refusedForGood(error) {
 function joinResult(result) {
   const { messages, ...rest } = result;
   return rest;
+}
+
+/** A `deleted` / `restored` event as the room emits it: room, by, and one of ids, user, all (with the position a deletion of a user's or all messages goes up to). */
+function deletion(frame) {
+  const event = { room: frame.room, by: frame.by ?? '' };
+  if (frame.all) event.all = true;
+  else if (frame.user !== undefined) event.user = frame.user;
+  else event.ids = frame.ids ?? [];
+  if (frame.epoch !== undefined) {
+    event.epoch = frame.epoch;
+    event.offset = frame.offset;
+  }
+  return event;
 }

@@ -246,6 +246,35 @@ export interface PrivateReceipts {
   read: boolean;
 }
 
+/**
+ * Messages of a room were deleted (soft: history and recovery leave them out) or restored: exactly one of `ids`
+ * (single messages), `user` (that user's messages) or `all`; a deletion of a user's or all messages carries the
+ * position it goes up to (inclusive), `epoch` and `offset`.
+ */
+export interface DeletionEvent {
+  room: string;
+  /** who deleted or restored: a user, or "system" (a backend) */
+  by: string;
+  ids?: string[];
+  user?: string;
+  all?: true;
+  epoch?: string;
+  offset?: number;
+}
+
+/** What delete and restore act on: one message (with its offset when known), a user's messages, or all of the room. */
+export type DeletionTarget = { message: string; offset?: number } | { user: string } | { all: true };
+
+export interface DeletionResult {
+  room: string;
+  /** delete: what was deleted */
+  deleted?: { ids?: string[]; user?: string; all?: true; epoch?: string; offset?: number };
+  /** restore: what was taken back */
+  restored?: { ids?: string[]; user?: string; all?: true };
+  /** false when nothing changed (a room without messages; nothing to restore) */
+  changed: boolean;
+}
+
 export interface RenamedEvent {
   /** the room's id (it stays) */
   room: string;
@@ -309,6 +338,10 @@ export interface RoomEvents {
   renamed: (event: RenamedEvent) => void;
   /** a member acknowledged the room up to a position */
   receipt: (event: ReceiptEvent) => void;
+  /** messages of the room were deleted: hide them (history and recovery leave them out from now on) */
+  deleted: (event: DeletionEvent) => void;
+  /** deleted messages of the room were restored (history shows them again) */
+  restored: (event: DeletionEvent) => void;
   recovery: (recovery: RoomRecovery) => void;
   /** a re-join after a reconnect failed; `retrying` false means the room is no longer followed */
   error: (error: DinoError, detail: { retrying: boolean }) => void;
@@ -340,6 +373,10 @@ export declare class DinoClient {
   removeRoom(room: string): Promise<{ room: string }>;
   /** Kicks a user out of a room on every node; `sessions`: how many were taken out. */
   kick(room: string, user: string, reason?: string): Promise<{ room: string; user: string; sessions: number }>;
+  /** Deletes messages of a room (soft); the author may delete their message, the room's moderators any. */
+  deleteMessages(room: string, target: DeletionTarget): Promise<DeletionResult>;
+  /** Takes deletions back (operators only). */
+  restoreMessages(room: string, target: DeletionTarget): Promise<DeletionResult>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   ping(): Promise<{ ts: number }>;

@@ -64,6 +64,15 @@ async function usage(): Promise<void> {
   const readers: string[] = (await client.receipts({ room: 'lobby', offset: 12 })).read;
   const wasRead: boolean = (await client.receipts({ to: 'bob', offset: 1 })).read;
   console.log(delivered, readers, wasRead);
+  lobby.on('deleted', ({ room, by, ids, user, all, offset }) => console.log(room, by, ids?.length, user, all, offset));
+  lobby.on('restored', ({ ids }) => console.log(ids));
+  const deleted = await client.deleteMessages('lobby', { message: sent.id, offset: sent.offset });
+  console.log(deleted.changed, deleted.deleted?.ids);
+  await client.deleteMessages('lobby', { user: 'bob' });
+  await client.deleteMessages('lobby', { all: true });
+  await client.restoreMessages('lobby', { user: 'bob' });
+  // @ts-expect-error: all is only ever true
+  await client.deleteMessages('lobby', { all: false });
   await client.removeRoom(created.room);
   client.disconnect();
 }

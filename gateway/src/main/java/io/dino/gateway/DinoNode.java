@@ -28,10 +28,6 @@ import io.dino.gateway.edge.ws.WsEndpoint;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
-import io.dino.gateway.engine.memory.MemoryDirectory;
-import io.dino.gateway.engine.memory.MemoryPresenceStore;
-import io.dino.gateway.engine.memory.MemoryRoomAcls;
-import io.dino.gateway.engine.memory.MemoryRoles;
 import io.dino.gateway.engine.redis.RedisEngine;
 import io.dino.gateway.engine.redis.RedisSettings;
 import io.dino.gateway.ops.Drain;
@@ -132,7 +128,8 @@ public final class DinoNode implements AutoCloseable {
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
                 engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
-                engine.receipts());
+                engine.receipts(),
+                engine.tombstones());
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -168,7 +165,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), metrics);
         this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
@@ -360,8 +357,6 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemoryReceipts(
-                        io.dino.gateway.engine.Retention.idleLifetime(config.history().maxAge()), clock));
+        return io.dino.gateway.engine.memory.MemoryEngine.create(broker, config.history().maxAge(), clock);
     }
 }

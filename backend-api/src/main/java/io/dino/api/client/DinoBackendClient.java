@@ -51,7 +51,11 @@ import io.dino.api.v1.Room;
 import io.dino.api.v1.RoomKind;
 import io.dino.api.v1.RoomsGrpc;
 import io.dino.api.v1.ModerationGrpc;
+import io.dino.api.v1.DeleteMessagesRequest;
+import io.dino.api.v1.DeleteMessagesResponse;
 import io.dino.api.v1.KickUserRequest;
+import io.dino.api.v1.RestoreMessagesRequest;
+import io.dino.api.v1.RestoreMessagesResponse;
 import io.dino.api.v1.SetChannelAclRequest;
 import io.dino.api.v1.UpdateChannelRequest;
 import io.dino.api.v1.UpdateRoomRequest;
@@ -382,6 +386,46 @@ public final class DinoBackendClient implements AutoCloseable {
     /** The generated Receipts stub with the API key attached and a fresh deadline. */
     public io.dino.api.v1.ReceiptsGrpc.ReceiptsBlockingStub receiptsStub() {
         return receipts.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deletes one message of a room, softly ({@code Moderation.DeleteMessages} with a message id): left out of history
+     * and recovery on every node until restored; the room gets a {@code deleted} event. {@code by} may be empty
+     * ("system"). NOT_FOUND when the room's log does not hold the id. Safe to retry (a repeat changes nothing).
+     */
+    public DeleteMessagesResponse deleteMessage(String room, String messageId, String by) {
+        return moderationStub().deleteMessages(DeleteMessagesRequest.newBuilder().setRoom(room).setMessageId(messageId)
+                .setBy(by == null ? "" : by).build());
+    }
+
+    /** Deletes every message of {@code user} in the room up to now; the response says up to which position. */
+    public DeleteMessagesResponse deleteUserMessages(String room, String user, String by) {
+        return moderationStub().deleteMessages(DeleteMessagesRequest.newBuilder().setRoom(room).setUser(user)
+                .setBy(by == null ? "" : by).build());
+    }
+
+    /** Deletes every message of the room up to now; the response says up to which position. */
+    public DeleteMessagesResponse deleteAllMessages(String room, String by) {
+        return moderationStub().deleteMessages(DeleteMessagesRequest.newBuilder().setRoom(room).setAll(true)
+                .setBy(by == null ? "" : by).build());
+    }
+
+    /** Takes back the deletion of one message ({@code Moderation.RestoreMessages}); the room gets {@code restored}. */
+    public RestoreMessagesResponse restoreMessage(String room, String messageId, String by) {
+        return moderationStub().restoreMessages(RestoreMessagesRequest.newBuilder().setRoom(room).setMessageId(messageId)
+                .setBy(by == null ? "" : by).build());
+    }
+
+    /** Takes back the deletion of a user's messages in the room (their cutoff and their single deleted messages). */
+    public RestoreMessagesResponse restoreUserMessages(String room, String user, String by) {
+        return moderationStub().restoreMessages(RestoreMessagesRequest.newBuilder().setRoom(room).setUser(user)
+                .setBy(by == null ? "" : by).build());
+    }
+
+    /** Takes back every deletion in the room. */
+    public RestoreMessagesResponse restoreAllMessages(String room, String by) {
+        return moderationStub().restoreMessages(RestoreMessagesRequest.newBuilder().setRoom(room).setAll(true)
+                .setBy(by == null ? "" : by).build());
     }
 
     /** The generated Moderation stub with the API key attached and a fresh deadline. */

@@ -375,6 +375,53 @@ public final class DinoClient implements AutoCloseable {
         return request("kick", fields);
     }
 
+    /**
+     * Deletes one message of a room, softly ({@code delete} command with {@code message}: the id): its author or the room's
+     * moderators (owners and moderators of the room, owners and admins of its channel, operators) may. The message
+     * is left out of history and recovery for everyone until an operator restores it; the room gets a
+     * {@code deleted} event. Completes with {@code {"room","deleted":{"ids":[id]},"changed":true}}; fails with
+     * NO_SUCH_MESSAGE when the room's log does not hold the id.
+     */
+    public CompletableFuture<JsonNode> deleteMessage(String room, String id) {
+        return request("delete", fields().put("room", room).put("message", id));
+    }
+
+    /** {@link #deleteMessage(String, String)} for a message whose offset is known: found with one read instead of a search. */
+    public CompletableFuture<JsonNode> deleteMessage(String room, String id, long offset) {
+        return request("delete", fields().put("room", room).put("message", id).put("offset", offset));
+    }
+
+    /**
+     * Deletes every message of {@code user} in the room up to now ({@code delete} with {@code user}; the room's
+     * moderators). Completes with {@code {"room","deleted":{"user","epoch","offset"},"changed"}}: up to that position.
+     */
+    public CompletableFuture<JsonNode> deleteUserMessages(String room, String user) {
+        return request("delete", fields().put("room", room).put("user", user));
+    }
+
+    /** Deletes every message of the room up to now ({@code delete} with {@code all: true}; the room's moderators). */
+    public CompletableFuture<JsonNode> deleteAllMessages(String room) {
+        return request("delete", fields().put("room", room).put("all", true));
+    }
+
+    /**
+     * Takes back the deletion of one message ({@code restore} with {@code message}; operators only). Completes with
+     * {@code {"room","restored":{"ids":[...]},"changed"}} (no ids: it was not deleted); the room gets {@code restored}.
+     */
+    public CompletableFuture<JsonNode> restoreMessage(String room, String id) {
+        return request("restore", fields().put("room", room).put("message", id));
+    }
+
+    /** Takes back the deletion of a user's messages in the room ({@code restore} with {@code user}; operators only). */
+    public CompletableFuture<JsonNode> restoreUserMessages(String room, String user) {
+        return request("restore", fields().put("room", room).put("user", user));
+    }
+
+    /** Takes back every deletion in the room ({@code restore} with {@code all: true}; operators only). */
+    public CompletableFuture<JsonNode> restoreAllMessages(String room) {
+        return request("restore", fields().put("room", room).put("all", true));
+    }
+
     /** A room's access rules ({@code acl} command). Completes with {@code {"room","rules":{action: rule}}}. */
     public CompletableFuture<JsonNode> roomAcl(String room) {
         return request("acl", fields().put("room", room));

@@ -760,7 +760,9 @@ public final class DinoSession implements AutoCloseable {
 
         /**
          * Called for every other event of the current connection ({@code joined}, {@code left},
-         * {@code removed} — the room is then no longer followed —, {@code renamed} — a room's new name —, {@code broadcast}, {@code disconnect}). After a reconnect, re-joining a room may bring a {@code joined}
+         * {@code removed} — the room is then no longer followed —, {@code renamed} — a room's new name —, {@code broadcast}, {@code disconnect}, {@code deleted} and
+         * {@code restored} — messages of a room were deleted or restored: hide or show them; a recovery after a
+         * reconnect already leaves deleted messages out). After a reconnect, re-joining a room may bring a {@code joined}
          * event again.
          */
         public Builder onEvent(Consumer<JsonNode> onEvent) {

@@ -179,7 +179,8 @@ final class LogSequencer {
 
     /**
      * Delivered events that skipped offsets in their epoch (the offset before them was never delivered).
-     * The server delivers each log in order, so this stays 0 unless messages were lost on the way.
+     * The server delivers each log in order, so this stays 0 unless messages were lost on the way, or were
+     * deleted (a recovery leaves deleted messages out, so their offsets are skipped).
      */
     long gaps() {
         return gaps;

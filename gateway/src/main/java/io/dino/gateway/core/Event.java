@@ -51,4 +51,12 @@ public sealed interface Event {
     record Receipt(io.dino.gateway.engine.LogId log, String user, String kind, String epoch, long offset,
                    java.util.List<String> ids) implements Event {
     }
+
+    /**
+     * Messages of the room were deleted or restored ({@link io.dino.gateway.engine.Control.DeletionsChanged}): one of
+     * {@code ids}, {@code user} (non-empty) or {@code all}; {@code upTo} for a deletion of a user's or all messages.
+     */
+    record Deletion(String room, String by, java.util.List<String> ids, String user, boolean all,
+                    io.dino.gateway.engine.Position upTo, boolean restored) implements Event {
+    }
 }

@@ -6,13 +6,22 @@ import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Position;
 import io.dino.gateway.engine.Publication;
 import io.dino.gateway.engine.Recovery;
+import io.dino.gateway.engine.Tombstones;
+import io.dino.gateway.engine.Tombstones.Deletions;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import static io.dino.gateway.core.EngineCalls.call;
 
-/** Pages of a log (a room's or an inbox) and recoveries, cut to what fits in one reply (max-reply-bytes). */
+/**
+ * Pages of a log (a room's or an inbox) and recoveries, cut to what fits in one reply (max-reply-bytes). A room's
+ * deleted messages ({@link Tombstones}) are left out of both: the room's deletions are read beside the page (one
+ * more read in the room's slot, sent first so it shares the page's round trip); a page that lost messages to them
+ * reads on past them until it holds {@code limit} messages or the log has no more.
+ */
 public final class HistoryPages {
 
     /**
@@ -22,12 +31,17 @@ public final class HistoryPages {
     public record HistoryResult(LogId log, Position position, List<Publication> messages, boolean truncated) {
     }
 
+    /** How many messages a page reads at least when it reads on past deleted ones. */
+    private static final int REFILL_CHUNK = 100;
+
     private final Broker broker;
+    private final Tombstones tombstones;
     private final GatewayConfig.History history;
     private final long maxReplyBytes;
 
-    HistoryPages(Broker broker, GatewayConfig config) {
+    HistoryPages(Broker broker, Tombstones tombstones, GatewayConfig config) {
         this.broker = broker;
+        this.tombstones = tombstones;
         this.history = config.history();
         this.maxReplyBytes = config.limits().maxReplyBytes();
     }
@@ -51,10 +65,11 @@ public final class HistoryPages {
         if (before.isPresent() && after.isPresent()) {
             throw new DinoException(ErrorCode.INVALID_VALUE, "give before or after, not both");
         }
+        Supplier<Deletions> deletions = deletionsOf(log);
         Broker.Page page = call(() -> after.isPresent()
                 ? broker.pageAfter(log, after.getAsLong(), limit)
                 : broker.pageBefore(log, before.orElse(Long.MAX_VALUE), limit));
-        List<Publication> messages = page.messages();
+        List<Publication> messages = visible(log, page, call(deletions::get), limit, after.isPresent());
         // paging back keeps the newest messages of the page, paging forward the oldest: either way the
         // client's next page (before the first, after the last) continues without a gap
         int kept = after.isPresent() ? fittingFromStart(messages) : fittingFromEnd(messages);
@@ -64,9 +79,67 @@ public final class HistoryPages {
         return new HistoryResult(log, page.top(), fitting, kept < messages.size());
     }
 
-    /** What was missed in a log since a position, cut to one reply ({@link #bounded}). */
+    /** What was missed in a log since a position, without deleted messages, cut to one reply ({@link #bounded}). */
     Recovery recover(LogId log, Position since) {
-        return bounded(call(() -> broker.recover(log, since, history.recoveryLimit())));
+        Supplier<Deletions> deletions = deletionsOf(log);
+        Recovery recovery = call(() -> broker.recover(log, since, history.recoveryLimit()));
+        return bounded(withoutDeleted(recovery, call(deletions::get)));
+    }
+
+    /**
+     * Sends the read of a room log's deletions (nothing for an inbox: private messages are not deleted), to be
+     * awaited after the read it shares a round trip with.
+     */
+    Supplier<Deletions> deletionsOf(LogId log) {
+        return log.isRoom() ? call(() -> tombstones.read(log.name())) : () -> Deletions.NONE;
+    }
+
+    /**
+     * A recovery without the deleted messages: still {@code recovered} (the client's position moves past them; the
+     * recovery limit counted them, so a gap of many deleted messages may answer not recovered, and the client pages).
+     */
+    static Recovery withoutDeleted(Recovery recovery, Deletions deletions) {
+        if (deletions.isEmpty() || !recovery.recovered()) {
+            return recovery;
+        }
+        return new Recovery(true, recovery.missed().stream().filter(p -> !deletions.hides(p)).toList(), recovery.top());
+    }
+
+    /**
+     * The page's messages without the deleted ones, read on past them (backwards before the oldest read, forwards after
+     * the newest) while fewer than {@code limit} are left and the log has more in the same epoch; never past the room's
+     * cutoff going back (nothing at or below it is visible). Oldest first, at most {@code limit}: the newest of them
+     * going back, the oldest going forward, so the next page continues without a gap.
+     */
+    private List<Publication> visible(LogId log, Broker.Page page, Deletions deletions, int limit, boolean forward) {
+        if (deletions.isEmpty()) {
+            return page.messages();
+        }
+        List<Publication> read = page.messages();
+        List<Publication> kept = new ArrayList<>(read.stream().filter(p -> !deletions.hides(p)).toList());
+        int chunk = Math.max(limit, REFILL_CHUNK);
+        boolean more = read.size() == limit;
+        while (kept.size() < limit && more && !read.isEmpty()) {
+            long last = forward ? read.getLast().position().offset() : read.getFirst().position().offset();
+            Position all = deletions.all();
+            boolean cut = all.epoch().equals(page.top().epoch());
+            if (!forward && cut && last - 1 <= all.offset()) {
+                break;  // nothing at or below the room's cutoff is visible
+            }
+            long cursor = forward && cut ? Math.max(last, all.offset()) : last;  // forward: skip what the room's cutoff hides
+            Broker.Page next = call(() -> forward ? broker.pageAfter(log, cursor, chunk) : broker.pageBefore(log, cursor, chunk));
+            if (!next.top().epoch().equals(page.top().epoch())) {
+                break;
+            }
+            read = next.messages();
+            more = read.size() == chunk;
+            List<Publication> shown = read.stream().filter(p -> !deletions.hides(p)).toList();
+            kept.addAll(forward ? kept.size() : 0, shown);
+        }
+        if (kept.size() > limit) {
+            return forward ? kept.subList(0, limit) : kept.subList(kept.size() - limit, kept.size());
+        }
+        return kept;
     }
 
     /**

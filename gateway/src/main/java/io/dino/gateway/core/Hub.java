@@ -262,6 +262,12 @@ public final class Hub implements DeliveryListener {
                         receipt.ids()), null);
                 yield told == null ? 0 : told.size();
             }
+            case Control.DeletionsChanged changed -> {
+                Set<Session> members = sessionsByRoom.get(changed.room());
+                fanOut(members, new Event.Deletion(changed.room(), changed.by(), changed.ids(), changed.user(), changed.all(),
+                        changed.upTo(), changed.restored()), null);
+                yield members == null ? 0 : members.size();
+            }
         };
     }
 

@@ -7,6 +7,7 @@ import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Receipts;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.engine.Tombstones;
 import io.dino.gateway.events.DomainEvents;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -20,12 +21,12 @@ import java.time.InstantSource;
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
-                         DomainEvents events, ReceiptOperations receipts) {
+                         DomainEvents events, ReceiptOperations receipts, MessageDeletes deletes) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
-                                    DomainEvents events, Receipts receipts) {
-        HistoryPages pages = new HistoryPages(broker, config);
+                                    DomainEvents events, Receipts receipts, Tombstones tombstones) {
+        HistoryPages pages = new HistoryPages(broker, tombstones, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
@@ -43,6 +44,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new Whispers(broker, presence, policy, config, metrics, clock),
                 new Moderation(broker, presence, policy, hub, roomOperations),
                 events,
-                receiptOperations);
+                receiptOperations,
+                new MessageDeletes(broker, tombstones, policy, events, clock));
     }
 }

@@ -97,6 +97,9 @@ public final class RoomOperations {
         int capacity = operator ? 0 : before.capacity();
         boolean hidden = hub.isInvisible(session.user());
         boolean[] first = new boolean[1];
+        // a recovery leaves out the room's deleted messages: their read shares the join's first round trip
+        java.util.function.Supplier<io.dino.gateway.engine.Tombstones.Deletions> deletions = since.isPresent()
+                ? pages.deletionsOf(LogId.room(room)) : () -> io.dino.gateway.engine.Tombstones.Deletions.NONE;
         Rooms.Entered entered;
         try {
             entered = call(() -> hub.addToRoom(room, session, subscribe -> {
@@ -129,7 +132,9 @@ public final class RoomOperations {
         List<String> members = operator || entered.hidden().isEmpty()
                 ? entered.members()
                 : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
-        return result(session, rules, entered.top(), members, entered.recovery().map(pages::bounded));
+        io.dino.gateway.engine.Tombstones.Deletions deleted = call(deletions::get);
+        return result(session, rules, entered.top(), members,
+                entered.recovery().map(recovery -> pages.bounded(HistoryPages.withoutDeleted(recovery, deleted))));
     }
 
     private JoinResult result(Session session, RoomRules rules, Position top, List<String> members, Optional<Recovery> recovery) {

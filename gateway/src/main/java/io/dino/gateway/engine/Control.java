@@ -90,4 +90,18 @@ public sealed interface Control {
             ids = java.util.List.copyOf(ids);
         }
     }
+
+    /**
+     * Messages of a room were deleted (soft) or restored, stored already ({@link Tombstones}): every session in the
+     * room is told (a {@code deleted} or {@code restored} event). Exactly one form: {@code ids} (single messages), a
+     * {@code user}'s messages, or {@code all} of the room; a deletion of the last two forms says up to where
+     * ({@code upTo}, {@link Position#EMPTY} for a restore). Sent to the holders of the room's log.
+     */
+    record DeletionsChanged(String room, String by, java.util.List<String> ids, String user, boolean all, Position upTo,
+                            boolean restored) implements Control {
+        public DeletionsChanged {
+            ids = java.util.List.copyOf(ids);
+            user = user == null ? "" : user;
+        }
+    }
 }

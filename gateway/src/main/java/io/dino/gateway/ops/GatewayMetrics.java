@@ -108,6 +108,7 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
             case Event.Receipt ignored -> "receipt";
+            case Event.Deletion deletion -> deletion.restored() ? "restored" : "deleted";
         }, sessions);
     }
 

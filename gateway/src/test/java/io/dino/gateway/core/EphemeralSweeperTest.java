@@ -63,7 +63,8 @@ class EphemeralSweeperTest {
         broker.start(hub);
         admin = Operations.create("sweep-node", broker, presence, new SteppedRooms(broker, presence), roles, directory,
                 hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
-                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, clock)).admin();
+                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, clock),
+                new io.dino.gateway.engine.memory.MemoryTombstones(broker)).admin();
         sweeper = new EphemeralSweeper(directory, presence, admin, LINGER, clock);
     }
 

@@ -99,7 +99,8 @@ class SessionCloseRaceTest {
                 new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(),
                 new io.dino.gateway.engine.memory.MemoryDirectory(), hub, policy, config,
                 metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE,
-                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, InstantSource.system()));
+                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, InstantSource.system()),
+                new io.dino.gateway.engine.memory.MemoryTombstones(broker));
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

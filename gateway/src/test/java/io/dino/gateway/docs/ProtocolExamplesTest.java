@@ -40,6 +40,9 @@ import static org.assertj.core.api.Assertions.fail;
  * claim (each {@code name=value} but {@code roles}) and the {@code roles} claim. A line
  * {@code backend> SetRoomAcl {"room": ..., "rules": {...}}} is a backend call made at that point (it must succeed):
  * any RPC of the Backend, Roles or Rooms service, its request in the proto3 JSON form.
+ * {@code <msg:N>} stands for the N-th message id (from 1) the exchange has seen, in the order they first appeared in
+ * what the peers received (the frame being checked included): in a sent frame it is replaced by that id, in an
+ * expected one it must be it.
  */
 class ProtocolExamplesTest {
 
@@ -51,6 +54,11 @@ class ProtocolExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A room id the server generated ({@code r-} and an id): any such id matches. */
     private static final Pattern GENERATED_ROOM = Pattern.compile("r-[0-9A-HJKMNP-TV-Z]{26}");
+    /** A message id: 26 characters of Crockford base32. */
+    private static final Pattern MESSAGE_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+    private static final Pattern MESSAGE_PLACEHOLDER = Pattern.compile("<msg:(\\d+)>");
+    /** The message ids the running exchange has seen, in order ({@code <msg:N>} is the N-th); one exchange runs at a time. */
+    private static final List<String> MESSAGE_IDS = new ArrayList<>();
 
     @TestFactory
     List<DynamicTest> everyDocumentedExchangeHappensAsWritten() throws Exception {
@@ -67,6 +75,7 @@ class ProtocolExamplesTest {
     }
 
     private static void run(String block) throws Exception {
+        MESSAGE_IDS.clear();
         try (TestNode node = TestNode.start()) {
             Map<String, Peer> peers = new LinkedHashMap<>();
             for (String raw : block.split("\n")) {
@@ -89,10 +98,11 @@ class ProtocolExamplesTest {
                 });
                 String frame = line.group(3);
                 if (line.group(2).equals(">")) {
-                    peer.client.sendRaw(withTokens(frame)).join();
+                    peer.client.sendRaw(withMessageIds(withTokens(frame))).join();
                 } else {
                     JsonNode expected = JSON.readTree(frame);
                     JsonNode actual = expected.has("event") ? peer.nextEvent() : peer.client.awaitUnmatchedReply(TIMEOUT);
+                    recordMessageIds(actual, "");
                     assertMatches(expected, actual, "", text);
                 }
             }
@@ -116,6 +126,32 @@ class ProtocolExamplesTest {
             }
         }
         fail("no backend RPC " + rpc);
+    }
+
+    /** Appends the message ids (any {@code id} below the top level that looks like one) not seen before. */
+    private static void recordMessageIds(JsonNode node, String path) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                JsonNode value = field.getValue();
+                if (field.getKey().equals("id") && !path.isEmpty() && value.isTextual()
+                        && MESSAGE_ID.matcher(value.asText()).matches() && !MESSAGE_IDS.contains(value.asText())) {
+                    MESSAGE_IDS.add(value.asText());
+                }
+                recordMessageIds(value, path + "/" + field.getKey());
+            });
+        } else if (node.isArray()) {
+            node.forEach(element -> recordMessageIds(element, path + "/"));
+        }
+    }
+
+    private static String withMessageIds(String frame) {
+        return MESSAGE_PLACEHOLDER.matcher(frame).replaceAll(match -> messageId(match.group(1)));
+    }
+
+    private static String messageId(String number) {
+        int n = Integer.parseInt(number);
+        assertThat(n).as("<msg:" + n + ">: the exchange has seen " + MESSAGE_IDS.size() + " message ids").isBetween(1, MESSAGE_IDS.size());
+        return MESSAGE_IDS.get(n - 1);
     }
 
     private static String withTokens(String frame) throws Exception {
@@ -166,6 +202,10 @@ class ProtocolExamplesTest {
             for (int i = 0; i < expected.size(); i++) {
                 assertMatches(expected.get(i), actual.get(i), path + "/" + i, line);
             }
+        } else if (expected.isTextual() && MESSAGE_PLACEHOLDER.matcher(expected.asText()).matches()) {
+            Matcher placeholder = MESSAGE_PLACEHOLDER.matcher(expected.asText());
+            placeholder.matches();
+            assertThat(actual.asText()).as(where).isEqualTo(messageId(placeholder.group(1)));
         } else if (expected.isTextual() && GENERATED_ROOM.matcher(expected.asText()).matches()) {
             assertThat(actual.asText()).as(where).matches(GENERATED_ROOM);
         } else if (!varying) {

@@ -26,13 +26,15 @@ final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
             "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick",
-            "receipt", "receipts");
+            "receipt", "receipts",
+            "delete", "restore");
 
     private final Operations operations;
     private final Frames frames;
     private final JsonBodies bodies;
     private final RoomCommands roomCommands;
     private final ReceiptCommands receiptCommands;
+    private final DeleteCommands deleteCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
@@ -40,6 +42,7 @@ final class Commands {
         this.bodies = bodies;
         this.roomCommands = new RoomCommands(operations.userRooms(), frames);
         this.receiptCommands = new ReceiptCommands(operations.receipts(), frames);
+        this.deleteCommands = new DeleteCommands(operations.deletes(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -130,6 +133,7 @@ final class Commands {
                 yield frames.object().put("room", room).put("user", user).put("sessions", sessions);
             }
             case "receipt", "receipts" -> receiptCommands.execute(session, command, frame);
+            case "delete", "restore" -> deleteCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

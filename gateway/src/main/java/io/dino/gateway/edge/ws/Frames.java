@@ -121,6 +121,7 @@ final class Frames implements EventEncoder {
                         json.writeEndArray();
                     }
                 }
+                case Event.Deletion deletion -> writeDeletion(json, deletion);
                 case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
                     json.writeStringField("event", "disconnect");
                     json.writeNumberField("code", code.code());
@@ -134,6 +135,31 @@ final class Frames implements EventEncoder {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code deleted} / {@code restored}: room, by, then {@code ids}, {@code user} or {@code all}; a deletion of a user's
+     * or all messages says up to where ({@code epoch}, {@code offset}: that message and those before it).
+     */
+    private static void writeDeletion(JsonGenerator json, Event.Deletion deletion) throws IOException {
+        json.writeStringField("event", deletion.restored() ? "restored" : "deleted");
+        json.writeStringField("room", deletion.room());
+        json.writeStringField("by", deletion.by());
+        if (deletion.all()) {
+            json.writeBooleanField("all", true);
+        } else if (!deletion.user().isEmpty()) {
+            json.writeStringField("user", deletion.user());
+        } else {
+            json.writeArrayFieldStart("ids");
+            for (String id : deletion.ids()) {
+                json.writeString(id);
+            }
+            json.writeEndArray();
+        }
+        if (!deletion.restored() && (deletion.all() || !deletion.user().isEmpty())) {
+            json.writeStringField("epoch", deletion.upTo().epoch());
+            json.writeNumberField("offset", deletion.upTo().offset());
+        }
     }
 
     /** A stored message as it appears in history and recovery results; the body stays raw JSON text. */

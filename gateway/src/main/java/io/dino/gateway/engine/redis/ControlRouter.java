@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status; a kick: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code o} spare operators;
  * a receipt: {@code d} to, {@code t} log kind ({@code r}/{@code u}), {@code r} log name, {@code u} reader, {@code g} kind, {@code p} epoch,
  * {@code q} offset, {@code j} ids (comma-separated);
+ * deletions changed: {@code r} room, {@code y} by, {@code d} ids (comma-separated), {@code u} user, {@code l} all, {@code e}
+ * and {@code o} up to which position, {@code x} restored;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -56,6 +58,7 @@ final class ControlRouter {
     private static final String USER_KICKED = "user-kicked";
     private static final String OPERATOR_SESSIONS = "operator-sessions";
     private static final String RECEIPT = "receipt";
+    private static final String DELETIONS_CHANGED = "deletions-changed";
 
     private final String node;
     private final Keys keys;
@@ -285,6 +288,17 @@ final class ControlRouter {
                 entry.put("q", Long.toString(receipt.offset()));
                 entry.put("j", String.join(",", receipt.ids()));
             }
+            case Control.DeletionsChanged changed -> {
+                entry.put("c", DELETIONS_CHANGED);
+                entry.put("r", changed.room());
+                entry.put("y", changed.by());
+                entry.put("d", String.join(",", changed.ids()));
+                entry.put("u", changed.user());
+                entry.put("l", changed.all() ? "1" : "0");
+                entry.put("e", changed.upTo().epoch());
+                entry.put("o", Long.toString(changed.upTo().offset()));
+                entry.put("x", changed.restored() ? "1" : "0");
+            }
         }
         return entry;
     }
@@ -313,6 +327,10 @@ final class ControlRouter {
                     "r".equals(entry.get("t")) ? LogId.room(entry.get("r")) : LogId.user(entry.get("r")), entry.get("u"),
                     entry.get("g"), entry.get("p"), Long.parseLong(entry.get("q")),
                     entry.get("j").isEmpty() ? List.of() : List.of(entry.get("j").split(",")));
+            case DELETIONS_CHANGED -> new Control.DeletionsChanged(entry.get("r"), entry.get("y"),
+                    entry.get("d").isEmpty() ? java.util.List.of() : java.util.List.of(entry.get("d").split(",")), entry.get("u"),
+                    "1".equals(entry.get("l")), new io.dino.gateway.engine.Position(entry.get("e"), Long.parseLong(entry.get("o"))),
+                    "1".equals(entry.get("x")));
             default -> null;
         };
     }

@@ -100,6 +100,14 @@ final class Keys {
         return tag(log) + ":receipts";
     }
 
+    /**
+     * A room's soft deletions ({@link RedisTombstones}): field {@code m:ID}, {@code u:USER} or {@code all}, in the
+     * room's slot so one script changes them with a look at the log's meta and stream.
+     */
+    String tombstones(String room) {
+        return tag(LogId.room(room)) + ":deleted";
+    }
+
     /** Members of a room who are hidden (invisible users): a set of users. */
     String roomHidden(String room) {
         return tag(LogId.room(room)) + ":hidden";

@@ -88,7 +88,8 @@ public final class RedisEngine {
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
                 new RedisRoomAcls(keys, commands), new RedisRoles(keys, commands, settings.commandTimeout()),
                 new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)),
-                new RedisReceipts(keys, commands, io.dino.gateway.engine.Retention.idleLifetime(settings.maxAge())));
+                new RedisReceipts(keys, commands, io.dino.gateway.engine.Retention.idleLifetime(settings.maxAge())),
+                new RedisTombstones(keys, commands, settings));
     }
 
     /**

@@ -11,9 +11,6 @@ class MemoryRoomAclIndexTest extends RoomAclIndexContract {
 
     @Override
     protected Engine newEngine(String node, Duration maxAge) {
-        return new Engine("memory", new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
-                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
-                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory(),
-                new io.dino.gateway.engine.memory.MemoryReceipts(io.dino.gateway.engine.Retention.idleLifetime(maxAge), InstantSource.system()));
+        return MemoryEngine.create(MemoryEngine.testBroker(maxAge), maxAge, InstantSource.system());
     }
 }

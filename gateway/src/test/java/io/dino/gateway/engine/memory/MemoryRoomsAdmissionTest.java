@@ -11,9 +11,6 @@ class MemoryRoomsAdmissionTest extends RoomsAdmissionContract {
 
     @Override
     protected Engine newEngine(String node) {
-        return new Engine("memory", new MemoryBroker("epoch-1", 100, Duration.ZERO, Long.MAX_VALUE,
-                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
-                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory(),
-                new io.dino.gateway.engine.memory.MemoryReceipts(io.dino.gateway.engine.Retention.idleLifetime(Duration.ZERO), InstantSource.system()));
+        return MemoryEngine.create(MemoryEngine.testBroker(Duration.ZERO), Duration.ZERO, InstantSource.system());
     }
 }

@@ -1,0 +1,27 @@
+package io.dino.gateway.engine.memory;
+
+import io.dino.gateway.engine.Engine;
+import io.dino.gateway.engine.Retention;
+
+import java.time.Duration;
+import java.time.InstantSource;
+
+/** The in-memory engine: every part over one broker, for a node on its own (and for the engine's tests). */
+public final class MemoryEngine {
+
+    private MemoryEngine() {
+    }
+
+    /** @param maxAge the logs' retention by age (zero: none), which also bounds what belongs to idle logs */
+    public static Engine create(MemoryBroker broker, Duration maxAge, InstantSource clock) {
+        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
+                new MemoryDirectory(), new MemoryReceipts(Retention.idleLifetime(maxAge), clock),
+                new MemoryTombstones(broker));
+    }
+
+    /** A broker for tests: epoch {@code epoch-1}, 100 messages per log, no memory budget, the system clock. */
+    public static MemoryBroker testBroker(Duration maxAge) {
+        return new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
+                new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system());
+    }
+}

@@ -130,13 +130,18 @@ public final class DinoNode implements AutoCloseable {
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE);
+                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                engine.blacklist(), config.abuse().adminRoom());
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
         // a cancelled auth timeout must not keep its connection reachable until it would have fired
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        // the admin room exists before any session can report; the blacklist is compiled before any send
+        operations.reports().adminRoom().ensure(operations.admin(), engine.directory());
+        operations.blacklist().refresh();
+        operations.blacklist().refreshEvery(timers, config.abuse().blacklistRefresh());
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
         TokenVerifier verifier = new TokenVerifier(config.auth());
@@ -166,7 +171,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.blacklist(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -358,6 +363,6 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory());
+                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemoryBlacklist());
     }
 }

@@ -78,7 +78,17 @@ public final class ConfigLoader {
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),
-                rooms(dino.get("rooms")));
+                rooms(dino.get("rooms")),
+                abuse(dino.get("moderation")));
+    }
+
+    private static GatewayConfig.Abuse abuse(Config moderation) {
+        String room = moderation.get("admin-room").asString().orElse("admin");
+        if (!room.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw invalid(moderation.key() + ".admin-room", "must be a room id (1-64 letters, digits and . _ : -), got '"
+                    + room + "'");
+        }
+        return new GatewayConfig.Abuse(room, positive(moderation.get("blacklist-refresh"), Duration.ofSeconds(1), false));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

@@ -29,12 +29,13 @@ import java.util.Set;
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
+ * @param abuse    the admin room and the blacklist's refresh ({@code dino.moderation})
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms) {
+                            Presence presence, Rooms rooms, Abuse abuse) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -155,5 +156,13 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param grpcGrace   how long in-flight gRPC calls may take to finish before the server stops
      */
     public record Shutdown(Duration drainPeriod, Duration grpcGrace) {
+    }
+
+    /**
+     * @param adminRoom        the room reports are posted to ({@code dino.moderation.admin-room})
+     * @param blacklistRefresh the longest a blacklist change made on another node takes to be matched on this one
+     *                         ({@code dino.moderation.blacklist-refresh})
+     */
+    public record Abuse(String adminRoom, Duration blacklistRefresh) {
     }
 }

@@ -1,6 +1,7 @@
 package io.dino.gateway.core;
 
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.engine.Blacklist;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.PresenceStore;
@@ -19,27 +20,32 @@ import java.time.InstantSource;
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
-                         DomainEvents events) {
+                         DomainEvents events, Blacklisting blacklist, Reports reports) {
 
     public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
-                                    DomainEvents events) {
+                                    DomainEvents events, Blacklist blacklistStore, String adminRoomId) {
         HistoryPages pages = new HistoryPages(broker, config);
         RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
+        Blacklisting blacklist = new Blacklisting(blacklistStore);
+        AdminRoom adminRoom = new AdminRoom(adminRoomId, broker, presence, clock);
+        ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
                         new Autojoin(roomOperations, policy, config), pages, config, clock),
                 roomOperations,
-                new MessageOperations(broker, policy, pages, config, metrics, clock),
+                new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks),
                 new PresenceOperations(broker, presence, config),
                 pages,
                 new RoleOperations(roles, controls),
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
-                new Whispers(broker, presence, policy, config, metrics, clock),
+                new Whispers(broker, presence, policy, config, metrics, clock, shadowBlocks),
                 new Moderation(broker, presence, policy, hub, roomOperations),
-                events);
+                events,
+                blacklist,
+                new Reports(adminRoom, events, clock));
     }
 }

@@ -31,6 +31,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
         Blacklisting blacklist = new Blacklisting(blacklistStore);
         AdminRoom adminRoom = new AdminRoom(adminRoomId, broker, presence, clock);
+        admin.keep(adminRoom.room());
         ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,

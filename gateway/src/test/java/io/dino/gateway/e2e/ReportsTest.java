@@ -80,6 +80,19 @@ class ReportsTest {
     }
 
     @Test
+    void theAdminRoomCannotBeRemoved() {
+        try (io.dino.api.client.DinoBackendClient backend = io.dino.api.client.DinoBackendClient.builder("127.0.0.1",
+                node.grpcPort()).apiKey(TestNode.API_KEY).build()) {
+            io.grpc.StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.grpc.StatusRuntimeException.class, () -> backend.removeRoom("mods"));
+            assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+            assertThat(refused.getStatus().getDescription()).isEqualTo("room 'mods' is the admin room and cannot be removed "
+                    + "(configure another dino.moderation.admin-room first)");
+            assertThat(backend.room("mods").getKind().name()).isEqualTo("ROOM_KIND_PRIVATE");
+        }
+    }
+
+    @Test
     void badReportsAreRefused() {
         DinoClient bob = node.client("rp-bob", new EventRecorder());
         bob.join("rp-bad").join();

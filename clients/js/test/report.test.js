@@ -1,5 +1,5 @@
 // report(), requestAdmin() and the shadow block of blacklisted words, against a real gateway node: reports reach an
-// operator in the admin room; a blocked send resolves as accepted but reaches nobody else.
+// operator in the admin room; a blocked send resolves as accepted, is shown to its sender, but reaches nobody else.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -71,7 +71,10 @@ test('a blacklisted word: the send resolves as accepted, the operators are told,
   bobRoom.on('message', (msg) => received.push(msg.body));
 
   const blockedPost = post(admin, 'blacklisted');
+  const echoed = next(eveRoom, 'message', { filter: (msg) => msg.body?.text === 'FROBNICATE it' });
   const blocked = await eveRoom.send({ text: 'FROBNICATE it' });
+  // the SDK shows the sender its blocked message, as it would a stored one
+  assert.equal((await echoed).id, blocked.id);
   assert.equal(typeof blocked.id, 'string');
   const told = await blockedPost;
   assert.equal(told.body.messageId, blocked.id);

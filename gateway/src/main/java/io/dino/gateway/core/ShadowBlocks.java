@@ -21,9 +21,11 @@ import static io.dino.gateway.core.EngineCalls.call;
  * The shadow block (docs/protocol.md, "Blacklisted words"): a {@code send}, {@code private} or {@code whisper} of a
  * non-operator whose body contains a blacklisted entry is answered as accepted, but stored nowhere and delivered to
  * nobody except, for a room send with echo and for a whisper, the sending session itself (its echo, built here and
- * handed to that session only). The reply and the echo carry a fresh id and accept time and the position of the
- * log's <em>last stored</em> message (the offset does not move: nothing was stored; {@code ""}, 0 for a log without
- * messages). The blocked message is reported: a {@code blacklisted} post in the admin room and a
+ * handed to that session only). The reply carries a fresh id and accept time and the position of the log's <em>last
+ * stored</em> message (the offset does not move: nothing was stored; {@code ""}, 0 for a log without messages). The
+ * echo carries the same id and time but no position: it has no place in the log, and a client that drops repeats by
+ * position (both SDKs) would drop an echo at the last position as a repeat, while it delivers a message without
+ * one as it comes. The blocked message is reported: a {@code blacklisted} post in the admin room and a
  * {@link EventType#BLACKLISTED} domain event.
  *
  * <p>Cost on the send path of a message that matches nothing: one scan of the body by this node's compiled matcher
@@ -56,7 +58,7 @@ public final class ShadowBlocks {
         }
         Publication shadow = shadow(session, LogId.room(room), bodyJson, null);
         if (echo) {
-            hub.deliverTo(session, new Event.RoomMessage(shadow));
+            hub.deliverTo(session, new Event.RoomMessage(unpositioned(shadow)));
         }
         report(session, shadow, matched, "send", room, List.of());
         return Optional.of(shadow);
@@ -83,7 +85,7 @@ public final class ShadowBlocks {
             return Optional.empty();
         }
         Publication shadow = shadow(session, LogId.user(session.user()), bodyJson, new Whisper(room, recipients));
-        hub.deliverTo(session, new Event.PrivateMessage(shadow));
+        hub.deliverTo(session, new Event.PrivateMessage(unpositioned(shadow)));
         report(session, shadow, matched, "whisper", room, recipients);
         return Optional.of(shadow);
     }
@@ -100,6 +102,12 @@ public final class ShadowBlocks {
         Position top = call(() -> broker.top(log));
         long now = clock.millis();
         return new Publication(Ids.next(now), log, session.user(), now, top, bodyJson, whisper);
+    }
+
+    /** The echo of a shadow: no position, as it is in no log (see the class comment). */
+    private static Publication unpositioned(Publication shadow) {
+        return new Publication(shadow.id(), shadow.log(), shadow.sender(), shadow.timestamp(), null, shadow.bodyJson(),
+                shadow.whisper());
     }
 
     private void report(Session session, Publication shadow, List<String> matched, String kind, String room, List<String> to) {

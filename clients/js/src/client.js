@@ -289,6 +289,31 @@ export class DinoClient {
     return this._request({ cmd: 'receipts', ...message });
   }
 
+  /**
+   * Reports a message (`room` and `message`, its id) or a user (`user`; `room` then says where) to the operators:
+   * posted to the admin room. Resolves with `{reported: true}`.
+   * @param {{room?: string, message?: string, user?: string, reason?: string}} target reason: at most 500 characters
+   */
+  report({ room, message, user, reason } = {}) {
+    /** @type {Record<string, unknown>} */
+    const frame = { cmd: 'report' };
+    if (room !== undefined) frame.room = room;
+    if (message !== undefined) frame.message = message;
+    if (user !== undefined) frame.user = user;
+    if (reason !== undefined) frame.reason = reason;
+    return this._request(frame);
+  }
+
+  /**
+   * Asks for an operator in a room this client's session is in: posted to the admin room even when no operator is
+   * there. Resolves with `{admins}`, how many operators are in the admin room now, on every node.
+   * @param {string} room the room's id
+   * @param {string} [reason] at most 500 characters
+   */
+  requestAdmin(room, reason) {
+    return this._request(reason === undefined ? { cmd: 'requestAdmin', room } : { cmd: 'requestAdmin', room, reason });
+  }
+
   /** Round trip to the node; resolves with `{ts}`, the server's clock. */
   ping() {
     return this._request({ cmd: 'ping' });

@@ -347,6 +347,11 @@ export interface RoomEvents {
   error: (error: DinoError, detail: { retrying: boolean }) => void;
 }
 
+/** What `report()` names: a message (`room` and `message`), a user, or both; `reason` at most 500 characters. */
+export type ReportTarget =
+  | { room: string; message: string; user?: string; reason?: string }
+  | { room?: string; message?: undefined; user: string; reason?: string };
+
 export declare class DinoClient {
   constructor(options: DinoClientOptions);
   readonly state: ClientState;
@@ -379,6 +384,10 @@ export declare class DinoClient {
   restoreMessages(room: string, target: DeletionTarget): Promise<DeletionResult>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
+  /** Reports a message (`room` and `message`, its id) or a user to the operators (a post in the admin room). */
+  report(target: ReportTarget): Promise<{ reported: true }>;
+  /** Asks for an operator in a room this session is in; `admins`: operators in the admin room now (0: stored anyway). */
+  requestAdmin(room: string, reason?: string): Promise<{ admins: number }>;
   ping(): Promise<{ ts: number }>;
   /** Marks a room or this user's inbox delivered or read up to an offset; resolves with the stored marker. */
   receipt(receipt: ReceiptTarget): Promise<ReceiptMarker>;

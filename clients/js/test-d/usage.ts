@@ -73,6 +73,15 @@ async function usage(): Promise<void> {
   await client.restoreMessages('lobby', { user: 'bob' });
   // @ts-expect-error: all is only ever true
   await client.deleteMessages('lobby', { all: false });
+  const reported: true = (await client.report({ room: 'lobby', message: '01JDQ0ZR7M8V4N6R3T5W7Y9A1C', reason: 'spam' })).reported;
+  await client.report({ user: 'bob' });
+  // @ts-expect-error: a message id needs its room
+  await client.report({ message: '01JDQ0ZR7M8V4N6R3T5W7Y9A1C' });
+  // @ts-expect-error: a report names a message or a user
+  await client.report({ room: 'lobby' });
+  const admins: number = (await client.requestAdmin('lobby', 'a flood')).admins;
+  await client.requestAdmin('lobby');
+  console.log(reported, admins);
   await client.removeRoom(created.room);
   client.disconnect();
 }

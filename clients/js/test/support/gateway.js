@@ -269,12 +269,17 @@ export class GatewayNode {
     return this.grpc('SetRoomAcl', [[1, room], ...entries]);
   }
 
+  /** The Moderation service's AddBlacklistWords (short words only). */
+  addBlacklistWords(words) {
+    return this.grpc('AddBlacklistWords', words.map((word) => [1, word]), 'dino.v1.Moderation');
+  }
+
   /**
-   * Calls a dino.v1.Backend method (gRPC over HTTP/2 with node:http2; see proto/dino/v1/backend.proto). The
+   * Calls a dino.v1.Backend method (or another service's) (gRPC over HTTP/2 with node:http2; see proto/dino/v1/backend.proto). The
    * request message is encoded by hand from [field number, string | boolean] pairs (short strings only).
    * Resolves with the raw response message bytes.
    */
-  async grpc(method, fields) {
+  async grpc(method, fields, service = 'dino.v1.Backend') {
     const { connect } = await import('node:http2');
     const message = encodeFields(fields);
     const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
@@ -283,7 +288,7 @@ export class GatewayNode {
       return await new Promise((resolveCall, reject) => {
         session.on('error', reject);
         const stream = session.request({
-          ':method': 'POST', ':path': `/dino.v1.Backend/${method}`,
+          ':method': 'POST', ':path': `/${service}/${method}`,
           'content-type': 'application/grpc', te: 'trailers', 'x-api-key': API_KEY,
         });
         const chunks = [];

@@ -126,16 +126,18 @@ public final class DinoNode implements AutoCloseable {
         RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), reads, config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
-                engine.receipts(),
-                engine.tombstones());
+        Operations operations = Operations.create(config.nodeId(), engine, hub, policy, config, metrics, clock,
+                io.dino.gateway.events.DomainEvents.NONE);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
         // a cancelled auth timeout must not keep its connection reachable until it would have fired
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        // the admin room exists before any session can report; the blacklist is compiled before any send
+        operations.reports().adminRoom().ensure(operations.admin(), engine.directory());
+        operations.blacklist().refresh();
+        operations.blacklist().refreshEvery(timers, config.abuse().blacklistRefresh());
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
         TokenVerifier verifier = new TokenVerifier(config.auth());
@@ -165,7 +167,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), operations.blacklist(), metrics);
         this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs

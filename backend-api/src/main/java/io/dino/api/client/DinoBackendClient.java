@@ -428,6 +428,26 @@ public final class DinoBackendClient implements AutoCloseable {
                 .setBy(by == null ? "" : by).build());
     }
 
+    /**
+     * Adds words or phrases to the blacklist ({@code Moderation.AddBlacklistWords}); answers the entries new to it, in
+     * normal form (lower case, words joined by single spaces), sorted. Safe to retry.
+     */
+    public List<String> addBlacklistWords(List<String> words) {
+        return moderationStub().addBlacklistWords(io.dino.api.v1.AddBlacklistWordsRequest.newBuilder().addAllWords(words)
+                .build()).getAddedList();
+    }
+
+    /** Removes words or phrases from the blacklist ({@code Moderation.RemoveBlacklistWords}); answers those that were listed. */
+    public List<String> removeBlacklistWords(List<String> words) {
+        return moderationStub().removeBlacklistWords(io.dino.api.v1.RemoveBlacklistWordsRequest.newBuilder()
+                .addAllWords(words).build()).getRemovedList();
+    }
+
+    /** Every blacklist entry, in normal form, sorted ({@code Moderation.ListBlacklistWords}). */
+    public List<String> blacklistWords() {
+        return moderationStub().listBlacklistWords(io.dino.api.v1.ListBlacklistWordsRequest.getDefaultInstance()).getWordsList();
+    }
+
     /** The generated Moderation stub with the API key attached and a fresh deadline. */
     public ModerationGrpc.ModerationBlockingStub moderationStub() {
         return moderation.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);

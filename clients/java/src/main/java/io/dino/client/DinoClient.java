@@ -473,6 +473,41 @@ public final class DinoClient implements AutoCloseable {
         return request("receipts", fields().put("to", to).put("offset", offset));
     }
 
+    /**
+     * Reports a message ({@code room} and {@code messageId}) or a user ({@code user}; {@code room} then says where) to the
+     * operators ({@code report} command): posted to the admin room. Null fields are left out; {@code reason} at most
+     * 500 characters. Completes with {@code {"reported": true}}.
+     */
+    public CompletableFuture<JsonNode> report(String room, String messageId, String user, String reason) {
+        ObjectNode fields = fields();
+        if (room != null) {
+            fields.put("room", room);
+        }
+        if (messageId != null) {
+            fields.put("message", messageId);
+        }
+        if (user != null) {
+            fields.put("user", user);
+        }
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return request("report", fields);
+    }
+
+    /**
+     * Asks for an admin in a room this session is in ({@code requestAdmin} command): posted to the admin room even
+     * when no operator is there. {@code reason} may be null. Completes with {@code {"admins": N}}, the operators in
+     * the admin room now, on every node.
+     */
+    public CompletableFuture<JsonNode> requestAdmin(String room, String reason) {
+        ObjectNode fields = fields().put("room", room);
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return request("requestAdmin", fields);
+    }
+
     /** A fresh object for {@link #createRoom(ObjectNode)}'s fields. */
     public ObjectNode newFields() {
         return fields();

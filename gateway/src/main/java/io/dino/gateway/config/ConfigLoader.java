@@ -79,7 +79,8 @@ public final class ConfigLoader {
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),
                 rooms(dino.get("rooms")),
-                receipts(dino.get("receipts")));
+                receipts(dino.get("receipts")),
+                abuse(dino.get("moderation")));
     }
 
     private static GatewayConfig.Receipts receipts(Config receipts) {
@@ -87,6 +88,15 @@ public final class ConfigLoader {
                 bool(receipts.get("room-relay"), true),
                 positive(receipts.get("room-relay-max-members"), 100),
                 positive(receipts.get("query-max-users"), 100));
+    }
+
+    private static GatewayConfig.Abuse abuse(Config moderation) {
+        String room = moderation.get("admin-room").asString().orElse("admin");
+        if (!room.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw invalid(moderation.key() + ".admin-room", "must be a room id (1-64 letters, digits and . _ : -), got '"
+                    + room + "'");
+        }
+        return new GatewayConfig.Abuse(room, positive(moderation.get("blacklist-refresh"), Duration.ofSeconds(1), false));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

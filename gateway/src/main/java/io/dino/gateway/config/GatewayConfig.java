@@ -30,12 +30,13 @@ import java.util.Set;
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
  * @param receipts delivered and read receipts: who is told, how much a query answers
+ * @param abuse    the admin room and the blacklist's refresh ({@code dino.moderation})
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms, Receipts receipts) {
+                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -166,5 +167,13 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param queryMaxUsers       most users a receipts query lists per kind (the counts are always whole)
      */
     public record Receipts(boolean roomRelay, int roomRelayMaxMembers, int queryMaxUsers) {
+    }
+
+    /**
+     * @param adminRoom        the room reports are posted to ({@code dino.moderation.admin-room})
+     * @param blacklistRefresh the longest a blacklist change made on another node takes to be matched on this one
+     *                         ({@code dino.moderation.blacklist-refresh})
+     */
+    public record Abuse(String adminRoom, Duration blacklistRefresh) {
     }
 }

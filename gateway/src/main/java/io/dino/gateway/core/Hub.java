@@ -430,6 +430,12 @@ public final class Hub implements DeliveryListener {
         }
     }
 
+    /** Delivers an event to one local session only (a shadow-blocked message's echo to its sender). */
+    void deliverTo(Session session, Event event) {
+        session.outbound().send(encoder.encode(event));
+        metrics.delivered(event, 1);
+    }
+
     private ReentrantLock stripe(String key) {
         return stripes[(key.hashCode() & 0x7fffffff) % stripes.length];
     }

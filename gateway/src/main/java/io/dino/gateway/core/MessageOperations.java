@@ -12,6 +12,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static io.dino.gateway.core.EngineCalls.call;
@@ -26,15 +27,17 @@ public final class MessageOperations {
     private final GatewayConfig.Limits limits;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
+    private final ShadowBlocks shadowBlocks;
 
     MessageOperations(Broker broker, RoomPolicy policy, HistoryPages pages, GatewayConfig config, GatewayMetrics metrics,
-                      InstantSource clock) {
+                      InstantSource clock, ShadowBlocks shadowBlocks) {
         this.broker = broker;
         this.policy = policy;
         this.pages = pages;
         this.limits = config.limits();
         this.metrics = metrics;
         this.clock = clock;
+        this.shadowBlocks = shadowBlocks;
     }
 
     /**
@@ -50,6 +53,10 @@ public final class MessageOperations {
         }
         run(() -> policy.authorize(session, RoomAction.MESSAGE, room));  // from the node's cache: the session is in the room
         checkBody(limits, bodyJson);
+        Optional<Publication> shadowed = shadowBlocks.roomSend(session, room, bodyJson, echo);
+        if (shadowed.isPresent()) {
+            return shadowed.get();
+        }
         Draft draft = draft(session.user(), bodyJson, "");
         if (!echo) {
             session.skipEcho(draft.id());
@@ -73,6 +80,10 @@ public final class MessageOperations {
         }
         run(() -> policy.authorizeCrossRoom(session, via, room));
         checkBody(limits, bodyJson);
+        Optional<Publication> shadowed = shadowBlocks.roomSend(session, room, bodyJson, echo && session.isIn(room));
+        if (shadowed.isPresent()) {
+            return shadowed.get();
+        }
         Draft draft = draft(session.user(), bodyJson, "");
         if (!echo && session.isIn(room)) {  // a session outside the room gets no event to skip
             session.skipEcho(draft.id());
@@ -82,6 +93,11 @@ public final class MessageOperations {
 
     public Publication sendPrivate(Session session, String recipient, String bodyJson) {
         Names.user(recipient);
+        checkBody(limits, bodyJson);
+        Optional<Publication> shadowed = shadowBlocks.privateSend(session, recipient, bodyJson);
+        if (shadowed.isPresent()) {
+            return shadowed.get();
+        }
         return publish(LogId.user(recipient), session.user(), bodyJson, "");
     }
 

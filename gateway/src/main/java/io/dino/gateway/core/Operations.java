@@ -3,10 +3,9 @@ package io.dino.gateway.core;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Directory;
+import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.PresenceStore;
-import io.dino.gateway.engine.Receipts;
 import io.dino.gateway.engine.Roles;
-import io.dino.gateway.engine.Rooms;
 import io.dino.gateway.engine.Tombstones;
 import io.dino.gateway.events.DomainEvents;
 import io.dino.gateway.ops.GatewayMetrics;
@@ -21,30 +20,41 @@ import java.time.InstantSource;
 public record Operations(SessionOperations sessions, RoomOperations rooms, MessageOperations messages,
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
-                         DomainEvents events, ReceiptOperations receipts, MessageDeletes deletes) {
+                         DomainEvents events, ReceiptOperations receipts, MessageDeletes deletes, Blacklisting blacklist,
+                         Reports reports) {
 
-    public static Operations create(String nodeId, Broker broker, PresenceStore presence, Rooms rooms, Roles roles,
-                                    Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
-                                    DomainEvents events, Receipts receipts, Tombstones tombstones) {
+    public static Operations create(String nodeId, Engine engine, Hub hub, RoomPolicy policy, GatewayConfig config,
+                                    GatewayMetrics metrics, InstantSource clock, DomainEvents events) {
+        Broker broker = engine.broker();
+        PresenceStore presence = engine.presence();
+        Roles roles = engine.roles();
+        Directory directory = engine.directory();
+        Tombstones tombstones = engine.tombstones();
         HistoryPages pages = new HistoryPages(broker, tombstones, config);
-        RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
+        RoomOperations roomOperations = new RoomOperations(broker, presence, engine.rooms(), hub, policy, pages, config, metrics);
         RoomControls controls = new RoomControls(broker, directory);
         RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
-        ReceiptOperations receiptOperations = new ReceiptOperations(broker, receipts, presence, policy, pages, hub, config, metrics);
+        ReceiptOperations receiptOperations = new ReceiptOperations(broker, engine.receipts(), presence, policy, pages, hub, config, metrics);
+        Blacklisting blacklist = new Blacklisting(engine.blacklist());
+        AdminRoom adminRoom = new AdminRoom(config.abuse().adminRoom(), broker, presence, clock);
+        admin.keep(adminRoom.room());
+        ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
                         new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations),
                 roomOperations,
-                new MessageOperations(broker, policy, pages, config, metrics, clock),
+                new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks),
                 new PresenceOperations(broker, presence, config),
                 pages,
                 new RoleOperations(roles, controls),
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
-                new Whispers(broker, presence, policy, config, metrics, clock),
+                new Whispers(broker, presence, policy, config, metrics, clock, shadowBlocks),
                 new Moderation(broker, presence, policy, hub, roomOperations),
                 events,
                 receiptOperations,
-                new MessageDeletes(broker, tombstones, policy, events, clock));
+                new MessageDeletes(broker, tombstones, policy, events, clock),
+                blacklist,
+                new Reports(adminRoom, events, clock));
     }
 }

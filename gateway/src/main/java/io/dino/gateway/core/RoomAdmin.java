@@ -62,6 +62,8 @@ public final class RoomAdmin {
     private final RoomControls controls;
     private final RoomNames names;
     private final InstantSource clock;
+    /** The admin room, which may not be removed (its id would become an open room anyone may join). */
+    private volatile String kept = "";
 
     RoomAdmin(Directory directory, Roles roles, PresenceStore presence, RoomPolicy policy, RoomControls controls,
               GatewayConfig.Rooms config, InstantSource clock) {
@@ -234,8 +236,17 @@ public final class RoomAdmin {
      * Forgets a registered room: its record and name, its stored roles and access rules; then every session in
      * it, on any node, is taken out with {@code removed} (reason {@code room removed}). Its log is left to retention.
      */
+    /** Removing this room is refused from now on (the admin room). */
+    void keep(String room) {
+        kept = room;
+    }
+
     public void removeRoom(String id) {
         RoomNames.id("room", id);
+        if (id.equals(kept)) {
+            throw new DinoException(ErrorCode.NOT_ALLOWED, "room '" + id + "' is the admin room and cannot be removed "
+                    + "(configure another dino.moderation.admin-room first)");
+        }
         if (call(() -> directory.removeRoom(id)) == Outcome.NOT_FOUND) {
             throw noSuchRoom(id);
         }

@@ -42,15 +42,17 @@ public final class Whispers {
     private final GatewayConfig.Limits limits;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
+    private final ShadowBlocks shadowBlocks;
 
     Whispers(Broker broker, PresenceStore presence, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics,
-             InstantSource clock) {
+             InstantSource clock, ShadowBlocks shadowBlocks) {
         this.broker = broker;
         this.presence = presence;
         this.policy = policy;
         this.limits = config.limits();
         this.metrics = metrics;
         this.clock = clock;
+        this.shadowBlocks = shadowBlocks;
     }
 
     /**
@@ -71,6 +73,10 @@ public final class Whispers {
             if (!roomsOf.getOrDefault(user, List.of()).contains(room)) {
                 throw new DinoException(ErrorCode.INVALID_VALUE, "'" + user + "' is not in room '" + room + "'");
             }
+        }
+        java.util.Optional<Publication> shadowed = shadowBlocks.whisper(session, room, recipients, bodyJson);
+        if (shadowed.isPresent()) {
+            return shadowed.get();
         }
         Whisper whisper = new Whisper(room, recipients);
         long now = clock.millis();

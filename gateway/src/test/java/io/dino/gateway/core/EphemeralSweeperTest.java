@@ -8,9 +8,9 @@ import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.Directory.RoomKind;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.SessionRef;
-import io.dino.gateway.engine.SteppedRooms;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
+import io.dino.gateway.engine.memory.MemoryEngine;
 import io.dino.gateway.engine.memory.MemoryDirectory;
 import io.dino.gateway.engine.memory.MemoryPresenceStore;
 import io.dino.gateway.engine.memory.MemoryRoles;
@@ -61,10 +61,8 @@ class EphemeralSweeperTest {
         RoomPolicy policy = new RoomPolicy(new MemoryRoomAcls(), directory, roles, Runnable::run, true);
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
-        admin = Operations.create("sweep-node", broker, presence, new SteppedRooms(broker, presence), roles, directory,
-                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
-                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, clock),
-                new io.dino.gateway.engine.memory.MemoryTombstones(broker)).admin();
+        admin = Operations.create("sweep-node", MemoryEngine.create(broker, presence, roles, directory, Duration.ZERO, clock),
+                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE).admin();
         sweeper = new EphemeralSweeper(directory, presence, admin, LINGER, clock);
     }
 

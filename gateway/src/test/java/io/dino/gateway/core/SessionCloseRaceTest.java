@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -95,12 +94,10 @@ class SessionCloseRaceTest {
                 new io.dino.gateway.engine.memory.MemoryRoles(), Runnable::run, true);
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
-        Operations operations = Operations.create("race-node", broker, presence,
-                new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(),
-                new io.dino.gateway.engine.memory.MemoryDirectory(), hub, policy, config,
-                metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE,
-                new io.dino.gateway.engine.memory.MemoryReceipts(java.time.Duration.ZERO, InstantSource.system()),
-                new io.dino.gateway.engine.memory.MemoryTombstones(broker));
+        Operations operations = Operations.create("race-node", io.dino.gateway.engine.memory.MemoryEngine.create(broker, presence,
+                new io.dino.gateway.engine.memory.MemoryRoles(), new io.dino.gateway.engine.memory.MemoryDirectory(),
+                java.time.Duration.ZERO, InstantSource.system()), hub, policy, config, metrics, InstantSource.system(),
+                io.dino.gateway.events.DomainEvents.NONE);
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

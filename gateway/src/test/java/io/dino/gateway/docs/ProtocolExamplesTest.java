@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code <token:forged:USER>} are not); {@code <token:USER?age=30&roles=a,b>} adds the {@code attrs}
  * claim (each {@code name=value} but {@code roles}) and the {@code roles} claim. A line
  * {@code backend> SetRoomAcl {"room": ..., "rules": {...}}} is a backend call made at that point (it must succeed):
- * any RPC of the Backend, Roles or Rooms service, its request in the proto3 JSON form.
+ * any RPC of the Backend, Roles, Rooms or Moderation service, its request in the proto3 JSON form. A
+ * {@code messageId} (a message id inside a body, such as an admin room post's) varies like an {@code id}.
  * {@code <msg:N>} stands for the N-th message id (from 1) the exchange has seen, in the order they first appeared in
  * what the peers received (the frame being checked included): in a sent frame it is replaced by that id, in an
  * expected one it must be it.
@@ -50,7 +51,8 @@ class ProtocolExamplesTest {
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
     private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
     private static final Pattern BACKEND = Pattern.compile("^backend> ([A-Z][A-Za-z]+) (\\{.*})$");
-    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline");
+    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline",
+            "messageId");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A room id the server generated ({@code r-} and an id): any such id matches. */
     private static final Pattern GENERATED_ROOM = Pattern.compile("r-[0-9A-HJKMNP-TV-Z]{26}");
@@ -113,7 +115,7 @@ class ProtocolExamplesTest {
     private static void backendCall(TestNode node, String rpc, String json) throws Exception {
         String method = Character.toLowerCase(rpc.charAt(0)) + rpc.substring(1);
         for (Object stub : List.of(node.backend(), io.dino.gateway.e2e.RolesApiTestSupport.roles(node),
-                io.dino.gateway.e2e.RolesApiTestSupport.rooms(node))) {
+                io.dino.gateway.e2e.RolesApiTestSupport.rooms(node), moderation(node))) {
             for (java.lang.reflect.Method candidate : stub.getClass().getMethods()) {
                 if (candidate.getName().equals(method) && candidate.getParameterCount() == 1
                         && com.google.protobuf.Message.class.isAssignableFrom(candidate.getParameterTypes()[0])) {
@@ -152,6 +154,16 @@ class ProtocolExamplesTest {
         int n = Integer.parseInt(number);
         assertThat(n).as("<msg:" + n + ">: the exchange has seen " + MESSAGE_IDS.size() + " message ids").isBetween(1, MESSAGE_IDS.size());
         return MESSAGE_IDS.get(n - 1);
+    }
+
+    /**
+    /** A Moderation stub on a test node that sends the test API key. */
+    private static io.dino.api.v1.ModerationGrpc.ModerationBlockingStub moderation(TestNode node) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("x-api-key", io.grpc.Metadata.ASCII_STRING_MARSHALLER), TestNode.API_KEY);
+        return io.dino.api.v1.ModerationGrpc.newBlockingStub(node.channel())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(TestNode.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static String withTokens(String frame) throws Exception {

@@ -2,14 +2,21 @@ package io.dino.gateway.edge.grpc;
 
 import io.dino.api.v1.DeleteMessagesRequest;
 import io.dino.api.v1.DeleteMessagesResponse;
+import io.dino.api.v1.AddBlacklistWordsRequest;
+import io.dino.api.v1.AddBlacklistWordsResponse;
 import io.dino.api.v1.KickUserRequest;
 import io.dino.api.v1.KickUserResponse;
+import io.dino.api.v1.ListBlacklistWordsRequest;
+import io.dino.api.v1.ListBlacklistWordsResponse;
 import io.dino.api.v1.ModerationGrpc;
 import io.dino.api.v1.RestoreMessagesRequest;
 import io.dino.api.v1.RestoreMessagesResponse;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.core.MessageDeletes;
+import io.dino.api.v1.RemoveBlacklistWordsRequest;
+import io.dino.api.v1.RemoveBlacklistWordsResponse;
+import io.dino.gateway.core.Blacklisting;
 import io.dino.gateway.core.Moderation;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.stub.StreamObserver;
@@ -19,11 +26,13 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
 
     private final Moderation moderation;
     private final MessageDeletes deletes;
+    private final Blacklisting blacklist;
     private final Responses responses;
 
-    public ModerationService(Moderation moderation, MessageDeletes deletes, GatewayMetrics metrics) {
+    public ModerationService(Moderation moderation, MessageDeletes deletes, Blacklisting blacklist, GatewayMetrics metrics) {
         this.moderation = moderation;
         this.deletes = deletes;
+        this.blacklist = blacklist;
         this.responses = new Responses(metrics, ModerationService.class);
     }
 
@@ -78,5 +87,26 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
 
     private static DinoException noTarget() {
         return new DinoException(ErrorCode.INVALID_VALUE, "give exactly one of message_id, user or all (true)");
+    }
+
+    @Override
+    public void addBlacklistWords(AddBlacklistWordsRequest request, StreamObserver<AddBlacklistWordsResponse> response) {
+        responses.respond(response, () -> AddBlacklistWordsResponse.newBuilder()
+                .addAllAdded(blacklist.add(request.getWordsList()))
+                .build());
+    }
+
+    @Override
+    public void removeBlacklistWords(RemoveBlacklistWordsRequest request, StreamObserver<RemoveBlacklistWordsResponse> response) {
+        responses.respond(response, () -> RemoveBlacklistWordsResponse.newBuilder()
+                .addAllRemoved(blacklist.remove(request.getWordsList()))
+                .build());
+    }
+
+    @Override
+    public void listBlacklistWords(ListBlacklistWordsRequest request, StreamObserver<ListBlacklistWordsResponse> response) {
+        responses.respond(response, () -> ListBlacklistWordsResponse.newBuilder()
+                .addAllWords(blacklist.words())
+                .build());
     }
 }

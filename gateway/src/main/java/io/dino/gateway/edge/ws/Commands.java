@@ -27,7 +27,8 @@ final class Commands {
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
             "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick",
             "receipt", "receipts",
-            "delete", "restore");
+            "delete", "restore",
+            "report", "requestAdmin");
 
     private final Operations operations;
     private final Frames frames;
@@ -35,6 +36,7 @@ final class Commands {
     private final RoomCommands roomCommands;
     private final ReceiptCommands receiptCommands;
     private final DeleteCommands deleteCommands;
+    private final AbuseCommands abuseCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
@@ -43,6 +45,7 @@ final class Commands {
         this.roomCommands = new RoomCommands(operations.userRooms(), frames);
         this.receiptCommands = new ReceiptCommands(operations.receipts(), frames);
         this.deleteCommands = new DeleteCommands(operations.deletes(), frames);
+        this.abuseCommands = new AbuseCommands(operations.reports(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -134,6 +137,7 @@ final class Commands {
             }
             case "receipt", "receipts" -> receiptCommands.execute(session, command, frame);
             case "delete", "restore" -> deleteCommands.execute(session, command, frame);
+            case "report", "requestAdmin" -> abuseCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

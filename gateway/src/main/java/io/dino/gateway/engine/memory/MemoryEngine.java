@@ -1,6 +1,8 @@
 package io.dino.gateway.engine.memory;
 
+import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Engine;
+import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Retention;
 
 import java.time.Duration;
@@ -14,9 +16,14 @@ public final class MemoryEngine {
 
     /** @param maxAge the logs' retention by age (zero: none), which also bounds what belongs to idle logs */
     public static Engine create(MemoryBroker broker, Duration maxAge, InstantSource clock) {
-        return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory(), new MemoryReceipts(Retention.idleLifetime(maxAge), clock),
-                new MemoryTombstones(broker));
+        return create(broker, new MemoryPresenceStore(clock), new MemoryRoles(), new MemoryDirectory(), maxAge, clock);
+    }
+
+    /** An engine over parts a test also holds on to (any broker: tests put gates in front of one). */
+    public static Engine create(Broker broker, PresenceStore presence, MemoryRoles roles, MemoryDirectory directory,
+                                Duration maxAge, InstantSource clock) {
+        return new Engine("memory", broker, presence, new MemoryRoomAcls(), roles, directory,
+                new MemoryReceipts(Retention.idleLifetime(maxAge), clock), new MemoryTombstones(broker), new MemoryBlacklist());
     }
 
     /** A broker for tests: epoch {@code epoch-1}, 100 messages per log, no memory budget, the system clock. */

@@ -218,6 +218,16 @@ final class Keys {
         return prefix + ":nodes";
     }
 
+    /** The blacklist's entries (a set); one slot with its version, so a change updates both in one script. */
+    String blacklist() {
+        return prefix + ":{blacklist}:words";
+    }
+
+    /** The blacklist's version: a counter every change of {@link #blacklist} increments. */
+    String blacklistVersion() {
+        return prefix + ":{blacklist}:version";
+    }
+
 
     /** Turns an interest-set member back into a log: the inverse of {@link #logToken}. */
     static LogId tokenToLog(String token) {

@@ -89,7 +89,8 @@ public final class RedisEngine {
                 new RedisRoomAcls(keys, commands), new RedisRoles(keys, commands, settings.commandTimeout()),
                 new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)),
                 new RedisReceipts(keys, commands, io.dino.gateway.engine.Retention.idleLifetime(settings.maxAge())),
-                new RedisTombstones(keys, commands, settings));
+                new RedisTombstones(keys, commands, settings),
+                new RedisBlacklist(keys, commands));
     }
 
     /**

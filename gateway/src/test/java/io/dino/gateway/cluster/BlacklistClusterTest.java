@@ -1,0 +1,108 @@
+package io.dino.gateway.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dino.api.client.DinoBackendClient;
+import io.dino.client.DinoClient;
+import io.dino.client.EventRecorder;
+import io.dino.gateway.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.dino.gateway.TestNode.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Blacklist words added through node A's gRPC reach node B's matching (its periodic refresh), and the blocked message's
+ * report reaches an operator in the admin room on node A; reports and requests for an admin cross nodes too.
+ */
+class BlacklistClusterTest {
+
+    private static RedisServer redis;
+    private static TestNode a;
+    private static TestNode b;
+    private static DinoBackendClient backendOnA;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        a = node("a");
+        b = node("b");
+        backendOnA = DinoBackendClient.builder("127.0.0.1", a.grpcPort()).apiKey(TestNode.API_KEY).build();
+    }
+
+    private static TestNode node(String id) {
+        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
+                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S",
+                "dino.moderation.blacklist-refresh", "PT0.2S"));
+    }
+
+    @AfterAll
+    static void stop() {
+        backendOnA.close();
+        a.close();
+        b.close();
+        redis.close();
+    }
+
+    private static boolean isPost(JsonNode event, String type, String by) {
+        return event.path("event").asText().equals("message") && event.path("msg").path("room").asText().equals("admin")
+                && event.path("msg").path("body").path("type").asText().equals(type)
+                && event.path("msg").path("body").path("by").asText().equals(by);
+    }
+
+    @Test
+    void wordsAddedThroughNodeABlockSendsOnNodeBAndTheReportReachesAnOperatorOnNodeA() throws Exception {
+        EventRecorder opEvents = new EventRecorder();
+        DinoClient opOnA = a.operatorClient("bc-op", opEvents);
+        opOnA.join("admin").join();
+        DinoClient eveOnB = b.client("bc-eve", new EventRecorder());
+        eveOnB.join("bc-probe").join();
+        eveOnB.join("bc-hall").join();
+        EventRecorder bobEvents = new EventRecorder();
+        DinoClient bobOnA = a.client("bc-bob", bobEvents);
+        bobOnA.join("bc-hall").join();
+
+        assertThat(backendOnA.addBlacklistWords(List.of("Kwyjibo"))).containsExactly("kwyjibo");
+        // node B matches it within its refresh period: until then a probe in a room of its own is stored
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            eveOnB.send("bc-probe", Map.of("text", "kwyjibo?")).join();
+            return opEvents.events().stream().anyMatch(e -> isPost(e, "blacklisted", "bc-eve"));
+        });
+
+        String blocked = eveOnB.send("bc-hall", Map.of("text", "a KWYJIBO")).join().get("id").asText();
+        opEvents.await(e -> isPost(e, "blacklisted", "bc-eve") && e.path("msg").path("body").path("messageId").asText().equals(blocked)
+                && e.path("msg").path("body").path("room").asText().equals("bc-hall"), TIMEOUT);
+        String marker = eveOnB.send("bc-hall", Map.of("text", "marker")).join().get("id").asText();
+        bobEvents.await(e -> e.path("msg").path("id").asText().equals(marker), TIMEOUT);
+        assertThat(bobEvents.events("message").stream().map(e -> e.get("msg").get("id").asText())).containsExactly(marker);
+
+        assertThat(backendOnA.removeBlacklistWords(List.of("kwyjibo"))).containsExactly("kwyjibo");
+        // node B stops blocking within its refresh period: a send then reaches bob on node A
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            String id = eveOnB.send("bc-hall", Map.of("text", "kwyjibo, now allowed")).join().get("id").asText();
+            return bobEvents.events("message").stream().anyMatch(e -> e.get("msg").get("id").asText().equals(id));
+        });
+    }
+
+    @Test
+    void aRequestForAnAdminOnNodeBCountsAndReachesTheOperatorOnNodeA() throws Exception {
+        EventRecorder opEvents = new EventRecorder();
+        DinoClient opOnA = a.operatorClient("bc-op2", opEvents);
+        opOnA.join("admin").join();
+        DinoClient annOnB = b.client("bc-ann", new EventRecorder());
+        annOnB.join("bc-help").join();
+        assertThat(annOnB.requestAdmin("bc-help", "please").join().get("admins").asInt()).isGreaterThanOrEqualTo(1);
+        opEvents.await(e -> isPost(e, "request-admin", "bc-ann"), TIMEOUT);
+        annOnB.report("bc-help", null, "bc-troll", "rude").join();
+        JsonNode report = opEvents.await(e -> isPost(e, "report", "bc-ann"), TIMEOUT);
+        assertThat(report.get("msg").get("body").get("user").asText()).isEqualTo("bc-troll");
+        assertThat(b.client("bc-mallory", new EventRecorder()).join("admin").handle((ok, error) -> error).join())
+                .hasMessage("not allowed to join room 'admin': needs membership of the private room");
+    }
+}

@@ -5,16 +5,23 @@ package io.dino.gateway.engine;
  * cluster. Closing the engine closes its parts.
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
-                     Directory directory)
+                     Directory directory, EventLog events)
         implements AutoCloseable {
 
-    /** An engine whose joins are the plain sequence of broker and presence calls. */
+    /** An engine whose joins are the plain sequence of broker and presence calls, keeping no events. */
     public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory) {
-        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory);
+        this(name, broker, presence, acls, roles, directory, EventLog.NONE);
+    }
+
+    /** An engine whose joins are the plain sequence of broker and presence calls. */
+    public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
+                  EventLog events) {
+        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, events);
     }
 
     @Override
     public void close() {
+        events.close();  // first: it writes what is queued while the engine's connections are still open
         broker.close();
         presence.close();
     }

@@ -78,7 +78,17 @@ public final class ConfigLoader {
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),
-                rooms(dino.get("rooms")));
+                rooms(dino.get("rooms")),
+                events(dino.get("events")));
+    }
+
+    private static GatewayConfig.Events events(Config events) {
+        return new GatewayConfig.Events(
+                bool(events.get("enabled"), true),
+                events.get("stream").asString().orElse("").strip(),
+                positive(events.get("max-length"), 1_000_000L),
+                positive(events.get("queue"), 65_536),
+                positive(events.get("max-watchers"), 64));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

@@ -29,12 +29,13 @@ import java.util.Set;
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
+ * @param events   domain events out to other services (docs/events.md)
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms) {
+                            Presence presence, Rooms rooms, Events events) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -155,5 +156,17 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param grpcGrace   how long in-flight gRPC calls may take to finish before the server stops
      */
     public record Shutdown(Duration drainPeriod, Duration grpcGrace) {
+    }
+
+    /**
+     * Domain events out (docs/events.md).
+     *
+     * @param enabled     whether this node appends the events it observes (WatchEvents works either way)
+     * @param stream      the Redis stream's key; empty: {@code <dino.redis.prefix>:events}
+     * @param maxLength   entries the log keeps at least (Redis trims with {@code MAXLEN ~}, so a little more)
+     * @param queue       events waiting for the Redis appender at most; more are dropped (and counted)
+     * @param maxWatchers WatchEvents streams one node serves at once
+     */
+    public record Events(boolean enabled, String stream, long maxLength, int queue, int maxWatchers) {
     }
 }

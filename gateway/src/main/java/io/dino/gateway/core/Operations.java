@@ -25,21 +25,23 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                                     Directory directory, Hub hub, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics, InstantSource clock,
                                     DomainEvents events) {
         HistoryPages pages = new HistoryPages(broker, config);
-        RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics);
+        Happenings happenings = new Happenings(events, clock);
+        RoomOperations roomOperations = new RoomOperations(broker, presence, rooms, hub, policy, pages, config, metrics,
+                happenings);
         RoomControls controls = new RoomControls(broker, directory);
-        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
+        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock, happenings);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
-                        new Autojoin(roomOperations, policy, config), pages, config, clock),
+                        new Autojoin(roomOperations, policy, config), pages, config, clock, happenings),
                 roomOperations,
-                new MessageOperations(broker, policy, pages, config, metrics, clock),
-                new PresenceOperations(broker, presence, config),
+                new MessageOperations(broker, policy, pages, config, metrics, clock, happenings),
+                new PresenceOperations(broker, presence, config, happenings),
                 pages,
                 new RoleOperations(roles, controls),
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
-                new Whispers(broker, presence, policy, config, metrics, clock),
-                new Moderation(broker, presence, policy, hub, roomOperations),
+                new Whispers(broker, presence, policy, config, metrics, clock, happenings),
+                new Moderation(broker, presence, policy, hub, roomOperations, happenings),
                 events);
     }
 }

@@ -7,8 +7,8 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 
 import java.lang.System.Logger;
@@ -16,10 +16,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -29,8 +28,9 @@ import java.util.regex.Pattern;
  * consumer groups (docs/events.md).
  *
  * <p>Appending never waits for Redis: events go into a bounded queue; one appender thread takes everything
- * waiting (up to {@value #MAX_BATCH}), sends one {@code XADD … MAXLEN ~} per event, pipelined on a connection of
- * its own, and waits for the answers together: one round trip per batch, none per event on the caller's path.
+ * waiting (up to {@value #MAX_BATCH}), appends them with {@code events-append.lua} ({@code XADD … MAXLEN ~} per
+ * event, up to {@value #MAX_PER_CALL} per call: one command instead of one per event), the calls pipelined on a
+ * connection of its own and answered together: one round trip per batch, none on the caller's path.
  * A full queue refuses the event (the caller counts it dropped); a batch Redis fails or does not answer in time
  * is dropped as a whole and counted through {@code lost}: never retried, so the node appends no event twice
  * (though an event whose answer timed out may have been stored and counted lost all the same).
@@ -43,6 +43,8 @@ public final class RedisEventLog implements EventLog {
     private static final Logger LOG = System.getLogger(RedisEventLog.class.getName());
     /** Events one pipelined batch carries at most. */
     static final int MAX_BATCH = 512;
+    /** Events one script call appends at most. */
+    static final int MAX_PER_CALL = 128;
     private static final Pattern POSITION = Pattern.compile("\\d{1,20}(-\\d{1,20})?");
     private static final long IDLE_POLL_MILLIS = 200;
 
@@ -57,6 +59,7 @@ public final class RedisEventLog implements EventLog {
     private final Supplier<Connection> readers;
     private final IntConsumer lost;
     private final ArrayBlockingQueue<Pending> queue;
+    private final Scripts append = Scripts.load("events-append.lua");
     private final Thread appender;
     private volatile boolean closed;
 
@@ -104,26 +107,39 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
+    /**
+     * One {@code events-append.lua} call per {@value #MAX_PER_CALL} events (in order, so one call does not hold
+     * Redis for long), all pipelined, answered together: one round trip per batch, one command per call.
+     */
     private void write(List<Pending> batch) {
-        XAddArgs trim = XAddArgs.Builder.maxlen(maxLength).approximateTrimming();
-        List<RedisFuture<String>> answers = new ArrayList<>(batch.size());
+        String[] keys = {key};
+        List<String[]> calls = new ArrayList<>();
+        List<RedisFuture<Long>> answers = new ArrayList<>();
         int failed = 0;
-        try {
-            for (Pending pending : batch) {
-                answers.add(appending.async().xadd(key, trim, EventCodec.fields(pending.node(), pending.event())));
+        for (int from = 0; from < batch.size(); from += MAX_PER_CALL) {
+            List<Pending> part = batch.subList(from, Math.min(batch.size(), from + MAX_PER_CALL));
+            String[] args = new String[1 + 3 * part.size()];
+            args[0] = Long.toString(maxLength);
+            int i = 1;
+            for (Pending pending : part) {
+                Map<String, String> fields = EventCodec.fields(pending.node(), pending.event());
+                args[i++] = fields.get(EventCodec.TYPE);
+                args[i++] = fields.get(EventCodec.ROOM);
+                args[i++] = fields.get(EventCodec.EVENT);
             }
-        } catch (RedisException e) {
-            failed = batch.size() - answers.size();
-        }
-        long deadline = System.nanoTime() + commandTimeout.toNanos();
-        for (RedisFuture<String> answer : answers) {
             try {
-                answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                failed++;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failed++;
+                answers.add(append.send(appending, ScriptOutputType.INTEGER, keys, args));
+                calls.add(args);
+            } catch (RedisException e) {
+                failed += part.size();
+            }
+        }
+        for (int call = 0; call < answers.size(); call++) {
+            int events = (calls.get(call).length - 1) / 3;
+            try {
+                append.<Long>await(answers.get(call), commandTimeout, appending, ScriptOutputType.INTEGER, keys, calls.get(call));
+            } catch (EngineUnavailableException | RedisException e) {
+                failed += events;
             }
         }
         if (failed > 0) {

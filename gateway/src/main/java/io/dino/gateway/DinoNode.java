@@ -15,6 +15,10 @@ import io.dino.gateway.core.RoomPolicy;
 import io.dino.gateway.edge.demo.DemoPage;
 import io.dino.gateway.edge.grpc.ApiKeyInterceptor;
 import io.dino.gateway.edge.grpc.ModerationService;
+import io.dino.gateway.edge.grpc.EventsService;
+import io.dino.gateway.events.DomainEvents;
+import io.dino.gateway.ops.EventsOut;
+import io.dino.gateway.engine.memory.MemoryEventLog;
 import io.dino.gateway.edge.grpc.RolesService;
 import io.dino.gateway.edge.grpc.RoomsService;
 import io.dino.gateway.edge.grpc.BackendService;
@@ -72,6 +76,8 @@ public final class DinoNode implements AutoCloseable {
     private static final int HARD_FRAME_LIMIT_FACTOR = 4;
     /** The listener of the /observe endpoints when dino.management.port is set. */
     private static final String MANAGEMENT_SOCKET = "management";
+    /** The memory engine's events log keeps at most this many (dino.events.max-length is for the Redis stream). */
+    private static final long MEMORY_EVENTS_CAP = 100_000;
 
     private final GatewayConfig config;
     private final Engine engine;
@@ -85,6 +91,7 @@ public final class DinoNode implements AutoCloseable {
     private final RoomsService roomsService;
     private final ModerationService moderationService;
     private final io.dino.gateway.edge.grpc.ReceiptsService receiptsService;
+    private final EventsService eventsService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -118,7 +125,9 @@ public final class DinoNode implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry, config.nodeId());
         this.engine = switch (config.engine()) {
             case MEMORY -> memoryEngine(config, clock);
-            case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock);
+            case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock, new RedisEngine.EventSettings(
+                    config.events().stream(), config.events().maxLength(), config.events().queue(),
+                    lost -> metrics.eventsDropped("failed", lost)));
         };
         // a snapshot's reads concurrently on Redis (its connection pipelines them: one round trip); in turn in memory
         java.util.concurrent.Executor reads = config.engine() == GatewayConfig.EngineKind.MEMORY
@@ -127,7 +136,7 @@ public final class DinoNode implements AutoCloseable {
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine, hub, policy, config, metrics, clock,
-                io.dino.gateway.events.DomainEvents.NONE);
+                config.events().enabled() ? new EventsOut(config.nodeId(), engine.events(), metrics) : DomainEvents.NONE);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -169,6 +178,7 @@ public final class DinoNode implements AutoCloseable {
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
         this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), operations.blacklist(), metrics);
         this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
+        this.eventsService = new EventsService(engine.events(), config.events().maxWatchers(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -287,6 +297,7 @@ public final class DinoNode implements AutoCloseable {
             LOG.log(Level.DEBUG, "a gRPC health watcher could not be told NOT_SERVING", e);
         }
         sweeper.close();  // the drain empties rooms: nothing to remove for a node on its way out
+        eventsService.stop();  // event watchers end at once (OK): they would hold the gRPC drain to its grace period
         boolean interrupted = false;
         try {
             drain.run(wsEndpoint.shutdownTasks(), wsEndpoint::openConnections, calls::refuseNewCalls, calls::awaitIdle,
@@ -317,7 +328,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, roomsService, moderationService, receiptsService, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, moderationService, receiptsService, eventsService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 
@@ -359,6 +370,7 @@ public final class DinoNode implements AutoCloseable {
         MemoryBroker broker = new MemoryBroker(epoch, config.history().retainedPerLog(), config.history().maxAge(),
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
-        return io.dino.gateway.engine.memory.MemoryEngine.create(broker, config.history().maxAge(), clock);
+        return io.dino.gateway.engine.memory.MemoryEngine.create(broker, config.history().maxAge(),
+                new MemoryEventLog(Math.min(config.events().maxLength(), MEMORY_EVENTS_CAP)), clock);
     }
 }

@@ -59,6 +59,8 @@ import io.dino.api.v1.RestoreMessagesResponse;
 import io.dino.api.v1.SetChannelAclRequest;
 import io.dino.api.v1.UpdateChannelRequest;
 import io.dino.api.v1.UpdateRoomRequest;
+import io.dino.api.v1.EventsGrpc;
+import io.dino.api.v1.WatchEventsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -94,6 +96,7 @@ public final class DinoBackendClient implements AutoCloseable {
     private final RoomsGrpc.RoomsBlockingStub rooms;
     private final ModerationGrpc.ModerationBlockingStub moderation;
     private final io.dino.api.v1.ReceiptsGrpc.ReceiptsBlockingStub receipts;
+    private final EventsGrpc.EventsBlockingStub events;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -113,6 +116,7 @@ public final class DinoBackendClient implements AutoCloseable {
         this.rooms = RoomsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.moderation = ModerationGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.receipts = io.dino.api.v1.ReceiptsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.events = EventsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -451,6 +455,18 @@ public final class DinoBackendClient implements AutoCloseable {
     /** The generated Moderation stub with the API key attached and a fresh deadline. */
     public ModerationGrpc.ModerationBlockingStub moderationStub() {
         return moderation.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Watches the cluster's domain events (docs/events.md): {@code types} (wire names such as {@code joined},
+     * {@code message}) and {@code rooms} filter (empty: all), {@code after} says where to start (empty: new events
+     * only; {@code "0"}: the oldest kept; an event's id: after it). No deadline: the stream lasts until
+     * {@link EventWatch#close()} or the node ends it; not retried (resume with {@link EventWatch#lastId()}).
+     */
+    public EventWatch watchEvents(List<String> types, List<String> rooms, String after) {
+        WatchEventsRequest request = WatchEventsRequest.newBuilder().addAllTypes(types).addAllRooms(rooms)
+                .setAfter(after == null ? "" : after).build();
+        return new EventWatch(context -> events.watchEvents(request), request.getAfter());
     }
 
     /** The generated Rooms stub with the API key attached and a fresh deadline. */

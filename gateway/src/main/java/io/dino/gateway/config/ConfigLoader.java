@@ -80,7 +80,8 @@ public final class ConfigLoader {
                         bool(dino.get("sessions.single"), false)),
                 rooms(dino.get("rooms")),
                 receipts(dino.get("receipts")),
-                abuse(dino.get("moderation")));
+                abuse(dino.get("moderation")),
+                events(dino.get("events")));
     }
 
     private static GatewayConfig.Receipts receipts(Config receipts) {
@@ -97,6 +98,15 @@ public final class ConfigLoader {
                     + room + "'");
         }
         return new GatewayConfig.Abuse(room, positive(moderation.get("blacklist-refresh"), Duration.ofSeconds(1), false));
+    }
+
+    private static GatewayConfig.Events events(Config events) {
+        return new GatewayConfig.Events(
+                bool(events.get("enabled"), true),
+                events.get("stream").asString().orElse("").strip(),
+                positive(events.get("max-length"), 1_000_000L),
+                positive(events.get("queue"), 65_536),
+                positive(events.get("max-watchers"), 64));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

@@ -31,12 +31,13 @@ import java.util.Set;
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
  * @param receipts delivered and read receipts: who is told, how much a query answers
  * @param abuse    the admin room and the blacklist's refresh ({@code dino.moderation})
+ * @param events   domain events out to other services (docs/events.md)
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse) {
+                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -175,5 +176,17 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      *                         ({@code dino.moderation.blacklist-refresh})
      */
     public record Abuse(String adminRoom, Duration blacklistRefresh) {
+    }
+
+    /**
+     * Domain events out (docs/events.md).
+     *
+     * @param enabled     whether this node appends the events it observes (WatchEvents works either way)
+     * @param stream      the Redis stream's key; empty: {@code <dino.redis.prefix>:events}
+     * @param maxLength   entries the log keeps at least (Redis trims with {@code MAXLEN ~}, so a little more)
+     * @param queue       events waiting for the Redis appender at most; more are dropped (and counted)
+     * @param maxWatchers WatchEvents streams one node serves at once
+     */
+    public record Events(boolean enabled, String stream, long maxLength, int queue, int maxWatchers) {
     }
 }

@@ -152,7 +152,7 @@ public final class EphemeralSweeper implements AutoCloseable {
     /** Removes the room; false when another node (or anyone) removed it first. */
     private boolean remove(String room) {
         try {
-            admin.removeRoom(room);
+            admin.removeRoom(room, "", "empty");
             LOG.log(Level.INFO, "removed ephemeral room {0}: empty for {1} or more", room, linger);
             return true;
         } catch (DinoException e) {

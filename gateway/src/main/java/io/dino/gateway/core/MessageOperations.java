@@ -28,9 +28,11 @@ public final class MessageOperations {
     private final GatewayMetrics metrics;
     private final InstantSource clock;
     private final ShadowBlocks shadowBlocks;
+    private final Happenings happenings;
 
     MessageOperations(Broker broker, RoomPolicy policy, HistoryPages pages, GatewayConfig config, GatewayMetrics metrics,
-                      InstantSource clock, ShadowBlocks shadowBlocks) {
+                      InstantSource clock, ShadowBlocks shadowBlocks, Happenings happenings) {
+        this.happenings = happenings;
         this.broker = broker;
         this.policy = policy;
         this.pages = pages;
@@ -61,7 +63,7 @@ public final class MessageOperations {
         if (!echo) {
             session.skipEcho(draft.id());
         }
-        return publish(LogId.room(room), draft);
+        return publish(LogId.room(room), draft, SESSION);
     }
 
     /**
@@ -88,7 +90,7 @@ public final class MessageOperations {
         if (!echo && session.isIn(room)) {  // a session outside the room gets no event to skip
             session.skipEcho(draft.id());
         }
-        return publish(LogId.room(room), draft);
+        return publish(LogId.room(room), draft, SESSION);
     }
 
     public Publication sendPrivate(Session session, String recipient, String bodyJson) {
@@ -98,7 +100,7 @@ public final class MessageOperations {
         if (shadowed.isPresent()) {
             return shadowed.get();
         }
-        return publish(LogId.user(recipient), session.user(), bodyJson, "");
+        return publish(LogId.user(recipient), draft(session.user(), bodyJson, ""), SESSION);
     }
 
     /** A page of the session user's inbox (private messages and notifications). */
@@ -108,7 +110,9 @@ public final class MessageOperations {
 
     public Publication publishToRoom(String room, String sender, String bodyJson, String idempotencyKey) {
         Names.room(room);
-        return publish(LogId.room(room), Names.sender(sender), bodyJson, idempotencyKey);
+        String from = Names.sender(sender);
+        checkBody(limits, bodyJson);
+        return publish(LogId.room(room), draft(from, bodyJson, idempotencyKey), BACKEND);
     }
 
     /** Publishes to each distinct user's inbox, in order; the idempotency key applies per user. */
@@ -125,6 +129,7 @@ public final class MessageOperations {
         long started = System.nanoTime();
         List<Publication> publications = call(() -> broker.publishEach(drafts));
         metrics.published(System.nanoTime() - started);
+        publications.forEach(publication -> happenings.published(publication, BACKEND));
         return publications;
     }
 
@@ -136,20 +141,20 @@ public final class MessageOperations {
         return publication;
     }
 
-    private Publication publish(LogId log, String sender, String bodyJson, String idempotencyKey) {
-        checkBody(limits, bodyJson);
-        return publish(log, draft(sender, bodyJson, idempotencyKey));
-    }
-
     private Draft draft(String sender, String bodyJson, String idempotencyKey) {
         long now = clock.millis();
         return new Draft(Ids.next(now), sender, now, bodyJson, idempotencyKey);
     }
 
-    private Publication publish(LogId log, Draft draft) {
+    /** Who sent a message, as the {@code message} and {@code private} domain events' {@code source} says. */
+    static final String SESSION = "session";
+    static final String BACKEND = "backend";
+
+    private Publication publish(LogId log, Draft draft, String source) {
         long started = System.nanoTime();
         Publication publication = call(() -> broker.publish(log, draft));
         metrics.published(System.nanoTime() - started);
+        happenings.published(publication, source);
         return publication;
     }
 

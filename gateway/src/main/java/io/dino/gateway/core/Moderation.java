@@ -26,8 +26,11 @@ public final class Moderation {
     private final PresenceStore presence;
     private final RoomPolicy policy;
     private final RoomOperations rooms;
+    private final Happenings happenings;
 
-    Moderation(Broker broker, PresenceStore presence, RoomPolicy policy, Hub hub, RoomOperations rooms) {
+    Moderation(Broker broker, PresenceStore presence, RoomPolicy policy, Hub hub, RoomOperations rooms,
+               Happenings happenings) {
+        this.happenings = happenings;
         this.broker = broker;
         this.presence = presence;
         this.policy = policy;
@@ -65,7 +68,11 @@ public final class Moderation {
         if (!call(() -> presence.members(room)).contains(user)) {
             return 0;
         }
-        return call(() -> broker.control(LogId.room(room), new Control.KickUser(room, user, by, reason, spareOperators)));
+        int removed = call(() -> broker.control(LogId.room(room), new Control.KickUser(room, user, by, reason, spareOperators)));
+        // the one node that took the kick tells, once: the holders that applied it emit nothing (not even left)
+        happenings.emit(io.dino.gateway.events.EventType.KICKED, room, user, by,
+                java.util.Map.of("reason", reason, "sessions", Integer.toString(removed)));
+        return removed;
     }
 
     /** The access snapshot decides, as it does for every other right in the room. */

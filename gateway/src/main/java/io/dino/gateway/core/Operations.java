@@ -31,9 +31,11 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         Directory directory = engine.directory();
         Tombstones tombstones = engine.tombstones();
         HistoryPages pages = new HistoryPages(broker, tombstones, config);
-        RoomOperations roomOperations = new RoomOperations(broker, presence, engine.rooms(), hub, policy, pages, config, metrics);
+        Happenings happenings = new Happenings(events, clock);
+        RoomOperations roomOperations = new RoomOperations(broker, presence, engine.rooms(), hub, policy, pages, config, metrics,
+                happenings);
         RoomControls controls = new RoomControls(broker, directory);
-        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock);
+        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock, happenings);
         ReceiptOperations receiptOperations = new ReceiptOperations(broker, engine.receipts(), presence, policy, pages, hub, config, metrics);
         Blacklisting blacklist = new Blacklisting(engine.blacklist());
         AdminRoom adminRoom = new AdminRoom(config.abuse().adminRoom(), broker, presence, clock);
@@ -41,16 +43,16 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
-                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations),
+                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations, happenings),
                 roomOperations,
-                new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks),
-                new PresenceOperations(broker, presence, config),
+                new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks, happenings),
+                new PresenceOperations(broker, presence, config, happenings),
                 pages,
                 new RoleOperations(roles, controls),
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
-                new Whispers(broker, presence, policy, config, metrics, clock, shadowBlocks),
-                new Moderation(broker, presence, policy, hub, roomOperations),
+                new Whispers(broker, presence, policy, config, metrics, clock, shadowBlocks, happenings),
+                new Moderation(broker, presence, policy, hub, roomOperations, happenings),
                 events,
                 receiptOperations,
                 new MessageDeletes(broker, tombstones, policy, events, clock),

@@ -21,8 +21,10 @@ public final class PresenceOperations {
     private final Broker broker;
     private final PresenceStore presence;
     private final GatewayConfig.Presence rules;
+    private final Happenings happenings;
 
-    PresenceOperations(Broker broker, PresenceStore presence, GatewayConfig config) {
+    PresenceOperations(Broker broker, PresenceStore presence, GatewayConfig config, Happenings happenings) {
+        this.happenings = happenings;
         this.broker = broker;
         this.presence = presence;
         this.rules = config.presence();
@@ -38,7 +40,7 @@ public final class PresenceOperations {
             throw new DinoException(ErrorCode.NOT_ALLOWED, "only operators may be invisible");
         }
         return session.change(() -> {
-            applyStatus(session.user(), parsed);
+            applyStatus(session.user(), parsed, MessageOperations.SESSION);
             return parsed;
         });
     }
@@ -47,15 +49,17 @@ public final class PresenceOperations {
     public UserStatus setStatus(String user, String status) {
         Names.user(user);
         UserStatus parsed = settableStatus(status);
-        applyStatus(user, parsed);
+        applyStatus(user, parsed, MessageOperations.BACKEND);
         return parsed;
     }
 
-    private void applyStatus(String user, UserStatus status) {
+    private void applyStatus(String user, UserStatus status, String source) {
         if (!call(() -> presence.setStatus(user, status))) {
             throw new DinoException(ErrorCode.NOT_ONLINE, "user '" + user + "' is not online");
         }
         call(() -> broker.control(LogId.user(user), new Control.StatusChanged(user, status.wireName())));
+        happenings.emit(io.dino.gateway.events.EventType.STATUS_CHANGED, "", user, "",
+                java.util.Map.of("status", status.wireName(), "source", source));
     }
 
     private static UserStatus settableStatus(String status) {

@@ -11,6 +11,7 @@ import io.dino.gateway.engine.Directory.RoomRecord;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Roles.Scope;
+import io.dino.gateway.events.EventType;
 
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -64,9 +65,11 @@ public final class RoomAdmin {
     private final InstantSource clock;
     /** The admin room, which may not be removed (its id would become an open room anyone may join). */
     private volatile String kept = "";
+    private final Happenings happenings;
 
     RoomAdmin(Directory directory, Roles roles, PresenceStore presence, RoomPolicy policy, RoomControls controls,
-              GatewayConfig.Rooms config, InstantSource clock) {
+              GatewayConfig.Rooms config, InstantSource clock, Happenings happenings) {
+        this.happenings = happenings;
         this.directory = directory;
         this.roles = roles;
         this.presence = presence;
@@ -190,15 +193,18 @@ public final class RoomAdmin {
         room.owners().forEach(user -> run(() -> roles.grant(Scope.room(id), user, "owner")));
         room.moderators().forEach(user -> run(() -> roles.grant(Scope.room(id), user, "moderator")));
         controls.roomChanged(id);
+        happenings.emit(EventType.ROOM_CREATED, id, "", createdBy, Map.of("name", name, "channel", channel,
+                "kind", room.kind().name().toLowerCase(java.util.Locale.ROOT)));
         return view(record);
     }
 
     /** Renames a registered room (backend); every session in it gets a {@code renamed} event. */
     public RoomRecord renameRoom(String id, String name) {
-        return rename(id, name, true);
+        return rename(id, name, true, "");
     }
 
-    RoomRecord rename(String id, String name, boolean privileged) {
+    /** {@code by}: who renames it (for the {@code room-renamed} domain event), empty for a backend. */
+    RoomRecord rename(String id, String name, boolean privileged, String by) {
         RoomRecord room = room(id);
         String valid = names.valid("room", name, privileged);
         switch (call(() -> directory.renameRoom(id, valid))) {
@@ -207,6 +213,7 @@ public final class RoomAdmin {
             case DONE -> { }
         }
         controls.renamed(id, valid);
+        happenings.emit(EventType.ROOM_RENAMED, id, "", by, Map.of("name", valid, "previousName", room.name()));
         return call(() -> directory.room(id)).orElseThrow(() -> noSuchRoom(id));
     }
 
@@ -242,6 +249,14 @@ public final class RoomAdmin {
     }
 
     public void removeRoom(String id) {
+        removeRoom(id, "", "");
+    }
+
+    /**
+     * As {@link #removeRoom(String)}; {@code by} (who, empty for a backend) and {@code reason} go into the
+     * {@code room-removed} domain event.
+     */
+    void removeRoom(String id, String by, String reason) {
         RoomNames.id("room", id);
         if (id.equals(kept)) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, "room '" + id + "' is the admin room and cannot be removed "
@@ -253,6 +268,7 @@ public final class RoomAdmin {
         run(() -> roles.clear(Scope.room(id)));
         run(() -> policy.store(id, RoomAcl.OPEN));
         controls.removed(id);
+        happenings.emit(EventType.ROOM_REMOVED, id, "", by, Map.of("reason", reason));
     }
 
     public RoomRecord room(String id) {

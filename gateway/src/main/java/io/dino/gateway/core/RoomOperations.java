@@ -13,6 +13,7 @@ import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Recovery;
 import io.dino.gateway.engine.RoomFullException;
 import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.events.EventType;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.ArrayList;
@@ -52,9 +53,11 @@ public final class RoomOperations {
     private final HistoryPages pages;
     private final GatewayConfig.Limits limits;
     private final GatewayMetrics metrics;
+    private final Happenings happenings;
 
     RoomOperations(Broker broker, PresenceStore presence, Rooms rooms, Hub hub, RoomPolicy policy, HistoryPages pages,
-                   GatewayConfig config, GatewayMetrics metrics) {
+                   GatewayConfig config, GatewayMetrics metrics, Happenings happenings) {
+        this.happenings = happenings;
         this.broker = broker;
         this.presence = presence;
         this.rooms = rooms;
@@ -129,6 +132,7 @@ public final class RoomOperations {
             }
             throw refused;
         }
+        happenings.emit(EventType.JOINED, room, session.user(), "", Map.of("session", session.id()));
         List<String> members = operator || entered.hidden().isEmpty()
                 ? entered.members()
                 : entered.members().stream().filter(m -> m.equals(session.user()) || !entered.hidden().contains(m)).toList();
@@ -153,7 +157,7 @@ public final class RoomOperations {
     public void leave(Session session, String room) {
         Names.room(room);
         session.change(() -> {
-            leaveRoom(session, room);
+            leaveRoom(session, room, true, LEAVE);
             return null;
         });
     }
@@ -168,12 +172,30 @@ public final class RoomOperations {
      * room: everyone in it is being taken out, and a {@code left} would reach some of them and not others).
      */
     void leaveRoom(Session session, String room, boolean announce) {
+        leaveRoom(session, room, announce, null);
+    }
+
+    /** Why a session left, as the {@code left} domain event says (docs/events.md). */
+    static final String LEAVE = "leave";
+    static final String DISCONNECT = "disconnect";
+    static final String REMOVED = "removed";
+
+    /**
+     * As {@link #leaveRoom(Session, String, boolean)}, emitting a {@code left} domain event with {@code reason} when
+     * the session is out of the room (whatever the engine then does); {@code reason} null: none (the session was
+     * taken out by an action whose own event says so: a kick, a room removal, a refused join that never emitted
+     * {@code joined}).
+     */
+    void leaveRoom(Session session, String room, boolean announce, String reason) {
         if (!session.isIn(room)) {
             throw new DinoException(ErrorCode.NOT_IN_ROOM, "not in room '" + room + "'");
         }
         // read while the node holds the room (cached); a room without membership events announces no leave
         boolean announced = announce && membershipEvents(room);
         session.rooms().remove(room);
+        if (reason != null) {
+            happenings.emit(EventType.LEFT, room, session.user(), "", Map.of("session", session.id(), "reason", reason));
+        }
         removeFromHub(room, session);
         Audience audience = hub.isInvisible(session.user()) ? Audience.OPERATORS : Audience.EVERYONE;
         if (call(() -> presence.leave(room, session.ref())) && announced) {
@@ -301,7 +323,7 @@ public final class RoomOperations {
                     return null;
                 }
                 try {
-                    leaveRoom(session, room);
+                    leaveRoom(session, room, true, REMOVED);
                 } finally {
                     // leaveRoom takes the session out here first; if the engine failed after that, the session
                     // is still out of the room (presence is reconciled by the engine), so it is told either way

@@ -11,9 +11,11 @@ import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Recovery;
 import io.dino.gateway.engine.SessionRef;
 import io.dino.gateway.engine.UserStatus;
+import io.dino.gateway.events.EventType;
 
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.dino.gateway.core.EngineCalls.call;
@@ -41,9 +43,12 @@ public final class SessionOperations {
     private final GatewayConfig.Presence presenceRules;
     private final InstantSource clock;
     private final ReceiptOperations receipts;
+    private final Happenings happenings;
 
     SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
-                      HistoryPages pages, GatewayConfig config, InstantSource clock, ReceiptOperations receipts) {
+                      HistoryPages pages, GatewayConfig config, InstantSource clock, ReceiptOperations receipts,
+                      Happenings happenings) {
+        this.happenings = happenings;
         this.nodeId = nodeId;
         this.broker = broker;
         this.presence = presence;
@@ -67,6 +72,7 @@ public final class SessionOperations {
         LogId inbox = LogId.user(principal.user());
         try {
             run(() -> hub.add(session));
+            happenings.emit(EventType.CONNECTED, "", principal.user(), "", Map.of("session", session.id()));
             if (!first) {
                 // the user's status outlives this session's connect only if the user was online already
                 UserStatus status = call(() -> presence.presence(List.of(principal.user()))).getFirst().status();
@@ -93,10 +99,23 @@ public final class SessionOperations {
      * session, whichever thread gets here first; commands that arrive later are refused.
      */
     public void close(Session session) {
+        close(session, CloseCause.UNKNOWN);
+    }
+
+    /**
+     * How a session ended, for the {@code disconnected} domain event: the WebSocket close code, the Dino error
+     * name when the server ended it (empty when the client did), a reason text.
+     */
+    public record CloseCause(int code, String error, String reason) {
+        public static final CloseCause UNKNOWN = new CloseCause(1006, "", "");
+    }
+
+    /** As {@link #close(Session)}, telling the {@code disconnected} domain event how the session ended. */
+    public void close(Session session, CloseCause cause) {
         session.close(() -> {
             for (String room : List.copyOf(session.rooms())) {
                 try {
-                    rooms.leaveRoom(session, room);
+                    rooms.leaveRoom(session, room, true, RoomOperations.DISCONNECT);
                 } catch (DinoException e) {
                     // the engine is down: the session is gone regardless; the engine reconciles presence later
                 }
@@ -111,6 +130,8 @@ public final class SessionOperations {
             } catch (EngineUnavailableException ignored) {
                 // as above
             }
+            happenings.emit(EventType.DISCONNECTED, "", session.user(), "", Map.of("session", session.id(),
+                    "code", Integer.toString(cause.code()), "error", cause.error(), "reason", cause.reason()));
         });
     }
 }

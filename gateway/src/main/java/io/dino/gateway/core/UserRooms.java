@@ -162,14 +162,14 @@ public final class UserRooms {
     public RoomRecord rename(Session session, String room, String name) {
         RoomRecord record = admin.room(room);
         requireManager(session, record, "rename");
-        return admin.rename(room, name, session.principal().isOperator());
+        return admin.rename(room, name, session.principal().isOperator(), session.user());
     }
 
     /** Removes a room: operators, its owners, its channel's owners and admins. */
     public void remove(Session session, String room) {
         RoomRecord record = admin.room(room);
         requireManager(session, record, "remove");
-        admin.removeRoom(room);
+        admin.removeRoom(room, session.user(), "");
     }
 
     /**

@@ -43,9 +43,11 @@ public final class Whispers {
     private final GatewayMetrics metrics;
     private final InstantSource clock;
     private final ShadowBlocks shadowBlocks;
+    private final Happenings happenings;
 
     Whispers(Broker broker, PresenceStore presence, RoomPolicy policy, GatewayConfig config, GatewayMetrics metrics,
-             InstantSource clock, ShadowBlocks shadowBlocks) {
+             InstantSource clock, ShadowBlocks shadowBlocks, Happenings happenings) {
+        this.happenings = happenings;
         this.broker = broker;
         this.presence = presence;
         this.policy = policy;
@@ -88,6 +90,9 @@ public final class Whispers {
         long started = System.nanoTime();
         List<Publication> publications = call(() -> broker.publishEach(drafts));
         metrics.published(System.nanoTime() - started);
+        // the recipients' copies: the sender's own copy (the first) is no message to anyone
+        publications.subList(1, publications.size()).forEach(publication ->
+                happenings.published(publication, MessageOperations.SESSION));
         return publications.getFirst();
     }
 

@@ -5,17 +5,19 @@ package io.dino.gateway.engine;
  * cluster. Closing the engine closes its parts.
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
-                     Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist)
+                     Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
     public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
-                  Receipts receipts, Tombstones tombstones, Blacklist blacklist) {
-        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, receipts, tombstones, blacklist);
+                  Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events) {
+        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, receipts, tombstones, blacklist,
+                events);
     }
 
     @Override
     public void close() {
+        events.close();  // first: it writes what is queued while the engine's connections are still open
         broker.close();
         presence.close();
     }

@@ -151,6 +151,44 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    // ---- events out (docs/events.md)
+
+    private volatile Counter eventsEmitted;
+    private final Map<String, Counter> eventsDropped = new ConcurrentHashMap<>();
+
+    /** Registers the events meters (at 0): every node serves them, events enabled or not. */
+    public void eventWatchers(IntSupplier watchers) {
+        eventsEmitted = register(Counter.builder("dino.events.emitted")
+                .description("Domain events this node handed to its events log")
+                .tags(List.of(node))
+                .scope(SCOPE));
+        for (String reason : List.of("queue-full", "failed")) {
+            eventsDropped.put(reason, register(Counter.builder("dino.events.dropped")
+                    .description("Domain events this node dropped instead of appending them to the events log")
+                    .tags(List.of(node, Tag.create("reason", reason)))
+                    .scope(SCOPE)));
+        }
+        register(Gauge.builder("dino.events.watchers", watchers::getAsInt)
+                .description("WatchEvents streams open on this node")
+                .tags(List.of(node))
+                .scope(SCOPE));
+    }
+
+    public void eventEmitted() {
+        Counter counter = eventsEmitted;
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    /** {@code reason}: {@code queue-full} (refused at once) or {@code failed} (accepted, then the write failed). */
+    public void eventsDropped(String reason, int count) {
+        Counter counter = eventsDropped.get(reason);
+        if (counter != null) {
+            counter.increment(count);
+        }
+    }
+
     private Counter counter(String name, String description, String kind) {
         return register(Counter.builder(name).description(description).tags(List.of(node, Tag.create("kind", kind))).scope(SCOPE));
     }

@@ -24,7 +24,8 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
 
     /** The services of the backend API; any other (health, reflection) needs no key. */
     private static final java.util.Set<String> GUARDED = java.util.Set.of(BackendGrpc.SERVICE_NAME, RolesGrpc.SERVICE_NAME,
-            RoomsGrpc.SERVICE_NAME, ModerationGrpc.SERVICE_NAME, io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME);
+            RoomsGrpc.SERVICE_NAME, ModerationGrpc.SERVICE_NAME, io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME,
+            io.dino.api.v1.EventsGrpc.SERVICE_NAME);
 
     private final ApiKeys keys;
 

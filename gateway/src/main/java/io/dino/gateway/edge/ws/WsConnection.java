@@ -61,6 +61,8 @@ final class WsConnection implements WsListener, Outbound {
     private volatile boolean authDeadlinePassed;
     // timer thread writes, reader thread clears: System.nanoTime() of the oldest unanswered ping, 0 when none is
     private volatile long unansweredPingSince;
+    /** How the connection ends, for the disconnected domain event: the first cause known wins. */
+    private volatile SessionOperations.CloseCause closeCause;
 
     WsConnection(WsContext context) {
         this.context = context;
@@ -155,6 +157,7 @@ final class WsConnection implements WsListener, Outbound {
 
     @Override
     public void onClose(WsSession socket, int status, String reason) {
+        closedBecause(new SessionOperations.CloseCause(status, "", reason == null ? "" : reason));
         cleanUp();
     }
 
@@ -174,6 +177,8 @@ final class WsConnection implements WsListener, Outbound {
             Event.Disconnect slow = new Event.Disconnect(ErrorCode.SLOW_CONSUMER,
                     "more than " + context.limits().outboundQueueFrames() + " frames or "
                             + context.limits().outboundQueueBytes() + " bytes waiting; read faster", true);
+            closedBecause(new SessionOperations.CloseCause(ErrorCode.SLOW_CONSUMER.code(), ErrorCode.SLOW_CONSUMER.name(),
+                    slow.reason()));
             current.closeAfter(context.frames().encode(slow), ErrorCode.SLOW_CONSUMER.code(), "slow consumer", true);
             // a client that does not read may never take the close frame either: cut it off after a grace period
             context.timers().schedule(this::terminate, SLOW_CONSUMER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -182,6 +187,8 @@ final class WsConnection implements WsListener, Outbound {
 
     @Override
     public void disconnect(Event.Disconnect disconnect, String encodedEvent) {
+        closedBecause(new SessionOperations.CloseCause(closeCode(disconnect.code()), disconnect.code().name(),
+                disconnect.reason()));
         queue.closeAfter(encodedEvent, closeCode(disconnect.code()), truncate(disconnect.reason()), false);
     }
 
@@ -197,6 +204,7 @@ final class WsConnection implements WsListener, Outbound {
             unansweredPingSince = now;
         } else if (now - since >= context.limits().pingTimeout().toNanos()) {
             // a peer that vanished without a FIN or RST (cable cut, suspended laptop) only shows as silence
+            closedBecause(new SessionOperations.CloseCause(1006, "", "ping timeout"));
             terminate();
             return;
         }
@@ -383,7 +391,14 @@ final class WsConnection implements WsListener, Outbound {
         context.metrics().connectionClosed();
         Session closed = session;
         if (closed != null) {
-            context.operations().sessions().close(closed);
+            SessionOperations.CloseCause cause = closeCause;
+            context.operations().sessions().close(closed, cause == null ? SessionOperations.CloseCause.UNKNOWN : cause);
+        }
+    }
+
+    private void closedBecause(SessionOperations.CloseCause cause) {
+        if (closeCause == null) {
+            closeCause = cause;
         }
     }
 

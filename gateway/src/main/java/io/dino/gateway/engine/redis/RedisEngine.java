@@ -28,8 +28,28 @@ public final class RedisEngine {
     private RedisEngine() {
     }
 
+    /**
+     * The events stream (docs/events.md).
+     *
+     * @param stream    its key; empty: {@code <prefix>:events}
+     * @param maxLength entries kept at least ({@code MAXLEN ~})
+     * @param queue     events waiting for the appender at most
+     * @param lost      told how many accepted events a failed batch dropped
+     */
+    public record EventSettings(String stream, long maxLength, int queue, java.util.function.IntConsumer lost) {
+        /** The defaults of {@code dino.events.*}, counting nothing. */
+        public static final EventSettings DEFAULT = new EventSettings("", 1_000_000, 65_536, count -> {
+        });
+    }
+
     public static Engine start(String node, RedisSettings settings, InstantSource clock) {
+        return start(node, settings, clock, EventSettings.DEFAULT);
+    }
+
+    public static Engine start(String node, RedisSettings settings, InstantSource clock, EventSettings events) {
         AbstractRedisClient client = null;
+        Connection appending;
+        java.util.function.Supplier<Connection> readers;
         Connection commands;
         Connection reader;
         Connection heartbeat;
@@ -59,6 +79,8 @@ public final class RedisEngine {
                 reader = Connection.cluster(cluster.connect());
                 heartbeat = Connection.cluster(cluster.connect());
                 publishing = Connection.cluster(cluster.connect());
+                appending = Connection.cluster(cluster.connect());
+                readers = () -> Connection.cluster(cluster.connect());
             } else {
                 RedisClient standalone = RedisClient.create(uri(settings.uri(), settings));
                 client = standalone;
@@ -71,6 +93,8 @@ public final class RedisEngine {
                 reader = Connection.standalone(standalone.connect());
                 heartbeat = Connection.standalone(standalone.connect());
                 publishing = Connection.standalone(standalone.connect());
+                appending = Connection.standalone(standalone.connect());
+                readers = () -> Connection.standalone(standalone.connect());
             }
             // the publish batcher writes a whole batch, then flushes it at once; only its thread uses this one
             publishing.flushByHand();
@@ -90,7 +114,9 @@ public final class RedisEngine {
                 new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)),
                 new RedisReceipts(keys, commands, io.dino.gateway.engine.Retention.idleLifetime(settings.maxAge())),
                 new RedisTombstones(keys, commands, settings),
-                new RedisBlacklist(keys, commands));
+                new RedisBlacklist(keys, commands),
+                new RedisEventLog(events.stream().isBlank() ? settings.prefix() + ":events" : events.stream(),
+                        events.maxLength(), events.queue(), settings.commandTimeout(), appending, readers, events.lost()));
     }
 
     /**

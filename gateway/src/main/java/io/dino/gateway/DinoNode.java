@@ -126,11 +126,13 @@ public final class DinoNode implements AutoCloseable {
         // a snapshot's reads concurrently on Redis (its connection pipelines them: one round trip); in turn in memory
         java.util.concurrent.Executor reads = config.engine() == GatewayConfig.EngineKind.MEMORY
                 ? Runnable::run : java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), reads, config.rooms().openRooms());
+        RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), engine.sanctions(), clock, reads,
+                config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE);
+                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                engine.sanctions());
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -166,7 +168,7 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.sanctions(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -358,6 +360,6 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory());
+                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemorySanctions());
     }
 }

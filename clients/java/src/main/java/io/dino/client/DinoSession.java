@@ -631,10 +631,11 @@ public final class DinoSession implements AutoCloseable {
             if (type.equals("message") || type.equals("private")) {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
-                if (type.equals("removed") || type.equals("kicked") && event.path("user").asText("").equals(user)) {
+                if (type.equals("removed") || (type.equals("kicked") || type.equals("banned"))
+                        && event.path("user").asText("").equals(user)) {
                     // the server took the session out of the room (its access rules changed, it was removed, or
-                    // this user was kicked): a re-join would be refused, join another room, or undo the kick, so
-                    // the room is no longer followed
+                    // this user was kicked or banned): a re-join would be refused, join another room, or undo the
+                    // kick, so the room is no longer followed
                     LogId log = LogId.room(event.path("room").asText());
                     rejoinFailures.remove(log);
                     sequencer.forget(log);
@@ -645,8 +646,11 @@ public final class DinoSession implements AutoCloseable {
             lock.unlock();
         }
         if (disconnect) {
+            // a ban's disconnect says until when (BANNED): kept as the error's detail
+            java.util.Map<String, Object> details = event.has("until") ? java.util.Map.of("until", event.get("until").asLong())
+                    : java.util.Map.of();
             lost(conn, new DinoException(event.path("code").asInt(0), event.path("name").asText("DISCONNECTED"),
-                    event.path("reason").asText("")), !reconnectsAfter(event));
+                    event.path("reason").asText(""), details, null), !reconnectsAfter(event));
         }
     }
 

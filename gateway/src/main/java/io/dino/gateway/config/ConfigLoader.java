@@ -78,7 +78,8 @@ public final class ConfigLoader {
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),
-                rooms(dino.get("rooms")));
+                rooms(dino.get("rooms")),
+                new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

@@ -29,12 +29,13 @@ import java.util.Set;
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
+ * @param moderation kicks, bans and mutes
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms) {
+                            Presence presence, Rooms rooms, Moderation moderation) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -155,5 +156,12 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param grpcGrace   how long in-flight gRPC calls may take to finish before the server stops
      */
     public record Shutdown(Duration drainPeriod, Duration grpcGrace) {
+    }
+
+    /**
+     * @param kickBan how long a kick also bans the user from the room ({@code dino.moderation.kick-ban}); zero: a
+     *                kick bans nobody
+     */
+    public record Moderation(Duration kickBan) {
     }
 }

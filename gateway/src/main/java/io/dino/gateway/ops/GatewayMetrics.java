@@ -102,6 +102,9 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Kicked ignored -> "kicked";
             case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
+            case Event.Banned ignored -> "banned";
+            case Event.Unbanned ignored -> "unbanned";
+            case Event.Muted muted -> muted.muted() ? "muted" : "unmuted";
         }, sessions);
     }
 

@@ -62,7 +62,8 @@ class EphemeralSweeperTest {
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         admin = Operations.create("sweep-node", broker, presence, new SteppedRooms(broker, presence), roles, directory,
-                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE).admin();
+                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                new io.dino.gateway.engine.memory.MemorySanctions()).admin();
         sweeper = new EphemeralSweeper(directory, presence, admin, LINGER, clock);
     }
 

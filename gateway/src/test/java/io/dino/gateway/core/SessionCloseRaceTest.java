@@ -98,7 +98,8 @@ class SessionCloseRaceTest {
         Operations operations = Operations.create("race-node", broker, presence,
                 new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(),
                 new io.dino.gateway.engine.memory.MemoryDirectory(), hub, policy, config,
-                metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE);
+                metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE,
+                new io.dino.gateway.engine.memory.MemorySanctions());
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

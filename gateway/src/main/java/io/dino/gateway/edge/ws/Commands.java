@@ -25,18 +25,21 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
-            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick");
+            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick",
+            "ban", "unban", "bans", "mute", "unmute", "mutes");
 
     private final Operations operations;
     private final Frames frames;
     private final JsonBodies bodies;
     private final RoomCommands roomCommands;
+    private final SanctionCommands sanctionCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
         this.frames = frames;
         this.bodies = bodies;
         this.roomCommands = new RoomCommands(operations.userRooms(), frames);
+        this.sanctionCommands = new SanctionCommands(operations.sanctions(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -126,6 +129,7 @@ final class Commands {
                 int sessions = operations.moderation().kick(session, room, user, Fields.optionalText(frame, "reason").orElse(""));
                 yield frames.object().put("room", room).put("user", user).put("sessions", sessions);
             }
+            case "ban", "unban", "bans", "mute", "unmute", "mutes" -> sanctionCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

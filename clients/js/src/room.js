@@ -81,7 +81,7 @@ export class Room {
   }
 
   /**
-   * @param {'message' | 'joined' | 'left' | 'removed' | 'kicked' | 'renamed' | 'recovery' | 'error'} event
+   * @param {'message' | 'joined' | 'left' | 'removed' | 'kicked' | 'banned' | 'muted' | 'unmuted' | 'renamed' | 'recovery' | 'error'} event
    * @param {Function} listener
    * @returns {() => void}
    */

@@ -71,8 +71,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * connection ends, ends the connection attempt instead, as a timed-out {@code connect} does.
  *
  * <h2>Giving up</h2>
- * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}) or
- * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}
+ * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}),
+ * the protocol ({@code UNSUPPORTED_PROTOCOL}) or the user ({@code BANNED}: a global ban), or sends {@code disconnect} with {@code reconnect: false}
  * (which {@code REPLACED}, the single-session rule, always counts as) (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
  * opens, so that one means a node too busy to read it, and is retried):
  * then it closes itself and {@link #closeFuture()} fails with the reason. {@code TOKEN_EXPIRED} is retried:
@@ -615,7 +615,7 @@ public final class DinoSession implements AutoCloseable {
     /** Errors after which reconnecting cannot help. */
     private static boolean refusesForGood(Throwable cause) {
         return cause instanceof DinoException e && !(e instanceof ConnectionClosedException)
-                && (e.code() == 4011 || e.code() == 4007); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL
+                && (e.code() == 4011 || e.code() == 4007 || e.code() == 4038); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL, BANNED
     }
 
     // ---- receiving -----------------------------------------------------------------------------------------

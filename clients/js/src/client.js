@@ -13,6 +13,7 @@ import { Room } from './room.js';
 const DEFAULT_RECONNECT = Object.freeze({ minDelayMs: 250, maxDelayMs: 10_000 });
 const INVALID_TOKEN = 4011;
 const UNSUPPORTED_PROTOCOL = 4007;
+const BANNED = 4038;
 const REPLACED = 4091;
 
 /** @typedef {'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'closed'} State */
@@ -246,6 +247,65 @@ export class DinoClient {
    */
   restoreMessages(room, target) {
     return this._request({ ...target, cmd: 'restore', room });
+  }
+
+  /**
+   * Bans a user from a room (`{room}`; who may: as for kick), every room of a channel (`{channel}`: its owners and
+   * admins, operators) or everywhere (`{global: true}`: operators) for `duration` ('30s', '10m', '2h', '7d' or
+   * 'permanent', the default). Resolves with `{user, scope, target, until, sessions}` (`until`: ms since the epoch,
+   * 0 = permanent; `sessions` taken out or disconnected, on every node).
+   * @param {string} user
+   * @param {{room: string} | {channel: string} | {global: true}} scope
+   * @param {{duration?: string, reason?: string}} [options]
+   */
+  ban(user, scope, options = {}) {
+    return this._request({ cmd: 'ban', user, ...scope, ...options });
+  }
+
+  /**
+   * Lifts a ban (same scope as the ban's). Resolves with `{user, scope, target, removed}`.
+   * @param {string} user
+   * @param {{room: string} | {channel: string} | {global: true}} scope
+   */
+  unban(user, scope) {
+    return this._request({ cmd: 'unban', user, ...scope });
+  }
+
+  /**
+   * The active bans of a room, a channel or the global ones, or of a user in every scope (`{user}`: operators).
+   * Resolves with the list of `{user, scope, target, until, by, reason, at}`.
+   * @param {{room: string} | {channel: string} | {global: true} | {user: string}} query
+   */
+  async bans(query) {
+    return (await this._request({ cmd: 'bans', ...query })).bans;
+  }
+
+  /**
+   * Mutes a user in a room (who may: as for kick): the user stays, but its sends there fail with MUTED. Resolves
+   * with `{room, user, until}`.
+   * @param {string} room
+   * @param {string} user
+   * @param {{duration?: string, reason?: string}} [options]
+   */
+  mute(room, user, options = {}) {
+    return this._request({ cmd: 'mute', room, user, ...options });
+  }
+
+  /**
+   * Lifts a mute. Resolves with `{room, user, removed}`.
+   * @param {string} room
+   * @param {string} user
+   */
+  unmute(room, user) {
+    return this._request({ cmd: 'unmute', room, user });
+  }
+
+  /**
+   * The room's active mutes: a list of `{room, user, until, by, reason, at}`.
+   * @param {string} room
+   */
+  async mutes(room) {
+    return (await this._request({ cmd: 'mutes', room })).mutes;
   }
 
   /**
@@ -686,9 +746,27 @@ export class DinoClient {
         this._events.emit('receipt', receipt);
         break;
       }
+      case 'banned': {
+        // this user banned: the server takes this session out of the room, and a re-join would be refused
+        if (frame.user === this.user) this._stopFollowing(frame.room);
+        this._rooms.get(frame.room)?._emit('banned', { room: frame.room, user: frame.user, by: frame.by ?? '',
+          reason: frame.reason ?? '', until: frame.until ?? 0, scope: frame.scope ?? 'room' });
+        break;
+      }
+      case 'muted':
+      case 'unmuted': {
+        const event = { room: frame.room, user: frame.user, by: frame.by ?? '' };
+        if (frame.event === 'muted') Object.assign(event, { reason: frame.reason ?? '', until: frame.until ?? 0 });
+        this._rooms.get(frame.room)?._emit(frame.event, event);
+        break;
+      }
+      case 'unbanned':
+        this._events.emit('unbanned', { user: frame.user, scope: frame.scope, target: frame.target ?? '' });
+        break;
       case 'disconnect': {
         const reconnect = reconnectsAfter(frame);
-        const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '');
+        const cause = new DinoError(frame.code ?? 4090, frame.name ?? 'DISCONNECTED', frame.reason ?? '',
+          typeof frame.until === 'number' ? { until: frame.until } : {});
         this._lost(conn, cause, !reconnect, { code: cause.code, reason: cause.message });
         break;
       }
@@ -707,7 +785,7 @@ export class DinoClient {
 
   _closed(conn, code, reason) {
     if (conn !== this._conn) return;
-    const refused = code === INVALID_TOKEN || code === UNSUPPORTED_PROTOCOL;
+    const refused = code === INVALID_TOKEN || code === UNSUPPORTED_PROTOCOL || code === BANNED;
     const cause = new ClosedError(`the connection closed (${code}${reason ? ' ' + reason : ''})`, code);
     this._lost(conn, cause, refused, { code, reason });
   }
@@ -782,7 +860,7 @@ export function reconnectsAfter(frame) {
 /** Errors after which reconnecting cannot help (docs/protocol.md "Reconnecting"). */
 function refusedForGood(error) {
   return error instanceof DinoError && !(error instanceof ClosedError)
-    && (error.code === INVALID_TOKEN || error.code === UNSUPPORTED_PROTOCOL);
+    && (error.code === INVALID_TOKEN || error.code === UNSUPPORTED_PROTOCOL || error.code === BANNED);
 }
 
 function joinResult(result) {

@@ -15,13 +15,20 @@ export class DinoError extends Error {
    * @param {number} code
    * @param {string} name
    * @param {string} message
+   * @param {Record<string, number | string>} [details]
    */
-  constructor(code, name, message) {
+  constructor(code, name, message, details = {}) {
     super(message);
     /** @type {number} */
     this.code = code;
     /** @type {string} */
     this.name = name;
+    /**
+     * The error object's other fields: `until` (BANNED, MUTED: ms since the epoch, 0 = permanent), `retryAfterMs`
+     * (MUTED, RATE_LIMITED), `reason` (BANNED, when the ban gave one).
+     * @type {Record<string, number | string>}
+     */
+    this.details = details;
   }
 
   /** Whether retrying later may succeed (docs/protocol.md: 50xx errors and SLOW_CONSUMER). */
@@ -38,10 +45,18 @@ export class DinoError extends Error {
    * @param {{code?: unknown, name?: unknown, message?: unknown}} error
    */
   static fromReply(error) {
+    /** @type {Record<string, number | string>} */
+    const details = {};
+    for (const [field, value] of Object.entries(error ?? {})) {
+      if (field !== 'code' && field !== 'name' && field !== 'message' && (typeof value === 'number' || typeof value === 'string')) {
+        details[field] = value;
+      }
+    }
     return new DinoError(
       typeof error?.code === 'number' ? error.code : 5000,
       typeof error?.name === 'string' ? error.name : 'INTERNAL',
       typeof error?.message === 'string' ? error.message : 'malformed error reply',
+      details,
     );
   }
 }

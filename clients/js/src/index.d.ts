@@ -176,6 +176,8 @@ export interface ClientEvents {
   receipt: (event: ReceiptEvent) => void;
   /** after a connect without an inbox position: the private messages the user has not acknowledged */
   unacked: (unacked: UnackedMessages) => void;
+  /** a ban of this client's user was lifted */
+  unbanned: (event: UnbannedEvent) => void;
 }
 
 export interface RemovedEvent {
@@ -275,6 +277,82 @@ export interface DeletionResult {
   changed: boolean;
 }
 
+export interface BannedEvent {
+  room: string;
+  /** who was banned (when it is this client's user, the room is no longer followed) */
+  user: string;
+  /** who banned: a user, or "system" (a backend) */
+  by: string;
+  /** "" when none was given */
+  reason: string;
+  /** when the ban ends, ms since the epoch; 0: permanent */
+  until: number;
+  /** "room", or "channel" for a ban of the room's channel */
+  scope: 'room' | 'channel';
+}
+
+export interface MutedEvent {
+  room: string;
+  user: string;
+  by: string;
+  reason: string;
+  /** when the mute ends, ms since the epoch; 0: permanent */
+  until: number;
+}
+
+export interface UnmutedEvent {
+  room: string;
+  user: string;
+  by: string;
+}
+
+export interface UnbannedEvent {
+  user: string;
+  scope: 'room' | 'channel' | 'global';
+  /** the room or channel id; "" for global */
+  target: string;
+}
+
+/** Where a ban applies: exactly one. */
+export type BanScope = { room: string } | { channel: string } | { global: true };
+
+export interface SanctionOptions {
+  /** "30s", "10m", "2h", "7d" or "permanent" (the default) */
+  duration?: string;
+  /** at most 200 characters */
+  reason?: string;
+}
+
+export interface BanResult {
+  user: string;
+  scope: 'room' | 'channel' | 'global';
+  target: string;
+  /** ms since the epoch; 0: permanent */
+  until: number;
+  /** sessions taken out of rooms (room, channel) or disconnected (global), on every node */
+  sessions: number;
+}
+
+export interface BanRecord {
+  user: string;
+  scope: 'room' | 'channel' | 'global';
+  target: string;
+  until: number;
+  by: string;
+  reason: string;
+  /** when it was set, ms since the epoch */
+  at: number;
+}
+
+export interface MuteRecord {
+  room: string;
+  user: string;
+  until: number;
+  by: string;
+  reason: string;
+  at: number;
+}
+
 export interface RenamedEvent {
   /** the room's id (it stays) */
   room: string;
@@ -334,6 +412,11 @@ export interface RoomEvents {
   removed: (event: RemovedEvent) => void;
   /** a user was kicked out of the room (sent to the room, the kicked user's sessions included) */
   kicked: (event: KickedEvent) => void;
+  /** a user was banned from the room or its channel (sent to the room, the banned user's sessions included) */
+  banned: (event: BannedEvent) => void;
+  /** a user was muted in the room: their sends there fail with MUTED */
+  muted: (event: MutedEvent) => void;
+  unmuted: (event: UnmutedEvent) => void;
   /** the room got a new name (its id stays) */
   renamed: (event: RenamedEvent) => void;
   /** a member acknowledged the room up to a position */
@@ -382,6 +465,15 @@ export declare class DinoClient {
   deleteMessages(room: string, target: DeletionTarget): Promise<DeletionResult>;
   /** Takes deletions back (operators only). */
   restoreMessages(room: string, target: DeletionTarget): Promise<DeletionResult>;
+  /** Bans a user from a room, a channel or everywhere, on every node. */
+  ban(user: string, scope: BanScope, options?: SanctionOptions): Promise<BanResult>;
+  unban(user: string, scope: BanScope): Promise<{ user: string; scope: string; target: string; removed: boolean }>;
+  /** The active bans of a scope, or of a user in every scope (operators). */
+  bans(query: BanScope | { user: string }): Promise<BanRecord[]>;
+  /** Mutes a user in a room: its sends there fail with MUTED until the mute ends. */
+  mute(room: string, user: string, options?: SanctionOptions): Promise<{ room: string; user: string; until: number }>;
+  unmute(room: string, user: string): Promise<{ room: string; user: string; removed: boolean }>;
+  mutes(room: string): Promise<MuteRecord[]>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   /** Reports a message (`room` and `message`, its id) or a user to the operators (a post in the admin room). */
@@ -422,9 +514,11 @@ export declare const ClientCodes: { readonly TIMEOUT: 901; readonly NOT_CONNECTE
 
 /** Every failure: `code` and `name` as in docs/protocol.md "Errors" (e.g. 4031 NOT_IN_ROOM), or ClientCodes. */
 export declare class DinoError extends Error {
-  constructor(code: number, name: string, message: string);
+  constructor(code: number, name: string, message: string, details?: Record<string, number | string>);
   readonly code: number;
   readonly name: string;
+  /** the error object's other fields: `until` (BANNED, MUTED), `retryAfterMs` (MUTED, RATE_LIMITED), `reason` (BANNED) */
+  readonly details: Record<string, number | string>;
   /** whether retrying later may succeed (50xx, SLOW_CONSUMER) */
   readonly temporary: boolean;
 }

@@ -81,7 +81,7 @@ export class Room {
   }
 
   /**
-   * @param {'message' | 'joined' | 'left' | 'removed' | 'kicked' | 'renamed' | 'deleted' | 'restored' | 'recovery' | 'error' | 'receipt'} event
+   * @param {'message' | 'joined' | 'left' | 'removed' | 'kicked' | 'banned' | 'muted' | 'unmuted' | 'renamed' | 'deleted' | 'restored' | 'recovery' | 'error' | 'receipt'} event
    * @param {Function} listener
    * @returns {() => void}
    */

@@ -15,7 +15,7 @@ async function usage(): Promise<void> {
   lobby.on('removed', ({ room, reason }) => console.log(room, reason.length));
   lobby.on('kicked', ({ room, user, by, reason }) => console.log(room, user, by, reason.length));
   // @ts-expect-error: no such room event
-  lobby.on('banned', () => {});
+  lobby.on('exploded', () => {});
   const { members, epoch, offset } = await lobby.join();
   console.log(members.join(), epoch, offset, lobby.position?.offset);
   const sent = await lobby.send({ text: 'hi' });
@@ -82,6 +82,27 @@ async function usage(): Promise<void> {
   const admins: number = (await client.requestAdmin('lobby', 'a flood')).admins;
   await client.requestAdmin('lobby');
   console.log(reported, admins);
+  const ban = await client.ban('bob', { room: 'lobby' }, { duration: '10m', reason: 'flooding' });
+  const until: number = ban.until;
+  await client.ban('bob', { global: true });
+  await client.ban('bob', { channel: 'games' }, { duration: 'permanent' });
+  // @ts-expect-error: a scope names a room, a channel or global
+  await client.ban('bob', { lobby: true });
+  const removed: boolean = (await client.unban('bob', { room: 'lobby' })).removed;
+  for (const b of await client.bans({ user: 'bob' })) console.log(b.scope, b.target, b.until, b.by, b.reason, b.at);
+  const mutedUntil: number = (await client.mute('lobby', 'bob', { duration: '30s' })).until;
+  await client.unmute('lobby', 'bob');
+  for (const m of await client.mutes('lobby')) console.log(m.user, m.until);
+  lobby.on('banned', ({ room, user, by, reason, until: ends, scope }) => console.log(room, user, by, reason, ends, scope));
+  lobby.on('muted', ({ user, until: ends }) => console.log(user, ends));
+  lobby.on('unmuted', ({ user, by }) => console.log(user, by));
+  client.on('unbanned', ({ scope, target }) => console.log(scope, target));
+  try {
+    await lobby.send('hi');
+  } catch (error) {
+    if (error instanceof DinoError && error.name === 'MUTED') console.log(error.details.retryAfterMs, error.details.until);
+  }
+  console.log(until, removed, mutedUntil);
   await client.removeRoom(created.room);
   client.disconnect();
 }

@@ -132,7 +132,8 @@ public final class DinoNode implements AutoCloseable {
         // a snapshot's reads concurrently on Redis (its connection pipelines them: one round trip); in turn in memory
         java.util.concurrent.Executor reads = config.engine() == GatewayConfig.EngineKind.MEMORY
                 ? Runnable::run : java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), reads, config.rooms().openRooms());
+        RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), engine.sanctions(), clock, reads,
+                config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
         Operations operations = Operations.create(config.nodeId(), engine, hub, policy, config, metrics, clock,
@@ -176,7 +177,8 @@ public final class DinoNode implements AutoCloseable {
         this.roles = new RolesService(operations.roles(), metrics);
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
-        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), operations.blacklist(), metrics);
+        this.moderationService = new ModerationService(operations.moderation(), operations.deletes(), operations.blacklist(),
+                operations.sanctions(), metrics);
         this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
         this.eventsService = new EventsService(engine.events(), config.events().maxWatchers(), metrics);
         this.server = WebServer.builder()

@@ -56,6 +56,15 @@ import io.dino.api.v1.DeleteMessagesResponse;
 import io.dino.api.v1.KickUserRequest;
 import io.dino.api.v1.RestoreMessagesRequest;
 import io.dino.api.v1.RestoreMessagesResponse;
+import io.dino.api.v1.Ban;
+import io.dino.api.v1.BanUserRequest;
+import io.dino.api.v1.BanUserResponse;
+import io.dino.api.v1.ListBansRequest;
+import io.dino.api.v1.ListMutesRequest;
+import io.dino.api.v1.Mute;
+import io.dino.api.v1.MuteUserRequest;
+import io.dino.api.v1.UnbanUserRequest;
+import io.dino.api.v1.UnmuteUserRequest;
 import io.dino.api.v1.SetChannelAclRequest;
 import io.dino.api.v1.UpdateChannelRequest;
 import io.dino.api.v1.UpdateRoomRequest;
@@ -452,6 +461,69 @@ public final class DinoBackendClient implements AutoCloseable {
         return moderationStub().listBlacklistWords(io.dino.api.v1.ListBlacklistWordsRequest.getDefaultInstance()).getWordsList();
     }
 
+    /**
+     * Bans a user ({@code Moderation.BanUser}) from a room ({@code scope} {@code "room"}), a channel ({@code "channel"})
+     * or everywhere ({@code "global"}, {@code target} ignored) for {@code duration} ({@code 30s}, {@code 10m},
+     * {@code 2h}, {@code 7d}; empty or {@code permanent}: for ever). Not retried: a repeat would restart the duration.
+     */
+    public BanUserResponse banUser(String user, String scope, String target, String duration, String reason, String by) {
+        BanUserRequest.Builder request = BanUserRequest.newBuilder().setUser(user)
+                .setDuration(duration == null ? "" : duration).setReason(reason == null ? "" : reason).setBy(by == null ? "" : by);
+        switch (scope) {
+            case "room" -> request.setRoom(target);
+            case "channel" -> request.setChannel(target);
+            case "global" -> request.setGlobal(true);
+            default -> throw new IllegalArgumentException("scope must be room, channel or global, not " + scope);
+        }
+        return moderationStub().banUser(request.build());
+    }
+
+    /** Lifts a ban ({@code Moderation.UnbanUser}); true if there was an active one. Retried on UNAVAILABLE. */
+    public boolean unbanUser(String user, String scope, String target, String by) {
+        UnbanUserRequest.Builder request = UnbanUserRequest.newBuilder().setUser(user).setBy(by == null ? "" : by);
+        switch (scope) {
+            case "room" -> request.setRoom(target);
+            case "channel" -> request.setChannel(target);
+            case "global" -> request.setGlobal(true);
+            default -> throw new IllegalArgumentException("scope must be room, channel or global, not " + scope);
+        }
+        return moderationStub().unbanUser(request.build()).getRemoved();
+    }
+
+    /**
+     * The active bans ({@code Moderation.ListBans}) of a room ({@code "room"}), a channel ({@code "channel"}), the
+     * global ones ({@code "global"}) or of a user in every scope ({@code "user"}, {@code target} the user).
+     */
+    public List<Ban> bans(String scope, String target) {
+        ListBansRequest.Builder request = ListBansRequest.newBuilder();
+        switch (scope) {
+            case "room" -> request.setRoom(target);
+            case "channel" -> request.setChannel(target);
+            case "global" -> request.setGlobal(true);
+            case "user" -> request.setUser(target);
+            default -> throw new IllegalArgumentException("scope must be room, channel, global or user, not " + scope);
+        }
+        return moderationStub().listBans(request.build()).getBansList();
+    }
+
+    /** Mutes a user in a room ({@code Moderation.MuteUser}); answers when the mute ends (ms, 0: never). Not retried. */
+    public long muteUser(String room, String user, String duration, String reason, String by) {
+        return moderationStub().muteUser(MuteUserRequest.newBuilder().setRoom(room).setUser(user)
+                .setDuration(duration == null ? "" : duration).setReason(reason == null ? "" : reason)
+                .setBy(by == null ? "" : by).build()).getUntilMs();
+    }
+
+    /** Lifts a mute ({@code Moderation.UnmuteUser}); true if there was an active one. Retried on UNAVAILABLE. */
+    public boolean unmuteUser(String room, String user, String by) {
+        return moderationStub().unmuteUser(UnmuteUserRequest.newBuilder().setRoom(room).setUser(user)
+                .setBy(by == null ? "" : by).build()).getRemoved();
+    }
+
+    /** The active mutes of a room ({@code Moderation.ListMutes}), by user. */
+    public List<Mute> mutes(String room) {
+        return moderationStub().listMutes(ListMutesRequest.newBuilder().setRoom(room).build()).getMutesList();
+    }
+
     /** The generated Moderation stub with the API key attached and a fresh deadline. */
     public ModerationGrpc.ModerationBlockingStub moderationStub() {
         return moderation.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -528,10 +600,15 @@ public final class DinoBackendClient implements AutoCloseable {
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "RenameRoom"),
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "UpdateRoom"),
                 Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "GetRoom"),
+                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "ListRooms"),
                 // reads
                 Map.of("service", io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME, "method", "GetReceipts"),
                 Map.of("service", io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME, "method", "GetUnacked"),
-                Map.of("service", RoomsGrpc.SERVICE_NAME, "method", "ListRooms"));
+                // lifting a ban or mute repeated leaves none (its `removed` may then say false); lists are reads
+                Map.of("service", ModerationGrpc.SERVICE_NAME, "method", "UnbanUser"),
+                Map.of("service", ModerationGrpc.SERVICE_NAME, "method", "ListBans"),
+                Map.of("service", ModerationGrpc.SERVICE_NAME, "method", "UnmuteUser"),
+                Map.of("service", ModerationGrpc.SERVICE_NAME, "method", "ListMutes"));
         return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
     }
 

@@ -422,6 +422,73 @@ public final class DinoClient implements AutoCloseable {
         return request("restore", fields().put("room", room).put("all", true));
     }
 
+    /**
+     * Bans a user ({@code ban} command) from a room ({@code scope} {@code "room"}, who may: as for kick), a channel
+     * ({@code "channel"}: its owners and admins, operators) or everywhere ({@code "global"}, {@code target} ignored:
+     * operators). {@code duration} ({@code 30s}, {@code 10m}, {@code 2h}, {@code 7d}, {@code permanent}) and
+     * {@code reason} may be null (null: permanent, no reason). Completes with
+     * {@code {"user","scope","target","until","sessions"}}.
+     */
+    public CompletableFuture<JsonNode> ban(String user, String scope, String target, String duration, String reason) {
+        ObjectNode fields = scoped(fields().put("user", user), scope, target);
+        if (duration != null) {
+            fields.put("duration", duration);
+        }
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return request("ban", fields);
+    }
+
+    /** Lifts a ban ({@code unban} command; who may as for ban). Completes with {@code {"user","scope","target","removed"}}. */
+    public CompletableFuture<JsonNode> unban(String user, String scope, String target) {
+        return request("unban", scoped(fields().put("user", user), scope, target));
+    }
+
+    /**
+     * The active bans ({@code bans} command) of a room, a channel or the global ones ({@code scope} as for ban), or
+     * of a user in every scope ({@code scope} {@code "user"}, {@code target} the user; operators). Completes with
+     * {@code {"bans":[{"user","scope","target","until","by","reason","at"}]}}.
+     */
+    public CompletableFuture<JsonNode> bans(String scope, String target) {
+        ObjectNode fields = scope.equals("user") ? fields().put("user", target) : scoped(fields(), scope, target);
+        return request("bans", fields);
+    }
+
+    /**
+     * Mutes a user in a room ({@code mute} command; who may as for kick): the user's sends there are refused with
+     * MUTED. {@code duration} and {@code reason} may be null. Completes with {@code {"room","user","until"}}.
+     */
+    public CompletableFuture<JsonNode> mute(String room, String user, String duration, String reason) {
+        ObjectNode fields = fields().put("room", room).put("user", user);
+        if (duration != null) {
+            fields.put("duration", duration);
+        }
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return request("mute", fields);
+    }
+
+    /** Lifts a mute ({@code unmute} command). Completes with {@code {"room","user","removed"}}. */
+    public CompletableFuture<JsonNode> unmute(String room, String user) {
+        return request("unmute", fields().put("room", room).put("user", user));
+    }
+
+    /** The room's active mutes ({@code mutes} command). Completes with {@code {"mutes":[{"room","user","until","by","reason","at"}]}}. */
+    public CompletableFuture<JsonNode> mutes(String room) {
+        return request("mutes", fields().put("room", room));
+    }
+
+    private static ObjectNode scoped(ObjectNode fields, String scope, String target) {
+        return switch (scope) {
+            case "room" -> fields.put("room", target);
+            case "channel" -> fields.put("channel", target);
+            case "global" -> fields.put("global", true);
+            default -> throw new IllegalArgumentException("scope must be room, channel or global, not " + scope);
+        };
+    }
+
     /** A room's access rules ({@code acl} command). Completes with {@code {"room","rules":{action: rule}}}. */
     public CompletableFuture<JsonNode> roomAcl(String room) {
         return request("acl", fields().put("room", room));

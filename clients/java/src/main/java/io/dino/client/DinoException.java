@@ -10,15 +10,35 @@ public class DinoException extends RuntimeException {
 
     private final int code;
     private final String name;
+    private final java.util.Map<String, Object> details;
 
     public DinoException(int code, String name, String message) {
         this(code, name, message, null);
     }
 
     public DinoException(int code, String name, String message, Throwable cause) {
+        this(code, name, message, java.util.Map.of(), cause);
+    }
+
+    /** @param details the error object's other fields (numbers as {@link Long}, else strings), e.g. {@code until} */
+    public DinoException(int code, String name, String message, java.util.Map<String, Object> details, Throwable cause) {
         super(message, cause);
         this.code = code;
         this.name = name;
+        this.details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+    }
+
+    /**
+     * The error's other fields, by name: {@code until} (BANNED, MUTED: ms since the epoch, 0 = permanent),
+     * {@code retryAfterMs} (MUTED, RATE_LIMITED), {@code reason} (BANNED, when the ban gave one). Empty when none.
+     */
+    public java.util.Map<String, Object> details() {
+        return details;
+    }
+
+    /** A numeric detail ({@link #details()}), if the error has it. */
+    public java.util.OptionalLong longDetail(String field) {
+        return details.get(field) instanceof Long value ? java.util.OptionalLong.of(value) : java.util.OptionalLong.empty();
     }
 
     /** Numeric error code, e.g. 4031. */

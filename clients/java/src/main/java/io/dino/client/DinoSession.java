@@ -75,8 +75,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * connection ends, ends the connection attempt instead, as a timed-out {@code connect} does.
  *
  * <h2>Giving up</h2>
- * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}) or
- * the protocol ({@code UNSUPPORTED_PROTOCOL}), or sends {@code disconnect} with {@code reconnect: false}
+ * The session reconnects until closed, except when the server refuses the token ({@code INVALID_TOKEN}),
+ * the protocol ({@code UNSUPPORTED_PROTOCOL}) or the user ({@code BANNED}: a global ban), or sends {@code disconnect} with {@code reconnect: false}
  * (which {@code REPLACED}, the single-session rule, always counts as) (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
  * opens, so that one means a node too busy to read it, and is retried):
  * then it closes itself and {@link #closeFuture()} fails with the reason. {@code TOKEN_EXPIRED} is retried:
@@ -619,7 +619,7 @@ public final class DinoSession implements AutoCloseable {
     /** Errors after which reconnecting cannot help. */
     private static boolean refusesForGood(Throwable cause) {
         return cause instanceof DinoException e && !(e instanceof ConnectionClosedException)
-                && (e.code() == 4011 || e.code() == 4007); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL
+                && (e.code() == 4011 || e.code() == 4007 || e.code() == 4038); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL, BANNED
     }
 
     // ---- receiving -----------------------------------------------------------------------------------------
@@ -635,10 +635,11 @@ public final class DinoSession implements AutoCloseable {
             if (type.equals("message") || type.equals("private")) {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
-                if (type.equals("removed") || type.equals("kicked") && event.path("user").asText("").equals(user)) {
+                if (type.equals("removed") || (type.equals("kicked") || type.equals("banned"))
+                        && event.path("user").asText("").equals(user)) {
                     // the server took the session out of the room (its access rules changed, it was removed, or
-                    // this user was kicked): a re-join would be refused, join another room, or undo the kick, so
-                    // the room is no longer followed
+                    // this user was kicked or banned): a re-join would be refused, join another room, or undo the
+                    // kick, so the room is no longer followed
                     LogId log = LogId.room(event.path("room").asText());
                     rejoinFailures.remove(log);
                     sequencer.forget(log);
@@ -649,8 +650,11 @@ public final class DinoSession implements AutoCloseable {
             lock.unlock();
         }
         if (disconnect) {
+            // a ban's disconnect says until when (BANNED): kept as the error's detail
+            java.util.Map<String, Object> details = event.has("until") ? java.util.Map.of("until", event.get("until").asLong())
+                    : java.util.Map.of();
             lost(conn, new DinoException(event.path("code").asInt(0), event.path("name").asText("DISCONNECTED"),
-                    event.path("reason").asText("")), !reconnectsAfter(event));
+                    event.path("reason").asText(""), details, null), !reconnectsAfter(event));
         }
     }
 

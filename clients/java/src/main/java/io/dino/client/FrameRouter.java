@@ -72,6 +72,14 @@ final class FrameRouter {
     }
 
     static DinoException toException(JsonNode error) {
-        return new DinoException(error.path("code").asInt(0), error.path("name").asText("UNKNOWN"), error.path("message").asText(""));
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        error.fields().forEachRemaining(field -> {
+            String name = field.getKey();
+            if (!name.equals("code") && !name.equals("name") && !name.equals("message")) {
+                details.put(name, field.getValue().isIntegralNumber() ? (Object) field.getValue().asLong() : field.getValue().asText());
+            }
+        });
+        return new DinoException(error.path("code").asInt(0), error.path("name").asText("UNKNOWN"), error.path("message").asText(""),
+                details, null);
     }
 }

@@ -81,7 +81,8 @@ public final class ConfigLoader {
                 rooms(dino.get("rooms")),
                 receipts(dino.get("receipts")),
                 abuse(dino.get("moderation")),
-                events(dino.get("events")));
+                events(dino.get("events")),
+                new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)));
     }
 
     private static GatewayConfig.Receipts receipts(Config receipts) {

@@ -32,12 +32,13 @@ import java.util.Set;
  * @param receipts delivered and read receipts: who is told, how much a query answers
  * @param abuse    the admin room and the blacklist's refresh ({@code dino.moderation})
  * @param events   domain events out to other services (docs/events.md)
+ * @param moderation kicks, bans and mutes
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events) {
+                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -188,5 +189,12 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
      * @param maxWatchers WatchEvents streams one node serves at once
      */
     public record Events(boolean enabled, String stream, long maxLength, int queue, int maxWatchers) {
+    }
+
+    /**
+     * @param kickBan how long a kick also bans the user from the room ({@code dino.moderation.kick-ban}); zero: a
+     *                kick bans nobody
+     */
+    public record Moderation(Duration kickBan) {
     }
 }

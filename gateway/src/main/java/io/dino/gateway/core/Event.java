@@ -40,8 +40,26 @@ public sealed interface Event {
     record Status(String user, String status) implements Event {
     }
 
-    /** The server is about to close the session. */
-    record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
+    /** The server is about to close the session; {@code until}: when a ban (code BANNED) ends, ms since the epoch, 0 = never. */
+    record Disconnect(ErrorCode code, String reason, boolean reconnect, long until) implements Event {
+        public Disconnect(ErrorCode code, String reason, boolean reconnect) {
+            this(code, reason, reconnect, 0);
+        }
+    }
+
+    /**
+     * A user was banned from the room ({@code scope} {@code room}) or from its channel ({@code channel}): sent to
+     * the banned sessions and the room's other sessions. {@code until}: ms since the epoch, 0 = permanent.
+     */
+    record Banned(String room, String user, String by, String reason, long until, String scope) implements Event {
+    }
+
+    /** A ban of the user was lifted (sent to the user's own sessions); {@code target} empty for a global ban. */
+    record Unbanned(String user, String scope, String target) implements Event {
+    }
+
+    /** A user was muted in the room until {@code until} (0 = permanent), or unmuted ({@code muted} false): sent to the room. */
+    record Muted(String room, String user, String by, String reason, long until, boolean muted) implements Event {
     }
 
     /**

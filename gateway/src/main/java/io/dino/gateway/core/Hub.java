@@ -268,7 +268,53 @@ public final class Hub implements DeliveryListener {
                         changed.upTo(), changed.restored()), null);
                 yield members == null ? 0 : members.size();
             }
+            case Control.BanUser ban -> banned(ban);
+            case Control.BanUserGlobally ban -> {
+                List<Session> closed = sessionsOf(ban.user());
+                Event.Disconnect event = new Event.Disconnect(ErrorCode.BANNED, ban.reason(), false, ban.until());
+                closed.forEach(session -> disconnect(session, event));
+                yield closed.size();
+            }
+            case Control.SanctionsChanged changed -> {
+                policy.invalidate(changed.room());
+                yield 0;
+            }
+            case Control.MuteUser mute -> {
+                policy.invalidate(mute.room());
+                Set<Session> members = sessionsByRoom.get(mute.room());
+                fanOut(members, new Event.Muted(mute.room(), mute.user(), mute.by(), mute.reason(), mute.until(), mute.muted()), null);
+                yield members == null ? 0 : members.size();
+            }
+            case Control.UnbanUser unban -> {
+                Set<Session> own = sessionsByUser.get(unban.user());
+                fanOut(own, new Event.Unbanned(unban.user(), unban.scope(), unban.target()), null);
+                yield own == null ? 0 : own.size();
+            }
         };
+    }
+
+    /**
+     * A user was banned from a room (or its channel): the room's cached snapshot goes (it holds the bans), every local
+     * session in the room hears {@code banned}, and the user's sessions leave the room's fan-out at once and are taken
+     * out as a kick takes them (engine calls: a virtual thread each). A ban that spares operators takes out nobody
+     * here when one of the user's sessions here is an operator's (the room still hears it). Answers how many
+     * sessions are taken out.
+     */
+    private int banned(Control.BanUser ban) {
+        policy.invalidate(ban.room());
+        Set<Session> members = sessionsByRoom.get(ban.room());
+        if (members == null || members.isEmpty()) {
+            return 0;
+        }
+        List<Session> banned = members.stream().filter(member -> member.user().equals(ban.user())).toList();
+        fanOut(members, new Event.Banned(ban.room(), ban.user(), ban.by(), ban.reason(), ban.until(), ban.scope()), null);
+        if (ban.spareOperators() && banned.stream().anyMatch(member -> member.principal().isOperator())) {
+            return 0;
+        }
+        members.removeAll(banned);
+        BiConsumer<Session, String> remove = kickRemoval;
+        banned.forEach(member -> Thread.ofVirtual().name("dino-ban").start(() -> remove.accept(member, ban.room())));
+        return banned.size();
     }
 
     /**

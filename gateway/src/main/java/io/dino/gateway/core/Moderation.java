@@ -13,7 +13,8 @@ import static io.dino.gateway.core.EngineCalls.call;
  * kick operators (who is one only the nodes holding the user's sessions know: they are asked first, and the kick
  * itself spares operators' sessions should one connect meanwhile). Backends (gRPC) are trusted. The kick goes through the control plane to the nodes holding the
  * room: each takes the user's sessions out (no {@code left}) and tells the room {@code kicked}. A kick keeps
- * nobody out: the user may join again (bans are another step).
+ * nobody out: the user may join again, unless {@code dino.moderation.kick-ban} makes each kick also a short room ban
+ * ({@link SanctionOperations#kickBan}, stored before the kick takes the user out).
  */
 public final class Moderation {
 
@@ -27,15 +28,20 @@ public final class Moderation {
     private final RoomPolicy policy;
     private final RoomOperations rooms;
     private final Happenings happenings;
+    private final SanctionOperations sanctions;
+    /** {@code dino.moderation.kick-ban} in ms: how long a kick also bans the user from the room; 0: not at all. */
+    private final long kickBanMillis;
 
     Moderation(Broker broker, PresenceStore presence, RoomPolicy policy, Hub hub, RoomOperations rooms,
-               Happenings happenings) {
+               Happenings happenings, SanctionOperations sanctions, java.time.Duration kickBan) {
         this.happenings = happenings;
         this.broker = broker;
         this.presence = presence;
         this.policy = policy;
         this.rooms = rooms;
-        hub.onKick(this::takeOut);
+        this.sanctions = sanctions;
+        this.kickBanMillis = kickBan.toMillis();
+        hub.onKick(this::takeOut);  // also takes banned sessions out (Control.BanUser): the same removal
     }
 
     /** A session kicks {@code user} out of {@code room}; answers how many sessions were taken out, cluster-wide. */
@@ -68,6 +74,9 @@ public final class Moderation {
         if (!call(() -> presence.members(room)).contains(user)) {
             return 0;
         }
+        if (kickBanMillis > 0) {
+            sanctions.kickBan(room, user, by, reason, kickBanMillis);
+        }
         int removed = call(() -> broker.control(LogId.room(room), new Control.KickUser(room, user, by, reason, spareOperators)));
         // the one node that took the kick tells, once: the holders that applied it emit nothing (not even left)
         happenings.emit(io.dino.gateway.events.EventType.KICKED, room, user, by,
@@ -83,7 +92,7 @@ public final class Moderation {
         }
     }
 
-    private static String reason(String reason) {
+    static String reason(String reason) {
         String value = reason == null ? "" : reason.strip();
         if (value.length() > MAX_REASON || value.chars().anyMatch(Character::isISOControl)) {
             throw new DinoException(ErrorCode.INVALID_VALUE,

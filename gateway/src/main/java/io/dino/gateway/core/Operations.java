@@ -7,6 +7,8 @@ import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Tombstones;
+import io.dino.gateway.engine.Rooms;
+import io.dino.gateway.engine.Sanctions;
 import io.dino.gateway.events.DomainEvents;
 import io.dino.gateway.ops.GatewayMetrics;
 
@@ -21,7 +23,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
                          DomainEvents events, ReceiptOperations receipts, MessageDeletes deletes, Blacklisting blacklist,
-                         Reports reports) {
+                         Reports reports, SanctionOperations sanctions) {
 
     public static Operations create(String nodeId, Engine engine, Hub hub, RoomPolicy policy, GatewayConfig config,
                                     GatewayMetrics metrics, InstantSource clock, DomainEvents events) {
@@ -41,9 +43,11 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         AdminRoom adminRoom = new AdminRoom(config.abuse().adminRoom(), broker, presence, clock);
         admin.keep(adminRoom.room());
         ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
+        SanctionOperations sanctions = new SanctionOperations(broker, presence, directory, roles, policy, engine.sanctions(),
+                events, clock);
         return new Operations(
                 new SessionOperations(nodeId, broker, presence, hub, roomOperations,
-                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations, happenings),
+                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations, happenings, sanctions),
                 roomOperations,
                 new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks, happenings),
                 new PresenceOperations(broker, presence, config, happenings),
@@ -52,11 +56,12 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 admin,
                 new UserRooms(directory, roles, presence, policy, admin, roomOperations, hub, config.rooms()),
                 new Whispers(broker, presence, policy, config, metrics, clock, shadowBlocks, happenings),
-                new Moderation(broker, presence, policy, hub, roomOperations, happenings),
+                new Moderation(broker, presence, policy, hub, roomOperations, happenings, sanctions, config.moderation().kickBan()),
                 events,
                 receiptOperations,
                 new MessageDeletes(broker, tombstones, policy, events, clock),
                 blacklist,
-                new Reports(adminRoom, events, clock));
+                new Reports(adminRoom, events, clock),
+                sanctions);
     }
 }

@@ -124,6 +124,7 @@ public final class RoomOperations {
             if (!operator) {
                 RoomPolicy.require(policy.subject(session, rules), rules, RoomAction.JOIN, room);
             }
+            policy.requireNotBanned(session, rules);
         } catch (DinoException refused) {
             try {
                 leaveRoom(session, room);

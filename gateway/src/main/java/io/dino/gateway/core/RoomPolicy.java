@@ -9,6 +9,8 @@ import io.dino.gateway.engine.Directory.ChannelRecord;
 import io.dino.gateway.engine.Directory.RoomRecord;
 import io.dino.gateway.engine.RoomAcls;
 import io.dino.gateway.engine.Roles;
+import io.dino.gateway.engine.Sanctions;
+import io.dino.gateway.engine.Sanctions.Sanction;
 
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,10 @@ import java.util.function.Supplier;
  * ({@code sameroom}) and in some room of the room's channel ({@code samechannel}); both are read from the
  * session's own room set and the snapshots of those rooms (held, so cached: no engine call).
  *
- * <p>Loading a snapshot reads five things in two scopes (room, channel). They are issued together on
+ * <p>Loading a snapshot reads eight things in two scopes (room, channel): the five the rules are made of, and the
+ * room's bans and mutes and the channel's bans ({@link RoomSanctions}), so joins and sends check them without a
+ * read of their own; a ban or mute sends {@code BanUser}, {@code MuteUser} or {@code SanctionsChanged} to the
+ * room's holders, which drops the entry like any other change. They are issued together on
  * {@code reads} (virtual threads on Redis, whose connection pipelines concurrent commands: one round trip),
  * with the channel guessed: the channel of the room's cached or previous snapshot, or the default one. Only when the
  * record names another channel are its record and roles read after it (a second round trip).
@@ -53,6 +58,9 @@ public final class RoomPolicy {
     private final Roles roles;
     private final Executor reads;
     private final boolean openRooms;
+    /** Bans and mutes read into each snapshot; null: none (a policy of rules alone, in tests). */
+    private final Sanctions sanctions;
+    private final java.time.InstantSource clock;
     private final Map<String, RoomRules> cache = new ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
 
@@ -63,9 +71,21 @@ public final class RoomPolicy {
      *                  every operation on one is refused with NO_SUCH_ROOM
      */
     public RoomPolicy(RoomAcls store, Directory directory, Roles roles, Executor reads, boolean openRooms) {
+        this(store, directory, roles, null, java.time.InstantSource.system(), reads, openRooms);
+    }
+
+    /**
+     * @param sanctions the bans and mutes each snapshot reads with the rules (the room's bans and mutes, its
+     *                  channel's bans), so that joins and sends decide on them without an engine call of their own
+     * @param clock     the time expired sanctions are pruned at when read
+     */
+    public RoomPolicy(RoomAcls store, Directory directory, Roles roles, Sanctions sanctions, java.time.InstantSource clock,
+                      Executor reads, boolean openRooms) {
         this.store = store;
         this.directory = directory;
         this.roles = roles;
+        this.sanctions = sanctions;
+        this.clock = clock;
         this.reads = reads;
         this.openRooms = openRooms;
     }
@@ -74,7 +94,15 @@ public final class RoomPolicy {
     RoomRules authorize(Session session, RoomAction action, String room) {
         RoomRules rules = existing(rulesFor(session, room));
         require(subject(session, rules), rules, action, room);
+        if (action == RoomAction.MESSAGE) {
+            SanctionRefusals.requireNotMuted(rules, session.user(), clock.millis());
+        }
         return rules;
+    }
+
+    /** BANNED when the session's user is banned from the room or its channel, as the snapshot says (operators too). */
+    void requireNotBanned(Session session, RoomRules rules) {
+        SanctionRefusals.requireNotBanned(rules, session.user(), clock.millis());
     }
 
     /**
@@ -87,6 +115,7 @@ public final class RoomPolicy {
         RoomRules cachedRules = cache.get(room);
         RoomRules rules = existing(cachedRules != null ? cachedRules : current(room));
         require(subject(session, rules), rules, RoomAction.JOIN, room);
+        requireNotBanned(session, rules);
         return rules;
     }
 
@@ -116,7 +145,7 @@ public final class RoomPolicy {
      * {@code message} rules pass. The target's rules come from this node's cache when the session is in the
      * target, otherwise from the engine (one read: the node may not hold the target, so its cache may be stale).
      */
-    void authorizeCrossRoom(Session session, String via, String room) {
+    RoomRules authorizeCrossRoom(Session session, String via, String room) {
         String prefix = "not allowed to send to room '" + room + "' from room '" + via + "': ";
         RoomRules target = existing(rulesFor(session, room));
         if (!held(via).channel().equals(target.channel())) {
@@ -129,18 +158,22 @@ public final class RoomPolicy {
                 throw new DinoException(ErrorCode.NOT_ALLOWED, prefix + "needs " + verdict.failed());
             }
         }
+        SanctionRefusals.requireNotMuted(target, session.user(), clock.millis());
+        return target;
     }
 
     /**
      * Refuses with NOT_ALLOWED unless the session, in the room, may whisper there: the room's {@code message} rule
      * (with the channel's) and the channel's {@code whisper} rule, from this node's cache (the session is in the room).
      */
-    void authorizeWhisper(Session session, String room) {
+    RoomRules authorizeWhisper(Session session, String room) {
         RoomRules rules = held(room);
         Verdict verdict = rules.checkWhisper(subject(session, rules));
         if (!verdict.passed()) {
             throw new DinoException(ErrorCode.NOT_ALLOWED, "not allowed to whisper in room '" + room + "': needs " + verdict.failed());
         }
+        SanctionRefusals.requireNotMuted(rules, session.user(), clock.millis());
+        return rules;
     }
 
     /** The session as a rule of the room sees it: its token, whether it is in the room and in the room's channel. */
@@ -295,17 +328,23 @@ public final class RoomPolicy {
         CompletableFuture<Map<String, Set<String>>> roomRoles = read(() -> roles.holders(Roles.Scope.room(room)));
         CompletableFuture<Optional<ChannelRecord>> channel = read(() -> directory.channel(channelGuess));
         CompletableFuture<Map<String, Set<String>>> channelRoles = read(() -> roles.holders(Roles.Scope.channel(channelGuess)));
+        long now = clock.millis();
+        CompletableFuture<List<Sanction>> roomBans = sanctions(Sanctions.Kind.BAN, Sanctions.Target.room(room), now);
+        CompletableFuture<List<Sanction>> mutes = sanctions(Sanctions.Kind.MUTE, Sanctions.Target.room(room), now);
+        CompletableFuture<List<Sanction>> channelBans = sanctions(Sanctions.Kind.BAN, Sanctions.Target.channel(channelGuess), now);
         Optional<RoomRecord> found = await(record);
         String channelId = found.map(RoomRecord::channel).orElse(Directory.DEFAULT_CHANNEL);
         if (!channelId.equals(channelGuess)) {
             channel = read(() -> directory.channel(channelId));
             channelRoles = read(() -> roles.holders(Roles.Scope.channel(channelId)));
+            channelBans = sanctions(Sanctions.Kind.BAN, Sanctions.Target.channel(channelId), now);
         }
         ChannelRecord channelRecord = await(channel)
                 .orElseGet(() -> new ChannelRecord(channelId, channelId, 0, List.of(), Map.of()));  // removed meanwhile
         RoomAcl roomAcl = parse(room, await(acl));
         try {
-            return new RoomRules(room, found, channelRecord, roomAcl, await(roomRoles), await(channelRoles));
+            return new RoomRules(room, found, channelRecord, roomAcl, await(roomRoles), await(channelRoles))
+                    .withSanctions(RoomSanctions.of(await(roomBans), await(channelBans), await(mutes)));
         } catch (IllegalArgumentException e) {
             throw new DinoException(ErrorCode.INTERNAL, "the access rules of channel '" + channelId + "' cannot be read: "
                     + e.getMessage());
@@ -319,6 +358,12 @@ public final class RoomPolicy {
     <T> List<T> all(List<Supplier<T>> perRoom) {
         List<CompletableFuture<T>> started = perRoom.stream().map(this::read).toList();
         return started.stream().map(RoomPolicy::await).toList();
+    }
+
+    /** The active sanctions of a kind in a target, read with the rest of a snapshot (none without a store). */
+    private CompletableFuture<List<Sanction>> sanctions(Sanctions.Kind kind, Sanctions.Target target, long now) {
+        Sanctions store = sanctions;
+        return store == null ? CompletableFuture.completedFuture(List.of()) : read(() -> store.list(kind, target, now));
     }
 
     private <T> CompletableFuture<T> read(Supplier<T> read) {

@@ -48,6 +48,7 @@ public final class RoomRules {
     private final RoomAcl acl;
     private final Map<String, Set<String>> roomRoles;
     private final Map<String, Set<String>> channelRoles;
+    private final RoomSanctions sanctions;
 
     /**
      * @param record       the room's record; empty for an open (unregistered) room, which is in the default channel
@@ -58,13 +59,20 @@ public final class RoomRules {
      */
     public RoomRules(String room, Optional<RoomRecord> record, ChannelRecord channel, RoomAcl acl,
                      Map<String, Set<String>> roomRoles, Map<String, Set<String>> channelRoles) {
+        this(room, record, channel, ChannelAcl.parse(channel.rules()), acl, copy(roomRoles), copy(channelRoles),
+                RoomSanctions.NONE);
+    }
+
+    private RoomRules(String room, Optional<RoomRecord> record, ChannelRecord channel, ChannelAcl channelAcl, RoomAcl acl,
+                      Map<String, Set<String>> roomRoles, Map<String, Set<String>> channelRoles, RoomSanctions sanctions) {
         this.room = room;
         this.record = record;
         this.channel = channel;
-        this.channelAcl = ChannelAcl.parse(channel.rules());
+        this.channelAcl = channelAcl;
         this.acl = acl;
-        this.roomRoles = copy(roomRoles);
-        this.channelRoles = copy(channelRoles);
+        this.roomRoles = roomRoles;
+        this.channelRoles = channelRoles;
+        this.sanctions = sanctions;
     }
 
     /** An open room of the default channel without rules or roles. */
@@ -74,7 +82,23 @@ public final class RoomRules {
 
     /** These rules with the room's ACL replaced. */
     public RoomRules withAcl(RoomAcl replaced) {
-        return new RoomRules(room, record, channel, replaced, roomRoles, channelRoles);
+        return new RoomRules(room, record, channel, channelAcl, replaced, roomRoles, channelRoles, sanctions);
+    }
+
+    /** These rules with the room's bans and mutes (and its channel's bans) as read with them. */
+    RoomRules withSanctions(RoomSanctions read) {
+        return new RoomRules(room, record, channel, channelAcl, acl, roomRoles, channelRoles, read);
+    }
+
+    /** The bans and mutes read with these rules (none when read without them). */
+    RoomSanctions sanctions() {
+        return sanctions;
+    }
+
+    /** Whether the user may ban in the channel of the room: operators and the channel's owners and admins. */
+    boolean administersChannel(Principal principal) {
+        Set<String> inChannel = channelRoles.getOrDefault(principal.user(), Set.of());
+        return principal.isOperator() || inChannel.contains("owner") || inChannel.contains("admin");
     }
 
     public String room() {

@@ -44,10 +44,11 @@ public final class SessionOperations {
     private final InstantSource clock;
     private final ReceiptOperations receipts;
     private final Happenings happenings;
+    private final SanctionOperations sanctions;
 
     SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
                       HistoryPages pages, GatewayConfig config, InstantSource clock, ReceiptOperations receipts,
-                      Happenings happenings) {
+                      Happenings happenings, SanctionOperations sanctions) {
         this.happenings = happenings;
         this.nodeId = nodeId;
         this.broker = broker;
@@ -59,12 +60,14 @@ public final class SessionOperations {
         this.presenceRules = config.presence();
         this.clock = clock;
         this.receipts = receipts;
+        this.sanctions = sanctions;
     }
 
     /**
      * Opens a session. The node subscribes to the user's inbox before reading what was missed, so a message
      * published meanwhile arrives live or in the recovery (perhaps both: clients drop repeats by offset).
-     * Once open, the session enters the autojoin rooms it may ({@link Autojoin}); those that fail are skipped.
+     * Once open, the session enters the autojoin rooms it may ({@link Autojoin}); those that fail are skipped. A
+     * globally banned user is refused with BANNED (one engine read).
      */
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
         Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
@@ -72,6 +75,9 @@ public final class SessionOperations {
         LogId inbox = LogId.user(principal.user());
         try {
             run(() -> hub.add(session));
+            // after hub.add: a global ban stored before this read refuses here, one stored after it reaches this
+            // node's new session through the user's log (BanUserGlobally)
+            sanctions.requireNotBannedGlobally(principal.user());
             happenings.emit(EventType.CONNECTED, "", principal.user(), "", Map.of("session", session.id()));
             if (!first) {
                 // the user's status outlives this session's connect only if the user was online already

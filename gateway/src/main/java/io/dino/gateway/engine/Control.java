@@ -104,4 +104,46 @@ public sealed interface Control {
             user = user == null ? "" : user;
         }
     }
+
+    /**
+     * A user was banned from a room, or from the room's channel ({@code scope} {@code room} or {@code channel}; stored
+     * already): each node drops the room's cached access snapshot, takes every local session of the user out of the
+     * room without a {@code left} event, and tells them and every other local session in the room {@code banned}.
+     * {@code until}: ms since the epoch, 0 = permanent; {@code reason} empty when none; {@code spareOperators} as
+     * {@link KickUser}. Sent to the holders of the room's log.
+     */
+    record BanUser(String room, String user, String by, String reason, long until, String scope,
+                   boolean spareOperators) implements Control {
+    }
+
+    /**
+     * A user was banned everywhere (stored already): every session of the user is closed with a {@code disconnect}
+     * event (code BANNED, {@code until}, no reconnect). Sent to the holders of the user's log.
+     */
+    record BanUserGlobally(String user, String reason, long until) implements Control {
+    }
+
+    /**
+     * A ban or mute that a room's access snapshot holds changed with nobody to take out (an unban, a channel ban
+     * of a room the user is not in, a kick's short ban): nodes holding the room drop its cached snapshot. Sent to
+     * the holders of the room's log.
+     */
+    record SanctionsChanged(String room) implements Control {
+    }
+
+    /**
+     * A user was muted in a room until {@code until} (0 = permanent), or unmuted ({@code muted} false; stored
+     * already): nodes drop the room's cached snapshot and tell every local session in the room {@code muted} or
+     * {@code unmuted}. Sent to the holders of the room's log.
+     */
+    record MuteUser(String room, String user, String by, String reason, long until, boolean muted) implements Control {
+    }
+
+    /**
+     * A ban of the user was lifted ({@code scope} {@code room}, {@code channel} or {@code global}, {@code target}
+     * its id, empty for global; stored already): the user's sessions are told {@code unbanned}. Sent to the
+     * holders of the user's log.
+     */
+    record UnbanUser(String user, String scope, String target) implements Control {
+    }
 }

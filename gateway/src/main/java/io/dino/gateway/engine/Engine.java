@@ -5,14 +5,15 @@ package io.dino.gateway.engine;
  * cluster. Closing the engine closes its parts.
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
-                     Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events)
+                     Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events,
+                     Sanctions sanctions)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
     public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
-                  Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events) {
+                  Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events, Sanctions sanctions) {
         this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, receipts, tombstones, blacklist,
-                events);
+                events, sanctions);
     }
 
     @Override

@@ -109,6 +109,9 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Disconnect ignored -> "disconnect";
             case Event.Receipt ignored -> "receipt";
             case Event.Deletion deletion -> deletion.restored() ? "restored" : "deleted";
+            case Event.Banned ignored -> "banned";
+            case Event.Unbanned ignored -> "unbanned";
+            case Event.Muted muted -> muted.muted() ? "muted" : "unmuted";
         }, sessions);
     }
 

@@ -52,7 +52,7 @@ class ProtocolExamplesTest {
     private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
     private static final Pattern BACKEND = Pattern.compile("^backend> ([A-Z][A-Za-z]+) (\\{.*})$");
     private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline",
-            "messageId");
+            "messageId", "until", "at", "retryAfterMs");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A room id the server generated ({@code r-} and an id): any such id matches. */
     private static final Pattern GENERATED_ROOM = Pattern.compile("r-[0-9A-HJKMNP-TV-Z]{26}");

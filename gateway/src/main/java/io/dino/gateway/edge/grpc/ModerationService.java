@@ -1,25 +1,43 @@
 package io.dino.gateway.edge.grpc;
 
-import io.dino.api.v1.DeleteMessagesRequest;
-import io.dino.api.v1.DeleteMessagesResponse;
 import io.dino.api.v1.AddBlacklistWordsRequest;
 import io.dino.api.v1.AddBlacklistWordsResponse;
+import io.dino.api.v1.Ban;
+import io.dino.api.v1.BanUserRequest;
+import io.dino.api.v1.BanUserResponse;
+import io.dino.api.v1.DeleteMessagesRequest;
+import io.dino.api.v1.DeleteMessagesResponse;
 import io.dino.api.v1.KickUserRequest;
 import io.dino.api.v1.KickUserResponse;
+import io.dino.api.v1.ListBansRequest;
+import io.dino.api.v1.ListBansResponse;
 import io.dino.api.v1.ListBlacklistWordsRequest;
 import io.dino.api.v1.ListBlacklistWordsResponse;
+import io.dino.api.v1.ListMutesRequest;
+import io.dino.api.v1.ListMutesResponse;
 import io.dino.api.v1.ModerationGrpc;
+import io.dino.api.v1.Mute;
+import io.dino.api.v1.MuteUserRequest;
+import io.dino.api.v1.MuteUserResponse;
+import io.dino.api.v1.RemoveBlacklistWordsRequest;
+import io.dino.api.v1.RemoveBlacklistWordsResponse;
 import io.dino.api.v1.RestoreMessagesRequest;
 import io.dino.api.v1.RestoreMessagesResponse;
+import io.dino.api.v1.UnbanUserRequest;
+import io.dino.api.v1.UnbanUserResponse;
+import io.dino.api.v1.UnmuteUserRequest;
+import io.dino.api.v1.UnmuteUserResponse;
+import io.dino.gateway.core.Blacklisting;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 import io.dino.gateway.core.MessageDeletes;
-import io.dino.api.v1.RemoveBlacklistWordsRequest;
-import io.dino.api.v1.RemoveBlacklistWordsResponse;
-import io.dino.gateway.core.Blacklisting;
 import io.dino.gateway.core.Moderation;
+import io.dino.gateway.core.SanctionOperations;
+import io.dino.gateway.engine.Sanctions.Sanction;
+import io.dino.gateway.engine.Sanctions.Target;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 
 /** The {@code dino.v1.Moderation} service: moderation as the backend does it (trusted), each call one core operation. */
 public final class ModerationService extends ModerationGrpc.ModerationImplBase {
@@ -27,9 +45,12 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
     private final Moderation moderation;
     private final MessageDeletes deletes;
     private final Blacklisting blacklist;
+    private final SanctionOperations sanctions;
     private final Responses responses;
 
-    public ModerationService(Moderation moderation, MessageDeletes deletes, Blacklisting blacklist, GatewayMetrics metrics) {
+    public ModerationService(Moderation moderation, MessageDeletes deletes, Blacklisting blacklist, SanctionOperations sanctions,
+                             GatewayMetrics metrics) {
+        this.sanctions = sanctions;
         this.moderation = moderation;
         this.deletes = deletes;
         this.blacklist = blacklist;
@@ -108,5 +129,84 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
         responses.respond(response, () -> ListBlacklistWordsResponse.newBuilder()
                 .addAllWords(blacklist.words())
                 .build());
+    }
+
+    @Override
+    public void banUser(BanUserRequest request, StreamObserver<BanUserResponse> response) {
+        responses.respond(response, () -> {
+            Target target = switch (request.getScopeCase()) {
+                case ROOM -> Target.room(request.getRoom());
+                case CHANNEL -> Target.channel(request.getChannel());
+                case GLOBAL -> Target.GLOBAL;
+                case SCOPE_NOT_SET -> throw noScope();
+            };
+            SanctionOperations.BanResult banned = sanctions.banUser(request.getUser(), target, request.getDuration(),
+                    request.getReason(), request.getBy());
+            return BanUserResponse.newBuilder().setUntilMs(banned.until()).setSessionsRemoved(banned.sessions()).build();
+        });
+    }
+
+    @Override
+    public void unbanUser(UnbanUserRequest request, StreamObserver<UnbanUserResponse> response) {
+        responses.respond(response, () -> {
+            Target target = switch (request.getScopeCase()) {
+                case ROOM -> Target.room(request.getRoom());
+                case CHANNEL -> Target.channel(request.getChannel());
+                case GLOBAL -> Target.GLOBAL;
+                case SCOPE_NOT_SET -> throw noScope();
+            };
+            return UnbanUserResponse.newBuilder()
+                    .setRemoved(sanctions.unbanUser(request.getUser(), target, request.getBy())).build();
+        });
+    }
+
+    @Override
+    public void listBans(ListBansRequest request, StreamObserver<ListBansResponse> response) {
+        responses.respond(response, () -> {
+            ListBansResponse.Builder result = ListBansResponse.newBuilder();
+            var bans = switch (request.getScopeCase()) {
+                case ROOM -> sanctions.listBans(Optional.of(Target.room(request.getRoom())), Optional.empty());
+                case CHANNEL -> sanctions.listBans(Optional.of(Target.channel(request.getChannel())), Optional.empty());
+                case GLOBAL -> sanctions.listBans(Optional.of(Target.GLOBAL), Optional.empty());
+                case USER -> sanctions.listBans(Optional.empty(), Optional.of(request.getUser()));
+                case SCOPE_NOT_SET -> throw new DinoException(ErrorCode.INVALID_VALUE, "name a room, a channel, global or a user");
+            };
+            for (Sanction ban : bans) {
+                result.addBans(Ban.newBuilder().setUser(ban.user()).setScope(ban.target().scopeName())
+                        .setTarget(ban.target().id()).setUntilMs(ban.until()).setBy(ban.by()).setReason(ban.reason())
+                        .setAtMs(ban.at()));
+            }
+            return result.build();
+        });
+    }
+
+    @Override
+    public void muteUser(MuteUserRequest request, StreamObserver<MuteUserResponse> response) {
+        responses.respond(response, () -> MuteUserResponse.newBuilder()
+                .setUntilMs(sanctions.muteUser(request.getRoom(), request.getUser(), request.getDuration(),
+                        request.getReason(), request.getBy()))
+                .build());
+    }
+
+    @Override
+    public void unmuteUser(UnmuteUserRequest request, StreamObserver<UnmuteUserResponse> response) {
+        responses.respond(response, () -> UnmuteUserResponse.newBuilder()
+                .setRemoved(sanctions.unmuteUser(request.getRoom(), request.getUser(), request.getBy())).build());
+    }
+
+    @Override
+    public void listMutes(ListMutesRequest request, StreamObserver<ListMutesResponse> response) {
+        responses.respond(response, () -> {
+            ListMutesResponse.Builder result = ListMutesResponse.newBuilder();
+            for (Sanction mute : sanctions.listMutes(request.getRoom())) {
+                result.addMutes(Mute.newBuilder().setRoom(mute.target().id()).setUser(mute.user()).setUntilMs(mute.until())
+                        .setBy(mute.by()).setReason(mute.reason()).setAtMs(mute.at()));
+            }
+            return result.build();
+        });
+    }
+
+    private static DinoException noScope() {
+        return new DinoException(ErrorCode.INVALID_VALUE, "name the scope: room, channel or global");
     }
 }

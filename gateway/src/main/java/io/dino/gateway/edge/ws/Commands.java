@@ -28,7 +28,8 @@ final class Commands {
             "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick",
             "receipt", "receipts",
             "delete", "restore",
-            "report", "requestAdmin");
+            "report", "requestAdmin",
+            "ban", "unban", "bans", "mute", "unmute", "mutes");
 
     private final Operations operations;
     private final Frames frames;
@@ -37,6 +38,7 @@ final class Commands {
     private final ReceiptCommands receiptCommands;
     private final DeleteCommands deleteCommands;
     private final AbuseCommands abuseCommands;
+    private final SanctionCommands sanctionCommands;
 
     Commands(Operations operations, Frames frames, JsonBodies bodies) {
         this.operations = operations;
@@ -46,6 +48,7 @@ final class Commands {
         this.receiptCommands = new ReceiptCommands(operations.receipts(), frames);
         this.deleteCommands = new DeleteCommands(operations.deletes(), frames);
         this.abuseCommands = new AbuseCommands(operations.reports(), frames);
+        this.sanctionCommands = new SanctionCommands(operations.sanctions(), frames);
     }
 
     static boolean isKnown(String command) {
@@ -138,6 +141,7 @@ final class Commands {
             case "receipt", "receipts" -> receiptCommands.execute(session, command, frame);
             case "delete", "restore" -> deleteCommands.execute(session, command, frame);
             case "report", "requestAdmin" -> abuseCommands.execute(session, command, frame);
+            case "ban", "unban", "bans", "mute", "unmute", "mutes" -> sanctionCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };

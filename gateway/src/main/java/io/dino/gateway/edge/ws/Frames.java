@@ -122,12 +122,40 @@ final class Frames implements EventEncoder {
                     }
                 }
                 case Event.Deletion deletion -> writeDeletion(json, deletion);
-                case Event.Disconnect(ErrorCode code, String reason, boolean reconnect) -> {
+                case Event.Disconnect(ErrorCode code, String reason, boolean reconnect, long until) -> {
                     json.writeStringField("event", "disconnect");
                     json.writeNumberField("code", code.code());
                     json.writeStringField("name", code.name());
                     json.writeStringField("reason", reason);
                     json.writeBooleanField("reconnect", reconnect);
+                    if (code == ErrorCode.BANNED) {
+                        json.writeNumberField("until", until);
+                    }
+                }
+                case Event.Banned(String room, String user, String by, String reason, long until, String scope) -> {
+                    json.writeStringField("event", "banned");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
+                    json.writeStringField("by", by);
+                    json.writeStringField("reason", reason);
+                    json.writeNumberField("until", until);
+                    json.writeStringField("scope", scope);
+                }
+                case Event.Unbanned(String user, String scope, String target) -> {
+                    json.writeStringField("event", "unbanned");
+                    json.writeStringField("user", user);
+                    json.writeStringField("scope", scope);
+                    json.writeStringField("target", target);
+                }
+                case Event.Muted(String room, String user, String by, String reason, long until, boolean muted) -> {
+                    json.writeStringField("event", muted ? "muted" : "unmuted");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
+                    json.writeStringField("by", by);
+                    if (muted) {
+                        json.writeStringField("reason", reason);
+                        json.writeNumberField("until", until);
+                    }
                 }
             }
             json.writeEndObject();

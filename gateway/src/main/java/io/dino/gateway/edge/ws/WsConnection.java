@@ -297,7 +297,17 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
-        SessionOperations.Opened opened = context.operations().sessions().open(principal, this, inboxSince);
+        SessionOperations.Opened opened;
+        try {
+            opened = context.operations().sessions().open(principal, this, inboxSince);
+        } catch (DinoException e) {
+            if (e.code() != ErrorCode.BANNED) {
+                throw e;
+            }
+            // a globally banned user is refused as an invalid token is: the error, then the socket closes (4038)
+            refuse(id, e);
+            return;
+        }
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
         if (!context.connections().contains(this)) {
             // the socket ended while the session was being opened: the clean-up saw no session, so close it here
@@ -331,6 +341,14 @@ final class WsConnection implements WsListener, Outbound {
         context.metrics().error(code);
         context.metrics().framesSent("error", 1);
         queue.closeAfter(context.frames().error(id, code, message), code.code(), truncate(message), false);
+    }
+
+    /** {@link #refuse(JsonNode, ErrorCode, String)} with the error's details (a ban's {@code until}, {@code reason}). */
+    private void refuse(JsonNode id, DinoException error) {
+        context.metrics().error(error.code());
+        context.metrics().framesSent("error", 1);
+        queue.closeAfter(context.frames().error(id, error.code(), error.getMessage(), error.details()), error.code().code(),
+                truncate(error.getMessage()), false);
     }
 
     private void fail(JsonNode id, ErrorCode code, String message) {

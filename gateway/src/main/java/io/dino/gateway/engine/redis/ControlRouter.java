@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code q} offset, {@code j} ids (comma-separated);
  * deletions changed: {@code r} room, {@code y} by, {@code d} ids (comma-separated), {@code u} user, {@code l} all, {@code e}
  * and {@code o} up to which position, {@code x} restored;
+ * a ban: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code t} until, {@code g} scope, {@code o} spare
+ * operators; a mute: {@code r}, {@code u}, {@code y}, {@code z}, {@code t}, {@code d} muted; an unban: {@code u}, {@code g}, {@code h} target;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -59,6 +61,11 @@ final class ControlRouter {
     private static final String OPERATOR_SESSIONS = "operator-sessions";
     private static final String RECEIPT = "receipt";
     private static final String DELETIONS_CHANGED = "deletions-changed";
+    private static final String USER_BANNED = "user-banned";
+    private static final String USER_BANNED_GLOBALLY = "user-banned-globally";
+    private static final String SANCTIONS_CHANGED = "sanctions-changed";
+    private static final String USER_MUTED = "user-muted";
+    private static final String USER_UNBANNED = "user-unbanned";
 
     private final String node;
     private final Keys keys;
@@ -299,6 +306,41 @@ final class ControlRouter {
                 entry.put("o", Long.toString(changed.upTo().offset()));
                 entry.put("x", changed.restored() ? "1" : "0");
             }
+            case Control.BanUser ban -> {
+                entry.put("c", USER_BANNED);
+                entry.put("r", ban.room());
+                entry.put("u", ban.user());
+                entry.put("y", ban.by());
+                entry.put("z", ban.reason());
+                entry.put("t", Long.toString(ban.until()));
+                entry.put("g", ban.scope());
+                entry.put("o", ban.spareOperators() ? "1" : "0");
+            }
+            case Control.BanUserGlobally ban -> {
+                entry.put("c", USER_BANNED_GLOBALLY);
+                entry.put("u", ban.user());
+                entry.put("z", ban.reason());
+                entry.put("t", Long.toString(ban.until()));
+            }
+            case Control.SanctionsChanged changed -> {
+                entry.put("c", SANCTIONS_CHANGED);
+                entry.put("r", changed.room());
+            }
+            case Control.MuteUser mute -> {
+                entry.put("c", USER_MUTED);
+                entry.put("r", mute.room());
+                entry.put("u", mute.user());
+                entry.put("y", mute.by());
+                entry.put("z", mute.reason());
+                entry.put("t", Long.toString(mute.until()));
+                entry.put("d", mute.muted() ? "1" : "0");
+            }
+            case Control.UnbanUser unban -> {
+                entry.put("c", USER_UNBANNED);
+                entry.put("u", unban.user());
+                entry.put("g", unban.scope());
+                entry.put("h", unban.target());
+            }
         }
         return entry;
     }
@@ -331,6 +373,13 @@ final class ControlRouter {
                     entry.get("d").isEmpty() ? java.util.List.of() : java.util.List.of(entry.get("d").split(",")), entry.get("u"),
                     "1".equals(entry.get("l")), new io.dino.gateway.engine.Position(entry.get("e"), Long.parseLong(entry.get("o"))),
                     "1".equals(entry.get("x")));
+            case USER_BANNED -> new Control.BanUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
+                    Long.parseLong(entry.get("t")), entry.get("g"), "1".equals(entry.get("o")));
+            case USER_BANNED_GLOBALLY -> new Control.BanUserGlobally(entry.get("u"), entry.get("z"), Long.parseLong(entry.get("t")));
+            case SANCTIONS_CHANGED -> new Control.SanctionsChanged(entry.get("r"));
+            case USER_MUTED -> new Control.MuteUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
+                    Long.parseLong(entry.get("t")), "1".equals(entry.get("d")));
+            case USER_UNBANNED -> new Control.UnbanUser(entry.get("u"), entry.get("g"), entry.get("h"));
             default -> null;
         };
     }

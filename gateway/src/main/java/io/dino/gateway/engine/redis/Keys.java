@@ -77,6 +77,28 @@ final class Keys {
         return tag(LogId.user(user)) + ":grants";
     }
 
+    /**
+     * Bans or mutes of one target, in the target's slot: {@code {r:ROOM}:bans}, {@code {r:ROOM}:mutes},
+     * {@code {c:CHANNEL}:bans}, and the global bans in one key of their own; field user, value
+     * {@code until\nat\nby\nreason} (see {@link RedisSanctions}).
+     */
+    String sanctions(io.dino.gateway.engine.Sanctions.Kind kind, io.dino.gateway.engine.Sanctions.Target target) {
+        String suffix = kind == io.dino.gateway.engine.Sanctions.Kind.BAN ? ":bans" : ":mutes";
+        return switch (target.scope()) {
+            case ROOM -> tag(LogId.room(target.id())) + suffix;
+            case CHANNEL -> channelTag(target.id()) + suffix;
+            case GLOBAL -> prefix + ":{global}" + suffix;
+        };
+    }
+
+    /**
+     * Where a user is banned, in the user's slot: a set of {@code room|ID}, {@code channel|ID} and {@code global|}.
+     * An index only: {@link RedisSanctions} checks each entry against the target's hash, which is the truth.
+     */
+    String userBans(String user) {
+        return tag(LogId.user(user)) + ":bans";
+    }
+
     private String scopeTag(Roles.Scope scope) {
         return switch (scope.kind()) {
             case ROOM -> tag(LogId.room(scope.id()));

@@ -116,7 +116,8 @@ public final class RedisEngine {
                 new RedisTombstones(keys, commands, settings),
                 new RedisBlacklist(keys, commands),
                 new RedisEventLog(events.stream().isBlank() ? settings.prefix() + ":events" : events.stream(),
-                        events.maxLength(), events.queue(), settings.commandTimeout(), appending, readers, events.lost()));
+                        events.maxLength(), events.queue(), settings.commandTimeout(), appending, readers, events.lost()),
+                new RedisSanctions(keys, commands, settings.commandTimeout()));
     }
 
     /**

@@ -88,6 +88,7 @@ public final class DinoNode implements AutoCloseable {
     private final RolesService roles;
     private final RoomsService roomsService;
     private final ModerationService moderationService;
+    private final io.dino.gateway.edge.grpc.TokensService tokensService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -129,17 +130,18 @@ public final class DinoNode implements AutoCloseable {
         RoomPolicy policy = new RoomPolicy(engine.acls(), engine.directory(), engine.roles(), reads, config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
-                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE);
-
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
-        // a cancelled auth timeout must not keep its connection reachable until it would have fired
+        // a cancelled auth timeout (or token expiry timer) must not keep its connection reachable until it would have fired
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        TokenVerifier verifier = new TokenVerifier(config.auth());
+        Operations operations = Operations.create(config.nodeId(), engine.broker(), engine.presence(), engine.rooms(),
+                engine.roles(), engine.directory(), hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                engine.revocations(), verifier, timers);
+
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
-        TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
         this.calls = new CallTracker(metrics);
         this.grpcHealth = new HealthStatusManager();
@@ -167,6 +169,7 @@ public final class DinoNode implements AutoCloseable {
         this.roomsService = new RoomsService(operations.admin(),
                 new io.dino.gateway.core.JoinableRooms(engine.directory(), policy, operations.admin()), metrics);
         this.moderationService = new ModerationService(operations.moderation(), metrics);
+        this.tokensService = new io.dino.gateway.edge.grpc.TokensService(operations.tokens(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -315,7 +318,7 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, roomsService, moderationService, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, moderationService, tokensService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 
@@ -358,6 +361,6 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return new Engine("memory", broker, new MemoryPresenceStore(clock), new MemoryRoomAcls(), new MemoryRoles(),
-                new MemoryDirectory());
+                new MemoryDirectory(), new io.dino.gateway.engine.memory.MemoryRevocations(clock));
     }
 }

@@ -43,4 +43,8 @@ public sealed interface Event {
     /** The server is about to close the session. */
     record Disconnect(ErrorCode code, String reason, boolean reconnect) implements Event {
     }
+
+    /** The session's token expires soon: at {@code expiresAt} (epoch ms), in {@code in} ms; send {@code refresh} before. */
+    record Expiring(long expiresAt, long in) implements Event {
+    }
 }

@@ -39,6 +39,8 @@ public final class SessionOperations {
     private final HistoryPages pages;
     private final GatewayConfig.Presence presenceRules;
     private final InstantSource clock;
+    /** Checks a session may open, once it is in the hub (set once by {@link TokenOperations}: revoked tokens). */
+    private volatile java.util.function.Consumer<Session> admission = session -> { };
 
     SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
                       HistoryPages pages, GatewayConfig config, InstantSource clock) {
@@ -64,6 +66,8 @@ public final class SessionOperations {
         LogId inbox = LogId.user(principal.user());
         try {
             run(() -> hub.add(session));
+            // after hub.add: a revocation stored after this check reaches the session through the control plane
+            admission.accept(session);
             if (!first) {
                 // the user's status outlives this session's connect only if the user was online already
                 UserStatus status = call(() -> presence.presence(List.of(principal.user()))).getFirst().status();
@@ -80,6 +84,10 @@ public final class SessionOperations {
             close(session);
             throw e;
         }
+    }
+
+    void onOpen(java.util.function.Consumer<Session> admission) {
+        this.admission = admission;
     }
 
     /**

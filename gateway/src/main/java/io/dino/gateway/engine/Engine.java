@@ -5,12 +5,13 @@ package io.dino.gateway.engine;
  * cluster. Closing the engine closes its parts.
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
-                     Directory directory)
+                     Directory directory, Revocations revocations)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
-    public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory) {
-        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory);
+    public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
+                  Revocations revocations) {
+        this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, revocations);
     }
 
     @Override

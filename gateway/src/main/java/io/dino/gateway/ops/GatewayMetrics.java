@@ -102,6 +102,7 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Kicked ignored -> "kicked";
             case Event.Status ignored -> "status";
             case Event.Disconnect ignored -> "disconnect";
+            case Event.Expiring ignored -> "expiring";
         }, sessions);
     }
 

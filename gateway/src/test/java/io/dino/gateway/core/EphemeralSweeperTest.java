@@ -62,7 +62,12 @@ class EphemeralSweeperTest {
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         admin = Operations.create("sweep-node", broker, presence, new SteppedRooms(broker, presence), roles, directory,
-                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE).admin();
+                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                new io.dino.gateway.engine.memory.MemoryRevocations(InstantSource.system()),
+                new io.dino.gateway.auth.TokenVerifier(new io.dino.gateway.auth.AuthSettings(
+                        java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), Duration.ZERO, Duration.ofHours(1))),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory())).admin();
         sweeper = new EphemeralSweeper(directory, presence, admin, LINGER, clock);
     }
 

@@ -98,7 +98,12 @@ class SessionCloseRaceTest {
         Operations operations = Operations.create("race-node", broker, presence,
                 new io.dino.gateway.engine.SteppedRooms(broker, presence), new io.dino.gateway.engine.memory.MemoryRoles(),
                 new io.dino.gateway.engine.memory.MemoryDirectory(), hub, policy, config,
-                metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE);
+                metrics, InstantSource.system(), io.dino.gateway.events.DomainEvents.NONE,
+                new io.dino.gateway.engine.memory.MemoryRevocations(InstantSource.system()),
+                new io.dino.gateway.auth.TokenVerifier(new io.dino.gateway.auth.AuthSettings(
+                        java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), Duration.ZERO, Duration.ofHours(1))),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory()));
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

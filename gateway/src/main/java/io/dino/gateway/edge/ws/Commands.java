@@ -25,7 +25,7 @@ import java.util.Set;
 final class Commands {
 
     private static final Set<String> KNOWN = Set.of("connect", "join", "leave", "send", "private", "whisper", "members", "history", "ping",
-            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick");
+            "status", "presence", "rooms", "channels", "browse", "create", "rename", "remove", "kick", "refresh");
 
     private final Operations operations;
     private final Frames frames;
@@ -127,6 +127,8 @@ final class Commands {
                 yield frames.object().put("room", room).put("user", user).put("sessions", sessions);
             }
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
+            case "refresh" -> frames.object().put("expiresAt",
+                    operations.tokens().refresh(session, Fields.text(frame, "token")).toEpochMilli());
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
     }

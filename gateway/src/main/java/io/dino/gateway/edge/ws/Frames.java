@@ -112,6 +112,11 @@ final class Frames implements EventEncoder {
                     json.writeStringField("reason", reason);
                     json.writeBooleanField("reconnect", reconnect);
                 }
+                case Event.Expiring(long expiresAt, long in) -> {
+                    json.writeStringField("event", "expiring");
+                    json.writeNumberField("expiresAt", expiresAt);
+                    json.writeNumberField("in", in);
+                }
             }
             json.writeEndObject();
         } catch (IOException e) {

@@ -289,7 +289,16 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
-        SessionOperations.Opened opened = context.operations().sessions().open(principal, this, inboxSince);
+        SessionOperations.Opened opened;
+        try {
+            opened = context.operations().sessions().open(principal, this, inboxSince);
+        } catch (DinoException e) {
+            if (e.code() == ErrorCode.TOKEN_REVOKED) {
+                refuse(id, e.code(), e.getMessage());
+                return;
+            }
+            throw e;
+        }
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
         if (!context.connections().contains(this)) {
             // the socket ended while the session was being opened: the clean-up saw no session, so close it here
@@ -315,6 +324,8 @@ final class WsConnection implements WsListener, Outbound {
                     .put("offset", joined.position().offset()));
         }
         reply(context.frames().result(id, result));
+        // after the reply: a token with less than the warning left gets its expiring event at once, behind it
+        context.operations().tokens().watch(opened.session());
     }
 
     /** Answers with the error, then closes: the connection cannot become a session. */

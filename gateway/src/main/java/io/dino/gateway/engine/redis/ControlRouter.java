@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Inbox entries: a command {@code c} (kind), {@code i} (id), {@code f} (sender node) and its fields
  * ({@code u} user, {@code r} reason or room, {@code e} a room's new name, {@code x} reconnect, {@code w} newest session kept, {@code v} status; a kick: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code o} spare operators;
+ * revoked tokens: {@code u} user, {@code j} token id (empty: by user), {@code q} issued-before in epoch ms;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -53,6 +54,7 @@ final class ControlRouter {
     private static final String STATUS_CHANGED = "status-changed";
     private static final String USER_KICKED = "user-kicked";
     private static final String OPERATOR_SESSIONS = "operator-sessions";
+    private static final String TOKENS_REVOKED = "tokens-revoked";
 
     private final String node;
     private final Keys keys;
@@ -271,6 +273,12 @@ final class ControlRouter {
                 entry.put("u", changed.user());
                 entry.put("v", changed.status());
             }
+            case Control.RevokeTokens revoked -> {
+                entry.put("c", TOKENS_REVOKED);
+                entry.put("u", revoked.user());
+                entry.put("j", revoked.tokenId());
+                entry.put("q", Long.toString(revoked.issuedBefore().toEpochMilli()));
+            }
         }
         return entry;
     }
@@ -295,6 +303,8 @@ final class ControlRouter {
             case OPERATOR_SESSIONS -> new Control.OperatorSessions(entry.get("u"));
             case USER_KICKED -> new Control.KickUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
                     "1".equals(entry.get("o")));
+            case TOKENS_REVOKED -> new Control.RevokeTokens(entry.get("u"), entry.getOrDefault("j", ""),
+                    java.time.Instant.ofEpochMilli(Long.parseLong(entry.getOrDefault("q", "0"))));
             default -> null;
         };
     }

@@ -87,7 +87,8 @@ public final class RedisEngine {
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
                 new RedisRoomAcls(keys, commands), new RedisRoles(keys, commands, settings.commandTimeout()),
-                new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)));
+                new RedisDirectory(keys, commands, settings.commandTimeout(), claimGrace(settings)),
+                new RedisRevocations(keys, commands, settings.commandTimeout(), clock));
     }
 
     /**

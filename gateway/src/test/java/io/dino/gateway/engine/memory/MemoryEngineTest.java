@@ -24,7 +24,7 @@ class MemoryEngineTest extends EngineContract {
         return new Engine("memory", new MemoryBroker("epoch-1", 100, maxAge, Long.MAX_VALUE,
                 new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
                 new MemoryPresenceStore(InstantSource.system()), new io.dino.gateway.engine.memory.MemoryRoomAcls(),
-                new MemoryRoles(), new MemoryDirectory());
+                new MemoryRoles(), new MemoryDirectory(), new MemoryRevocations(InstantSource.system()));
     }
 
     @Test

@@ -13,6 +13,6 @@ class MemoryRoomsAdmissionTest extends RoomsAdmissionContract {
     protected Engine newEngine(String node) {
         return new Engine("memory", new MemoryBroker("epoch-1", 100, Duration.ZERO, Long.MAX_VALUE,
                 new IdempotencyCache(Duration.ofMinutes(5), 1000, InstantSource.system()), InstantSource.system()),
-                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory());
+                new MemoryPresenceStore(InstantSource.system()), new MemoryRoomAcls(), new MemoryRoles(), new MemoryDirectory(), new MemoryRevocations(InstantSource.system()));
     }
 }

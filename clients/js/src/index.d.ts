@@ -55,6 +55,8 @@ export interface DinoClientOptions {
   pingIntervalMs?: number;
   /** the last inbox position an earlier client saw (`inboxPosition`, e.g. kept in localStorage): the first connect resumes the inbox from it */
   inboxSince?: Position;
+  /** on `expiring`, refresh the session's token in place with one from getToken() (default true) */
+  autoRefresh?: boolean;
 }
 
 export interface SessionInfo {
@@ -172,6 +174,17 @@ export interface ClientEvents {
   message: (message: Message) => void;
   /** the user's status changed (set by any of the user's sessions, or by a backend) */
   status: (event: StatusEvent) => void;
+  /** the session's token expires soon (dino.auth.expiry-warning ahead): refresh() before `expiresAt` */
+  expiring: (event: ExpiringEvent) => void;
+  /** autoRefresh replaced the token in place; the session now lives until `expiresAt` */
+  refreshed: (event: { expiresAt: number }) => void;
+}
+
+export interface ExpiringEvent {
+  /** the token's expiry, ms since the epoch */
+  expiresAt: number;
+  /** ms left until then */
+  in: number;
 }
 
 export interface RemovedEvent {
@@ -282,6 +295,8 @@ export declare class DinoClient {
   removeRoom(room: string): Promise<{ room: string }>;
   /** Kicks a user out of a room on every node; `sessions`: how many were taken out. */
   kick(room: string, user: string, reason?: string): Promise<{ room: string; user: string; sessions: number }>;
+  /** Replaces the session's token in place (same user); the session then lives until `expiresAt`. */
+  refresh(token: string): Promise<{ expiresAt: number }>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   ping(): Promise<{ ts: number }>;

@@ -53,6 +53,14 @@ async function usage(): Promise<void> {
   // @ts-expect-error: the reason is a string
   await client.kick('lobby', 'bob', 5);
   console.log(kicked);
+  client.on('expiring', ({ expiresAt, in: left }) => console.log(expiresAt - left));
+  client.on('refreshed', ({ expiresAt }) => console.log(expiresAt));
+  const refreshed: number = (await client.refresh('new-token')).expiresAt;
+  // @ts-expect-error: the token is a string
+  await client.refresh(42);
+  console.log(refreshed);
+  const manual = new DinoClient({ url: 'ws://127.0.0.1:8080/ws', getToken: () => 'token', autoRefresh: false });
+  manual.disconnect();
   await client.removeRoom(created.room);
   client.disconnect();
 }

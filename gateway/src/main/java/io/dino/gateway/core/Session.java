@@ -100,15 +100,16 @@ public final class Session {
     }
 
     /**
-     * Makes {@code timer} the session's pending expiry timer, cancelling the one before; a closed session cancels
-     * it at once. The timer is created under the session's lock ({@code schedule}), so two reschedulings never
-     * leave two timers pending.
+     * Makes the timer {@code schedule} creates the session's pending expiry timer, cancelling the one before, if
+     * {@code owner} is still the session's principal and the session is open; otherwise changes nothing (a timer of
+     * a token the session no longer holds must not replace the current token's). The timer is created under the
+     * session's lock, which {@link #replacePrincipal} takes too, so two reschedulings never leave two timers pending.
      */
-    void replaceExpiryTimer(Supplier<java.util.concurrent.Future<?>> schedule) {
+    void replaceExpiryTimer(Principal owner, Supplier<java.util.concurrent.Future<?>> schedule) {
         lock.lock();
         try {
-            cancelExpiryTimer();
-            if (!closed) {
+            if (!closed && principal == owner) {
+                cancelExpiryTimer();
                 expiryTimer = schedule.get();
             }
         } finally {

@@ -92,6 +92,7 @@ public final class TokenOperations {
             requireNotRevoked(next);
         } catch (RuntimeException e) {
             session.replacePrincipal(before);
+            schedule(session, before);  // its timer may have fired meanwhile, found another principal and stopped
             throw e;
         }
         schedule(session, next);
@@ -134,15 +135,14 @@ public final class TokenOperations {
         }
     }
 
-    /** The session's one timer for this principal's token: the warning first (or at once), then the expiry. */
+    /**
+     * The session's one timer for this principal's token: the warning first, then the expiry. A warning that is due
+     * already runs at once on the timer thread, not on the caller's: the caller's result (of connect, of refresh) is
+     * normally queued before it.
+     */
     private void schedule(Session session, Principal principal) {
-        long now = clock.millis();
-        long warnAt = principal.expiresAt().minus(warning).toEpochMilli();
-        if (warnAt <= now) {
-            warn(session, principal);
-        } else {
-            session.replaceExpiryTimer(() -> timers.schedule(() -> warn(session, principal), warnAt - now, TimeUnit.MILLISECONDS));
-        }
+        long warnIn = Math.max(0, principal.expiresAt().minus(warning).toEpochMilli() - clock.millis());
+        session.replaceExpiryTimer(principal, () -> timers.schedule(() -> warn(session, principal), warnIn, TimeUnit.MILLISECONDS));
     }
 
     private void warn(Session session, Principal principal) {
@@ -153,8 +153,8 @@ public final class TokenOperations {
         long expiresAt = principal.expiresAt().toEpochMilli();
         hub.tell(session, new Event.Expiring(expiresAt, Math.max(0, expiresAt - now)));
         long closeAt = principal.expiresAt().plus(skew).toEpochMilli();
-        session.replaceExpiryTimer(() -> timers.schedule(() -> expire(session, principal), Math.max(0, closeAt - now),
-                TimeUnit.MILLISECONDS));
+        session.replaceExpiryTimer(principal, () -> timers.schedule(() -> expire(session, principal),
+                Math.max(0, closeAt - now), TimeUnit.MILLISECONDS));
     }
 
     private void expire(Session session, Principal principal) {

@@ -236,7 +236,11 @@ export class DinoClient {
    * @param {string} token
    */
   refresh(token) {
-    return this._request({ cmd: 'refresh', token });
+    const conn = this._conn;
+    return this._request({ cmd: 'refresh', token }).then((result) => {
+      if (conn && conn === this._conn) conn.token = token;
+      return result;
+    });
   }
 
   /**
@@ -395,6 +399,7 @@ export class DinoClient {
       if (inboxSince) command.inbox = inboxSince;
       const result = await conn.request(command, this._timeoutMs);
       if (conn !== this._conn) return;
+      conn.token = token;
       this.user = result.user;
       this.session = result.session;
       this.node = result.node;
@@ -636,6 +641,8 @@ export class DinoClient {
       const token = await this._getToken();
       if (conn !== this._conn) return;
       if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+      // the token this connection holds already (a cache that has not renewed it yet): nothing to refresh
+      if (token === conn.token) return;
       const { expiresAt } = await this.refresh(token);
       this._events.emit('refreshed', { expiresAt });
     } catch (error) {

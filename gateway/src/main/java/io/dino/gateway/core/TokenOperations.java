@@ -95,7 +95,13 @@ public final class TokenOperations {
             schedule(session, before);  // its timer may have fired meanwhile, found another principal and stopped
             throw e;
         }
-        schedule(session, next);
+        if (next.expiresAt().isAfter(before.expiresAt())) {
+            schedule(session, next);
+        } else {
+            // no later than the token it replaces (the same token again, say): warned already, so no second warning,
+            // which a client that refreshes on every warning would answer with the same token, and so on
+            scheduleExpiry(session, next);
+        }
         return next.expiresAt();
     }
 
@@ -149,12 +155,15 @@ public final class TokenOperations {
         if (session.principal() != principal) {
             return;  // refreshed meanwhile: the new token has timers of its own
         }
-        long now = clock.millis();
         long expiresAt = principal.expiresAt().toEpochMilli();
-        hub.tell(session, new Event.Expiring(expiresAt, Math.max(0, expiresAt - now)));
-        long closeAt = principal.expiresAt().plus(skew).toEpochMilli();
-        session.replaceExpiryTimer(principal, () -> timers.schedule(() -> expire(session, principal),
-                Math.max(0, closeAt - now), TimeUnit.MILLISECONDS));
+        hub.tell(session, new Event.Expiring(expiresAt, Math.max(0, expiresAt - clock.millis())));
+        scheduleExpiry(session, principal);
+    }
+
+    /** The session's one timer: the close at the token's expiry plus the clock skew. */
+    private void scheduleExpiry(Session session, Principal principal) {
+        long closeIn = Math.max(0, principal.expiresAt().plus(skew).toEpochMilli() - clock.millis());
+        session.replaceExpiryTimer(principal, () -> timers.schedule(() -> expire(session, principal), closeIn, TimeUnit.MILLISECONDS));
     }
 
     private void expire(Session session, Principal principal) {

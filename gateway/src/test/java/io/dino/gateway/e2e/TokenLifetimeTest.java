@@ -125,6 +125,19 @@ class TokenLifetimeTest {
     }
 
     @Test
+    void aRefreshWithATokenThatExpiresNoLaterIsNotWarnedAgainAndTheSessionEndsAtItsExpiry() throws Exception {
+        EventRecorder events = new EventRecorder();
+        String token = mint(backend, "tl-same", Duration.ofSeconds(3));
+        DinoClient client = connect(token, events);
+        events.await("expiring", TIMEOUT);
+        // a client that answers every warning with the token it has must not start a warn-refresh loop
+        assertThat(client.refresh(token).join().get("expiresAt").asLong())
+                .isEqualTo(client.connectResult().get("expiresAt").asLong());
+        assertThat(events.await("disconnect", TIMEOUT).get("code").asInt()).isEqualTo(4012);
+        assertThat(events.events("expiring")).hasSize(1);
+    }
+
+    @Test
     void aTokenWithLessThanTheWarningLeftIsWarnedRightAfterTheConnectReply() throws Exception {
         EventRecorder events = new EventRecorder();
         DinoClient client = connect(mint(backend, "tl-now", Duration.ofSeconds(1)), events);

@@ -12,6 +12,7 @@ import { Room } from './room.js';
 
 const DEFAULT_RECONNECT = Object.freeze({ minDelayMs: 250, maxDelayMs: 10_000 });
 const INVALID_TOKEN = 4011;
+const TOKEN_REVOKED = 4014;
 const UNSUPPORTED_PROTOCOL = 4007;
 const BANNED = 4038;
 const REPLACED = 4091;
@@ -23,7 +24,7 @@ export class DinoClient {
    * @param {{url?: string, urls?: string[], getToken: () => string | Promise<string>, WebSocket?: any,
    *          timeoutMs?: number, reconnect?: {minDelayMs?: number, maxDelayMs?: number} | false,
    *          queueWhileDisconnected?: number, pingIntervalMs?: number,
-   *          inboxSince?: {epoch: string, offset: number}}} options
+   *          inboxSince?: {epoch: string, offset: number}, autoRefresh?: boolean}} options
    */
   constructor(options) {
     const urls = options?.urls ?? (options?.url ? [options.url] : []);
@@ -52,6 +53,7 @@ export class DinoClient {
     this._inboxSeed = seed && typeof seed.epoch === 'string' && Number.isInteger(seed.offset) && seed.offset >= 0
       ? { epoch: seed.epoch, offset: seed.offset } : null;
     this._pingTimer = null;
+    this._autoRefresh = options.autoRefresh !== false;
 
     this._events = new Emitter((error) => this._listenerFailed(error));
     this._sequencer = new LogSequencer();
@@ -309,6 +311,22 @@ export class DinoClient {
   }
 
   /**
+   * Replaces the session's token in place (`refresh`): a token of the same user, valid and not revoked. Resolves
+   * with `{expiresAt}` (ms since the epoch): the session now lives until then (and has the new token's roles and
+   * attributes). Rejects with INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED or NOT_ALLOWED (another user's token);
+   * the session stays open either way. With `autoRefresh` (the default) the client does this by itself on
+   * `expiring`, with a token from `getToken()`.
+   * @param {string} token
+   */
+  refresh(token) {
+    const conn = this._conn;
+    return this._request({ cmd: 'refresh', token }).then((result) => {
+      if (conn && conn === this._conn) conn.token = token;
+      return result;
+    });
+  }
+
+  /**
    * A room's access rules. Resolves with `{room, rules}`, `rules` mapping action to rule (canonical form).
    * @param {string} room the room's id
    */
@@ -512,6 +530,7 @@ export class DinoClient {
       if (inboxSince) command.inbox = inboxSince;
       const result = await conn.request(command, this._timeoutMs);
       if (conn !== this._conn) return;
+      conn.token = token;
       this.user = result.user;
       this.session = result.session;
       this.node = result.node;
@@ -762,6 +781,9 @@ export class DinoClient {
       }
       case 'unbanned':
         this._events.emit('unbanned', { user: frame.user, scope: frame.scope, target: frame.target ?? '' });
+      case 'expiring':
+        this._events.emit('expiring', { expiresAt: frame.expiresAt, in: frame.in });
+        if (this._autoRefresh) this._refreshFromGetToken(conn);
         break;
       case 'disconnect': {
         const reconnect = reconnectsAfter(frame);
@@ -775,6 +797,24 @@ export class DinoClient {
     }
   }
 
+  /**
+   * The token expires soon: a fresh one from getToken() replaces it in place. A failure is reported as 'error'; the
+   * server then ends the connection at expiry (TOKEN_EXPIRED) and the client reconnects with getToken()'s next token.
+   */
+  async _refreshFromGetToken(conn) {
+    try {
+      const token = await this._getToken();
+      if (conn !== this._conn) return;
+      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+      // the token this connection holds already (a cache that has not renewed it yet): nothing to refresh
+      if (token === conn.token) return;
+      const { expiresAt } = await this.refresh(token);
+      this._events.emit('refreshed', { expiresAt });
+    } catch (error) {
+      if (conn === this._conn) this._events.emit('error', error);
+    }
+  }
+
   /** The room is no longer followed: not re-joined after a reconnect, no retry of a failed re-join. */
   _stopFollowing(room) {
     const retry = this._rejoinRetries.get(room);
@@ -785,7 +825,7 @@ export class DinoClient {
 
   _closed(conn, code, reason) {
     if (conn !== this._conn) return;
-    const refused = code === INVALID_TOKEN || code === UNSUPPORTED_PROTOCOL || code === BANNED;
+    const refused = code === INVALID_TOKEN || code === UNSUPPORTED_PROTOCOL || code === BANNED || code === TOKEN_REVOKED;
     const cause = new ClosedError(`the connection closed (${code}${reason ? ' ' + reason : ''})`, code);
     this._lost(conn, cause, refused, { code, reason });
   }
@@ -860,7 +900,7 @@ export function reconnectsAfter(frame) {
 /** Errors after which reconnecting cannot help (docs/protocol.md "Reconnecting"). */
 function refusedForGood(error) {
   return error instanceof DinoError && !(error instanceof ClosedError)
-    && (error.code === INVALID_TOKEN || error.code === UNSUPPORTED_PROTOCOL || error.code === BANNED);
+    && (error.code === INVALID_TOKEN || error.code === UNSUPPORTED_PROTOCOL || error.code === BANNED || error.code === TOKEN_REVOKED);
 }
 
 function joinResult(result) {

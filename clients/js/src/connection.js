@@ -21,6 +21,8 @@ export class Connection {
     this._closed = false;
     /** when the last frame arrived (ms since the epoch); the client probes a connection that went quiet */
     this.lastReceived = Date.now();
+    /** @type {string | null} the token the session on this connection holds (set by the client at connect and refresh) */
+    this.token = null;
     this._socket = new WebSocketImpl(url);
     /** @type {Promise<void>} */
     this._opened = new Promise((resolve, reject) => {

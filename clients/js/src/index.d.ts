@@ -55,6 +55,8 @@ export interface DinoClientOptions {
   pingIntervalMs?: number;
   /** the last inbox position an earlier client saw (`inboxPosition`, e.g. kept in localStorage): the first connect resumes the inbox from it */
   inboxSince?: Position;
+  /** on `expiring`, refresh the session's token in place with one from getToken() (default true) */
+  autoRefresh?: boolean;
 }
 
 export interface SessionInfo {
@@ -178,6 +180,17 @@ export interface ClientEvents {
   unacked: (unacked: UnackedMessages) => void;
   /** a ban of this client's user was lifted */
   unbanned: (event: UnbannedEvent) => void;
+  /** the session's token expires soon (dino.auth.expiry-warning ahead): refresh() before `expiresAt` */
+  expiring: (event: ExpiringEvent) => void;
+  /** autoRefresh replaced the token in place; the session now lives until `expiresAt` */
+  refreshed: (event: { expiresAt: number }) => void;
+}
+
+export interface ExpiringEvent {
+  /** the token's expiry, ms since the epoch */
+  expiresAt: number;
+  /** ms left until then */
+  in: number;
 }
 
 export interface RemovedEvent {
@@ -474,6 +487,8 @@ export declare class DinoClient {
   mute(room: string, user: string, options?: SanctionOptions): Promise<{ room: string; user: string; until: number }>;
   unmute(room: string, user: string): Promise<{ room: string; user: string; removed: boolean }>;
   mutes(room: string): Promise<MuteRecord[]>;
+  /** Replaces the session's token in place (same user); the session then lives until `expiresAt`. */
+  refresh(token: string): Promise<{ expiresAt: number }>;
   roomAcl(room: string): Promise<{ room: string; rules: Record<string, string> }>;
   setRoomAcl(room: string, rules: Record<string, string>): Promise<{ room: string; rules: Record<string, string> }>;
   /** Reports a message (`room` and `message`, its id) or a user to the operators (a post in the admin room). */

@@ -103,6 +103,14 @@ async function usage(): Promise<void> {
     if (error instanceof DinoError && error.name === 'MUTED') console.log(error.details.retryAfterMs, error.details.until);
   }
   console.log(until, removed, mutedUntil);
+  client.on('expiring', ({ expiresAt, in: left }) => console.log(expiresAt - left));
+  client.on('refreshed', ({ expiresAt }) => console.log(expiresAt));
+  const refreshed: number = (await client.refresh('new-token')).expiresAt;
+  // @ts-expect-error: the token is a string
+  await client.refresh(42);
+  console.log(refreshed);
+  const manual = new DinoClient({ url: 'ws://127.0.0.1:8080/ws', getToken: () => 'token', autoRefresh: false });
+  manual.disconnect();
   await client.removeRoom(created.room);
   client.disconnect();
 }

@@ -258,6 +258,11 @@ export class GatewayNode {
     return this.grpc('DisconnectUser', [[1, user], [2, reason], [3, reconnect]]);
   }
 
+  /** Tokens.RevokeTokens: every token of `user` issued before now (tokenId empty) or the one with `tokenId`. */
+  revokeTokens(user, tokenId = '') {
+    return this.grpc('RevokeTokens', tokenId ? [[1, user], [2, tokenId]] : [[1, user]], 'Tokens');
+  }
+
   /** The backend API's Broadcast to every connected session. */
   broadcast(body, sender) {
     return this.grpc('Broadcast', [[1, JSON.stringify(body)], [2, sender]]);
@@ -271,15 +276,16 @@ export class GatewayNode {
 
   /** The Moderation service's AddBlacklistWords (short words only). */
   addBlacklistWords(words) {
-    return this.grpc('AddBlacklistWords', words.map((word) => [1, word]), 'dino.v1.Moderation');
+    return this.grpc('AddBlacklistWords', words.map((word) => [1, word]), 'Moderation');
   }
 
   /**
-   * Calls a dino.v1.Backend method (or another service's) (gRPC over HTTP/2 with node:http2; see proto/dino/v1/backend.proto). The
+   * Calls a dino.v1.Backend method (or one of `service`, e.g. 'Tokens') (gRPC over HTTP/2 with node:http2; see
+   * proto/dino/v1/backend.proto). The
    * request message is encoded by hand from [field number, string | boolean] pairs (short strings only).
    * Resolves with the raw response message bytes.
    */
-  async grpc(method, fields, service = 'dino.v1.Backend') {
+  async grpc(method, fields, service = 'Backend') {
     const { connect } = await import('node:http2');
     const message = encodeFields(fields);
     const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
@@ -288,7 +294,7 @@ export class GatewayNode {
       return await new Promise((resolveCall, reject) => {
         session.on('error', reject);
         const stream = session.request({
-          ':method': 'POST', ':path': `/${service}/${method}`,
+          ':method': 'POST', ':path': `/dino.v1.${service}/${method}`,
           'content-type': 'application/grpc', te: 'trailers', 'x-api-key': API_KEY,
         });
         const chunks = [];

@@ -92,6 +92,7 @@ public final class DinoNode implements AutoCloseable {
     private final ModerationService moderationService;
     private final io.dino.gateway.edge.grpc.ReceiptsService receiptsService;
     private final EventsService eventsService;
+    private final io.dino.gateway.edge.grpc.TokensService tokensService;
     private final String host;
     private final int configuredPort;
     private volatile GrpcServer grpcServer;
@@ -136,21 +137,23 @@ public final class DinoNode implements AutoCloseable {
                 config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
-        Operations operations = Operations.create(config.nodeId(), engine, hub, policy, config, metrics, clock,
-                config.events().enabled() ? new EventsOut(config.nodeId(), engine.events(), metrics) : DomainEvents.NONE);
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
-        // a cancelled auth timeout must not keep its connection reachable until it would have fired
+        // a cancelled auth timeout (or token expiry timer) must not keep its connection reachable until it would have fired
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        TokenVerifier verifier = new TokenVerifier(config.auth());
+        Operations operations = Operations.create(config.nodeId(), engine, hub, policy, config, metrics, clock,
+                config.events().enabled() ? new EventsOut(config.nodeId(), engine.events(), metrics) : DomainEvents.NONE,
+                verifier, timers);
         // the admin room exists before any session can report; the blacklist is compiled before any send
         operations.reports().adminRoom().ensure(operations.admin(), engine.directory());
         operations.blacklist().refresh();
         operations.blacklist().refreshEvery(timers, config.abuse().blacklistRefresh());
+
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
-        TokenVerifier verifier = new TokenVerifier(config.auth());
         this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
         this.calls = new CallTracker(metrics);
         this.grpcHealth = new HealthStatusManager();
@@ -181,6 +184,7 @@ public final class DinoNode implements AutoCloseable {
                 operations.sanctions(), metrics);
         this.receiptsService = new io.dino.gateway.edge.grpc.ReceiptsService(operations.receipts(), metrics);
         this.eventsService = new EventsService(engine.events(), config.events().maxWatchers(), metrics);
+        this.tokensService = new io.dino.gateway.edge.grpc.TokensService(operations.tokens(), metrics);
         this.server = WebServer.builder()
                 // small frames (chat messages, pings) must not wait for delayed ACKs
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -330,7 +334,8 @@ public final class DinoNode implements AutoCloseable {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
                 List.of(calls, new ApiKeyInterceptor(apiKeys)),
-                List.of(backend, roles, roomsService, moderationService, receiptsService, eventsService, grpcHealth.getHealthService(),
+                List.of(backend, roles, roomsService, moderationService, receiptsService, eventsService, tokensService,
+                        grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }
 

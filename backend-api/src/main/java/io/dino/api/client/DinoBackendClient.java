@@ -106,6 +106,7 @@ public final class DinoBackendClient implements AutoCloseable {
     private final ModerationGrpc.ModerationBlockingStub moderation;
     private final io.dino.api.v1.ReceiptsGrpc.ReceiptsBlockingStub receipts;
     private final EventsGrpc.EventsBlockingStub events;
+    private final io.dino.api.v1.TokensGrpc.TokensBlockingStub tokens;
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
@@ -126,6 +127,7 @@ public final class DinoBackendClient implements AutoCloseable {
         this.moderation = ModerationGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.receipts = io.dino.api.v1.ReceiptsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.events = EventsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.tokens = io.dino.api.v1.TokensGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
     }
 
@@ -522,6 +524,29 @@ public final class DinoBackendClient implements AutoCloseable {
     /** The active mutes of a room ({@code Moderation.ListMutes}), by user. */
     public List<Mute> mutes(String room) {
         return moderationStub().listMutes(ListMutesRequest.newBuilder().setRoom(room).build()).getMutesList();
+    }
+
+    /**
+     * Revokes every token of {@code user} issued before now ({@code tokenId} null or empty), or the one with
+     * {@code tokenId}, cluster-wide; live sessions with those tokens are closed ({@code TOKEN_REVOKED}). {@code expiresAt}
+     * (null: the node's {@code dino.auth.max-token-lifetime}) is when the revoked tokens expire: how long the revocation
+     * is kept. Answers how many sessions were closed.
+     */
+    public int revokeTokens(String user, String tokenId, java.time.Instant expiresAt) {
+        return tokensStub().revokeTokens(io.dino.api.v1.RevokeTokensRequest.newBuilder().setUser(user)
+                .setTokenId(tokenId == null ? "" : tokenId)
+                .setExpiresAtMs(expiresAt == null ? 0 : expiresAt.toEpochMilli()).build()).getSessionsClosed();
+    }
+
+    /** The user's revocations in force (the one by user first, then those by token id). */
+    public List<io.dino.api.v1.Revocation> listRevocations(String user) {
+        return tokensStub().listRevocations(io.dino.api.v1.ListRevocationsRequest.newBuilder().setUser(user).build())
+                .getRevocationsList();
+    }
+
+    /** The generated Tokens stub with the API key attached and a fresh deadline. */
+    public io.dino.api.v1.TokensGrpc.TokensBlockingStub tokensStub() {
+        return tokens.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The generated Moderation stub with the API key attached and a fresh deadline. */

@@ -489,6 +489,16 @@ public final class DinoClient implements AutoCloseable {
         };
     }
 
+    /**
+     * Replaces the session's token in place ({@code refresh} command): a token of the same user, valid and not
+     * revoked. Completes with {@code {"expiresAt"}}; the session's expiry (and its roles and attributes) become the new
+     * token's. Refused with {@code INVALID_TOKEN}, {@code TOKEN_EXPIRED}, {@code TOKEN_REVOKED} or {@code NOT_ALLOWED}
+     * (another user's token); the session stays open either way.
+     */
+    public CompletableFuture<JsonNode> refresh(String token) {
+        return request("refresh", fields().put("token", token));
+    }
+
     /** A room's access rules ({@code acl} command). Completes with {@code {"room","rules":{action: rule}}}. */
     public CompletableFuture<JsonNode> roomAcl(String room) {
         return request("acl", fields().put("room", room));

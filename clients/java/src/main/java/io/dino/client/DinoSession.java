@@ -80,7 +80,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (which {@code REPLACED}, the single-session rule, always counts as) (except the auth timeout, {@code NOT_AUTHENTICATED}: the session sends {@code connect} as soon as the socket
  * opens, so that one means a node too busy to read it, and is retried):
  * then it closes itself and {@link #closeFuture()} fails with the reason. {@code TOKEN_EXPIRED} is retried:
- * the token supplier is asked for a token before every connection attempt.
+ * the token supplier is asked for a token before every connection attempt. {@code TOKEN_REVOKED} (a connect refused
+ * with a revoked token, or the {@code disconnect} of a revocation) is not.
+ *
+ * <h2>Token refresh</h2>
+ * When the server sends {@code expiring} (its {@code dino.auth.expiry-warning} before the token expires), the
+ * session asks the token supplier for a fresh token, on a thread of its own, and sends {@code refresh} with it, so
+ * the connection outlives the token. The event still goes to {@code onEvent}. A refresh that fails (the supplier
+ * throws, or the server refuses the token) is logged; the server then closes the connection with
+ * {@code TOKEN_EXPIRED} at expiry and the session reconnects with the supplier's next token.
  *
  * <h2>Threads</h2>
  * All methods are thread-safe. The callbacks ({@code onMessage}, {@code onEvent}, {@code onRecovery},
@@ -619,7 +627,7 @@ public final class DinoSession implements AutoCloseable {
     /** Errors after which reconnecting cannot help. */
     private static boolean refusesForGood(Throwable cause) {
         return cause instanceof DinoException e && !(e instanceof ConnectionClosedException)
-                && (e.code() == 4011 || e.code() == 4007 || e.code() == 4038); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL, BANNED
+                && (e.code() == 4011 || e.code() == 4007 || e.code() == 4038 || e.code() == 4014); // INVALID_TOKEN, UNSUPPORTED_PROTOCOL, BANNED, TOKEN_REVOKED
     }
 
     // ---- receiving -----------------------------------------------------------------------------------------
@@ -635,6 +643,9 @@ public final class DinoSession implements AutoCloseable {
             if (type.equals("message") || type.equals("private")) {
                 sequencer.live(event).ifPresent(message -> call(onMessage, message));
             } else {
+                if (type.equals("expiring")) {
+                    refreshToken(conn);
+                }
                 if (type.equals("removed") || (type.equals("kicked") || type.equals("banned"))
                         && event.path("user").asText("").equals(user)) {
                     // the server took the session out of the room (its access rules changed, it was removed, or
@@ -656,6 +667,25 @@ public final class DinoSession implements AutoCloseable {
             lost(conn, new DinoException(event.path("code").asInt(0), event.path("name").asText("DISCONNECTED"),
                     event.path("reason").asText(""), details, null), !reconnectsAfter(event));
         }
+    }
+
+    /** Fetches a fresh token and refreshes the connection with it, off the receiving thread (the supplier may block). */
+    private void refreshToken(Connection conn) {
+        Thread.ofVirtual().name("dino-refresh").start(() -> {
+            try {
+                DinoClient client = conn.client;
+                if (client != null) {
+                    client.refresh(tokens.get()).whenComplete((result, error) -> {
+                        if (error != null) {
+                            LOG.log(System.Logger.Level.WARNING, "refreshing the token failed: {0}", unwrap(error).getMessage());
+                        }
+                    });
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the token supplier failed; the connection ends when the token expires: {0}",
+                        e.getMessage());
+            }
+        });
     }
 
     /**

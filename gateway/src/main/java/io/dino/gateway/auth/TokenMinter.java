@@ -18,12 +18,13 @@ import java.util.Set;
 
 /**
  * Signs client tokens (HS256, with the first configured HMAC secret) for the backend API's MintToken
- * and the {@code dino token} command.
+ * and the {@code dino token} command. Each carries {@code iat} and a random {@code jti}, so it can be revoked
+ * by user and by id.
  */
 public final class TokenMinter {
 
-    /** A signed token and when it expires. */
-    public record MintedToken(String token, Instant expiresAt) {
+    /** A signed token, when it expires, and its id (its {@code jti}, which revocation by id names). */
+    public record MintedToken(String token, Instant expiresAt, String tokenId) {
     }
 
     private final Optional<MACSigner> signer;
@@ -55,9 +56,11 @@ public final class TokenMinter {
         MACSigner macSigner = signer.orElseThrow(() -> new IllegalStateException(
                 "minting tokens needs an HMAC secret (dino.auth.hmac-secrets)"));
         Instant now = clock.instant();
+        String tokenId = java.util.UUID.randomUUID().toString();
         Instant expiresAt = now.plus(ttl.isZero() ? settings.tokenTtl() : ttl);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(user)
+                .jwtID(tokenId)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expiresAt));
         settings.issuer().ifPresent(claims::issuer);
@@ -74,6 +77,7 @@ public final class TokenMinter {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
-        return new MintedToken(jwt.serialize(), expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        return new MintedToken(jwt.serialize(), expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                tokenId);
     }
 }

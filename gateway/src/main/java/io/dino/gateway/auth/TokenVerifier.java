@@ -45,13 +45,17 @@ import java.util.Set;
  * operator can scope a key (to one issuer, or to one step of a rotation) knowing that no other token is
  * checked against it.
  *
- * <p>Claims read: {@code sub} (user id), {@code exp}, optional {@code roles} (array of strings) and
- * {@code attrs} (object; arrays become comma-joined strings).
+ * <p>Claims read: {@code sub} (user id), {@code exp}, optional {@code roles} (array of strings),
+ * {@code attrs} (object; arrays become comma-joined strings), {@code jti} (the token's id, for revocation: a
+ * string of at most {@value #MAX_TOKEN_ID} printable ASCII characters) and {@code iat} (when it was issued, for
+ * revocation by user).
  */
 public final class TokenVerifier {
 
     static final String ROLES_CLAIM = "roles";
     static final String ATTRIBUTES_CLAIM = "attrs";
+    /** Longest token id ({@code jti}) accepted: it is part of a stored key when the token is revoked. */
+    static final int MAX_TOKEN_ID = 128;
     /** 9999-12-31T23:59:59Z: later times do not fit a millisecond count that every client can handle. */
     private static final long MAX_EXP_SECONDS = 253_402_300_799L;
 
@@ -107,8 +111,10 @@ public final class TokenVerifier {
         } catch (DinoException e) {
             throw invalid("the token's sub is not a valid user id: " + e.getMessage());
         }
+        String tokenId = tokenId(jwt);
         try {
-            return new Principal(user, roles(claims), attributes(claims), claims.getExpirationTime().toInstant());
+            return new Principal(user, roles(claims), attributes(claims), claims.getExpirationTime().toInstant(), tokenId,
+                    Optional.ofNullable(claims.getIssueTime()).map(java.util.Date::toInstant));
         } catch (ParseException | ClassCastException e) {
             throw invalid("the token's roles or attrs claim has the wrong type");
         }
@@ -174,6 +180,19 @@ public final class TokenVerifier {
         if (!(raw.get("exp") instanceof Number exp) || exp.doubleValue() < 0 || exp.doubleValue() > MAX_EXP_SECONDS) {
             throw invalid("the token's exp must be a time in seconds between 0 and " + MAX_EXP_SECONDS + " (year 9999)");
         }
+    }
+
+    /** The token's {@code jti}, "" when it has none; one that cannot be a stored key's part is refused. */
+    private static String tokenId(SignedJWT jwt) throws TokenRejectedException {
+        Object raw = jwt.getPayload().toJSONObject().get("jti");
+        if (raw == null) {
+            return "";
+        }
+        if (!(raw instanceof String id) || id.isEmpty() || id.length() > MAX_TOKEN_ID
+                || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw invalid("the token's jti must be a string of 1 to " + MAX_TOKEN_ID + " printable ASCII characters");
+        }
+        return id;
     }
 
     /** The keys a token with this header may be verified with: its algorithm's whose kid is the token's (or none). */

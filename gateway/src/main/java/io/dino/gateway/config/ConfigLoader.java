@@ -56,7 +56,9 @@ public final class ConfigLoader {
                         auth.get("issuer").asString().filter(s -> !s.isBlank()),
                         auth.get("audience").asString().filter(s -> !s.isBlank()),
                         positive(auth.get("clock-skew"), Duration.ofSeconds(30), true),
-                        positive(auth.get("token-ttl"), Duration.ofHours(1), false)),
+                        positive(auth.get("token-ttl"), Duration.ofHours(1), false),
+                        positive(auth.get("expiry-warning"), AuthSettings.DEFAULT_EXPIRY_WARNING, true),
+                        maxTokenLifetime(auth)),
                 dino.get("api-keys").asList(String.class).orElse(List.of()),
                 dino.get("ws-path").asString().orElse("/ws"),
                 new LinkedHashSet<>(dino.get("allowed-origins").asList(String.class).orElse(List.of())),
@@ -281,6 +283,17 @@ public final class ConfigLoader {
             throw invalid(node.key().toString(), "must be greater than 0, got " + value);
         }
         return value;
+    }
+
+    /** At least the lifetime of the tokens this node mints itself (dino.auth.token-ttl). */
+    private static Duration maxTokenLifetime(Config auth) {
+        Duration ttl = positive(auth.get("token-ttl"), Duration.ofHours(1), false);
+        Duration longest = positive(auth.get("max-token-lifetime"),
+                ttl.compareTo(AuthSettings.DEFAULT_MAX_TOKEN_LIFETIME) > 0 ? ttl : AuthSettings.DEFAULT_MAX_TOKEN_LIFETIME, false);
+        if (longest.compareTo(ttl) < 0) {
+            throw invalid(auth.get("max-token-lifetime").key().toString(), "must be at least dino.auth.token-ttl (" + ttl + ")");
+        }
+        return longest;
     }
 
     private static Duration positive(Config node, Duration defaultValue, boolean zeroAllowed) {

@@ -77,4 +77,8 @@ public sealed interface Event {
     record Deletion(String room, String by, java.util.List<String> ids, String user, boolean all,
                     io.dino.gateway.engine.Position upTo, boolean restored) implements Event {
     }
+
+    /** The session's token expires soon: at {@code expiresAt} (epoch ms), in {@code in} ms; send {@code refresh} before. */
+    record Expiring(long expiresAt, long in) implements Event {
+    }
 }

@@ -8,6 +8,7 @@ import io.dino.gateway.engine.Control;
 import io.dino.gateway.engine.DeliveryListener;
 import io.dino.gateway.engine.LogId;
 import io.dino.gateway.engine.Publication;
+import io.dino.gateway.engine.Revocations;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.List;
@@ -290,7 +291,22 @@ public final class Hub implements DeliveryListener {
                 fanOut(own, new Event.Unbanned(unban.user(), unban.scope(), unban.target()), null);
                 yield own == null ? 0 : own.size();
             }
+            case Control.RevokeTokens revoked -> tokensRevoked(revoked);
         };
+    }
+
+    /** Closes the user's local sessions whose token the revocation covers (TOKEN_REVOKED, no reconnect). */
+    private int tokensRevoked(Control.RevokeTokens revoked) {
+        Revocations.Revocation revocation = new Revocations.Revocation(revoked.tokenId(), revoked.issuedBefore(), java.time.Instant.MAX);
+        Event.Disconnect event = new Event.Disconnect(ErrorCode.TOKEN_REVOKED, "the session's token was revoked", false);
+        int closed = 0;
+        for (Session session : sessionsOf(revoked.user())) {
+            if (Revocations.revokes(revocation, session.principal().tokenId(), session.principal().issuedAt())) {
+                disconnect(session, event);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /**
@@ -415,6 +431,12 @@ public final class Hub implements DeliveryListener {
         BiConsumer<Session, String> remove = kickRemoval;
         kicked.forEach(member -> Thread.ofVirtual().name("dino-kick").start(() -> remove.accept(member, kick.room())));
         return kicked.size();
+    }
+
+    /** Sends one event to one session (the {@code expiring} warning). */
+    void tell(Session session, Event event) {
+        session.outbound().send(encoder.encode(event));
+        metrics.delivered(event, 1);
     }
 
     /** Sends the disconnect event to a session and closes it. */

@@ -5,6 +5,7 @@ import io.dino.gateway.engine.Broker;
 import io.dino.gateway.engine.Directory;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.PresenceStore;
+import io.dino.gateway.engine.Revocations;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Tombstones;
 import io.dino.gateway.engine.Rooms;
@@ -12,7 +13,10 @@ import io.dino.gateway.engine.Sanctions;
 import io.dino.gateway.events.DomainEvents;
 import io.dino.gateway.ops.GatewayMetrics;
 
+import io.dino.gateway.auth.TokenVerifier;
+
 import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Every operation a client session or a backend service can perform, grouped by what it works on, so both
@@ -23,10 +27,11 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                          PresenceOperations presence, HistoryPages pages, RoleOperations roles,
                          RoomAdmin admin, UserRooms userRooms, Whispers whispers, Moderation moderation,
                          DomainEvents events, ReceiptOperations receipts, MessageDeletes deletes, Blacklisting blacklist,
-                         Reports reports, SanctionOperations sanctions) {
+                         Reports reports, SanctionOperations sanctions, TokenOperations tokens) {
 
     public static Operations create(String nodeId, Engine engine, Hub hub, RoomPolicy policy, GatewayConfig config,
-                                    GatewayMetrics metrics, InstantSource clock, DomainEvents events) {
+                                    GatewayMetrics metrics, InstantSource clock, DomainEvents events, TokenVerifier verifier,
+                                    ScheduledExecutorService timers) {
         Broker broker = engine.broker();
         PresenceStore presence = engine.presence();
         Roles roles = engine.roles();
@@ -45,9 +50,10 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         ShadowBlocks shadowBlocks = new ShadowBlocks(blacklist, adminRoom, broker, hub, events, clock);
         SanctionOperations sanctions = new SanctionOperations(broker, presence, directory, roles, policy, engine.sanctions(),
                 events, clock);
+        SessionOperations sessions = new SessionOperations(nodeId, broker, presence, hub, roomOperations,
+                new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations, happenings, sanctions);
         return new Operations(
-                new SessionOperations(nodeId, broker, presence, hub, roomOperations,
-                        new Autojoin(roomOperations, policy, config), pages, config, clock, receiptOperations, happenings, sanctions),
+                sessions,
                 roomOperations,
                 new MessageOperations(broker, policy, pages, config, metrics, clock, shadowBlocks, happenings),
                 new PresenceOperations(broker, presence, config, happenings),
@@ -62,6 +68,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
                 new MessageDeletes(broker, tombstones, policy, events, clock),
                 blacklist,
                 new Reports(adminRoom, events, clock),
-                sanctions);
+                sanctions,
+                new TokenOperations(verifier, engine.revocations(), broker, hub, sessions, timers, config.auth(), clock));
     }
 }

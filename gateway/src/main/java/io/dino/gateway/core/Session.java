@@ -19,11 +19,13 @@ import java.util.function.Supplier;
 public final class Session {
 
     private final SessionRef ref;
-    private final Principal principal;
+    // replaced by a refresh (its command thread, under the lock); read by every thread
+    private volatile Principal principal;
     private final Outbound outbound;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;  // guarded by lock
+    private java.util.concurrent.Future<?> expiryTimer;  // guarded by lock: the token's one pending timer (TokenOperations)
     private volatile UnechoedMessages unechoed; // created by the first send without echo
 
     Session(SessionRef ref, Principal principal, Outbound outbound) {
@@ -77,10 +79,48 @@ public final class Session {
                 return false;
             }
             closed = true;
+            cancelExpiryTimer();
             teardown.run();
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the session's principal (a refreshed token of the same user) unless the session is closed; answers
+     * the one replaced.
+     */
+    Principal replacePrincipal(Principal next) {
+        return change(() -> {
+            Principal before = principal;
+            principal = next;
+            return before;
+        });
+    }
+
+    /**
+     * Makes the timer {@code schedule} creates the session's pending expiry timer, cancelling the one before, if
+     * {@code owner} is still the session's principal and the session is open; otherwise changes nothing (a timer of
+     * a token the session no longer holds must not replace the current token's). The timer is created under the
+     * session's lock, which {@link #replacePrincipal} takes too, so two reschedulings never leave two timers pending.
+     */
+    void replaceExpiryTimer(Principal owner, Supplier<java.util.concurrent.Future<?>> schedule) {
+        lock.lock();
+        try {
+            if (!closed && principal == owner) {
+                cancelExpiryTimer();
+                expiryTimer = schedule.get();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelExpiryTimer() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
         }
     }
 

@@ -45,6 +45,8 @@ public final class SessionOperations {
     private final ReceiptOperations receipts;
     private final Happenings happenings;
     private final SanctionOperations sanctions;
+    /** Checks a session may open, once it is in the hub (set once by {@link TokenOperations}: revoked tokens). */
+    private volatile java.util.function.Consumer<Session> admission = session -> { };
 
     SessionOperations(String nodeId, Broker broker, PresenceStore presence, Hub hub, RoomOperations rooms, Autojoin autojoin,
                       HistoryPages pages, GatewayConfig config, InstantSource clock, ReceiptOperations receipts,
@@ -76,8 +78,9 @@ public final class SessionOperations {
         try {
             run(() -> hub.add(session));
             // after hub.add: a global ban stored before this read refuses here, one stored after it reaches this
-            // node's new session through the user's log (BanUserGlobally)
+            // node's new session through the user's log (BanUserGlobally); so does a token revocation
             sanctions.requireNotBannedGlobally(principal.user());
+            admission.accept(session);
             happenings.emit(EventType.CONNECTED, "", principal.user(), "", Map.of("session", session.id()));
             if (!first) {
                 // the user's status outlives this session's connect only if the user was online already
@@ -98,6 +101,10 @@ public final class SessionOperations {
             close(session);
             throw e;
         }
+    }
+
+    void onOpen(java.util.function.Consumer<Session> admission) {
+        this.admission = admission;
     }
 
     /**

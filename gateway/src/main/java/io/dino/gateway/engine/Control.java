@@ -146,4 +146,13 @@ public sealed interface Control {
      */
     record UnbanUser(String user, String scope, String target) implements Control {
     }
+
+    /**
+     * Tokens of a user were revoked (stored already): each node closes the user's sessions whose token the revocation
+     * covers with a {@code disconnect} event (code TOKEN_REVOKED, no reconnect). {@code tokenId} not empty: the session
+     * whose token has that id; empty: every session whose token was issued before {@code issuedBefore} or does not say
+     * when (see {@link Revocations#revokes}). Sent to the holders of the user's log; answers how many sessions closed.
+     */
+    record RevokeTokens(String user, String tokenId, java.time.Instant issuedBefore) implements Control {
+    }
 }

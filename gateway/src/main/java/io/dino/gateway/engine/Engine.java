@@ -6,14 +6,15 @@ package io.dino.gateway.engine;
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
                      Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events,
-                     Sanctions sanctions)
+                     Sanctions sanctions, Revocations revocations)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
     public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
-                  Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events, Sanctions sanctions) {
+                  Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events, Sanctions sanctions,
+                  Revocations revocations) {
         this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, receipts, tombstones, blacklist,
-                events, sanctions);
+                events, sanctions, revocations);
     }
 
     @Override

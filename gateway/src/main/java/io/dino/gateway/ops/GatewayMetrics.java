@@ -112,6 +112,7 @@ public final class GatewayMetrics implements AutoCloseable {
             case Event.Banned ignored -> "banned";
             case Event.Unbanned ignored -> "unbanned";
             case Event.Muted muted -> muted.muted() ? "muted" : "unmuted";
+            case Event.Expiring ignored -> "expiring";
         }, sessions);
     }
 

@@ -37,6 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The domain events of the abuse slice: BLACKLISTED for a shadow-blocked send, REPORTED for reports and requests. */
 class AbuseEventsTest {
 
+    /** Tokens for refresh and their expiry timers: none fire in these tests (no session lives that long). */
+    private static final io.dino.gateway.auth.TokenVerifier VERIFIER = new io.dino.gateway.auth.TokenVerifier(
+            new io.dino.gateway.auth.AuthSettings(java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ZERO, java.time.Duration.ofHours(1)));
+    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+
     private final List<DomainEvent> emitted = new CopyOnWriteArrayList<>();
     private final List<String> frames = new CopyOnWriteArrayList<>();
     private MemoryBroker broker;
@@ -62,7 +69,8 @@ class AbuseEventsTest {
                     if (event.type() == EventType.BLACKLISTED || event.type() == EventType.REPORTED) {
                         emitted.add(event);
                     }
-                });
+                },
+                VERIFIER, TIMERS);
         operations.reports().adminRoom().ensure(operations.admin(), directory);
     }
 

@@ -38,6 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EphemeralSweeperTest {
 
+    /** Tokens for refresh and their expiry timers: none fire in these tests (no session lives that long). */
+    private static final io.dino.gateway.auth.TokenVerifier VERIFIER = new io.dino.gateway.auth.TokenVerifier(
+            new io.dino.gateway.auth.AuthSettings(java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ZERO, java.time.Duration.ofHours(1)));
+    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+
     private static final Duration LINGER = Duration.ofSeconds(60);
     private static final long T0 = 1_800_000_000_000L;
 
@@ -62,7 +69,8 @@ class EphemeralSweeperTest {
         Hub hub = new Hub(broker, policy, WsEndpoint.eventEncoder(new ObjectMapper()), metrics);
         broker.start(hub);
         admin = Operations.create("sweep-node", MemoryEngine.create(broker, presence, roles, directory, Duration.ZERO, clock),
-                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE).admin();
+                hub, policy, config, metrics, clock, io.dino.gateway.events.DomainEvents.NONE,
+                VERIFIER, TIMERS).admin();
         sweeper = new EphemeralSweeper(directory, presence, admin, LINGER, clock);
     }
 

@@ -32,6 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Bans and mutes emit the domain events BANNED, UNBANNED, MUTED, UNMUTED with scope, target, until and reason. */
 class SanctionEventsTest {
 
+    /** Tokens for refresh and their expiry timers: none fire in these tests (no session lives that long). */
+    private static final io.dino.gateway.auth.TokenVerifier VERIFIER = new io.dino.gateway.auth.TokenVerifier(
+            new io.dino.gateway.auth.AuthSettings(java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ZERO, java.time.Duration.ofHours(1)));
+    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     private final List<DomainEvent> emitted = new CopyOnWriteArrayList<>();
     private final GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), "events-node");
@@ -63,7 +70,8 @@ class SanctionEventsTest {
             if (sanctions.contains(event.type())) {
                 emitted.add(event);
             }
-        });
+        },
+                VERIFIER, TIMERS);
     }
 
     @Test

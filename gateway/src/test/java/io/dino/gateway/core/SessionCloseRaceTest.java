@@ -41,6 +41,13 @@ import static org.awaitility.Awaitility.await;
  */
 class SessionCloseRaceTest {
 
+    /** Tokens for refresh and their expiry timers: none fire in these tests (no session lives that long). */
+    private static final io.dino.gateway.auth.TokenVerifier VERIFIER = new io.dino.gateway.auth.TokenVerifier(
+            new io.dino.gateway.auth.AuthSettings(java.util.List.of("0123456789abcdef0123456789abcdef"), java.util.List.of(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ZERO, java.time.Duration.ofHours(1)));
+    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+
     private static final String ROOM = "race";
 
     /** The memory broker, with a gate in subscribe so the test can hold a join in the middle. */
@@ -97,7 +104,8 @@ class SessionCloseRaceTest {
         Operations operations = Operations.create("race-node", io.dino.gateway.engine.memory.MemoryEngine.create(broker, presence,
                 new io.dino.gateway.engine.memory.MemoryRoles(), new io.dino.gateway.engine.memory.MemoryDirectory(),
                 java.time.Duration.ZERO, InstantSource.system()), hub, policy, config, metrics, InstantSource.system(),
-                io.dino.gateway.events.DomainEvents.NONE);
+                io.dino.gateway.events.DomainEvents.NONE,
+                VERIFIER, TIMERS);
         Outbound ignored = new Outbound() {
             @Override public void send(String frame) { }
             @Override public void disconnect(Event.Disconnect disconnect, String encodedEvent) { }

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code <token:forged:USER>} are not); {@code <token:USER?age=30&roles=a,b>} adds the {@code attrs}
  * claim (each {@code name=value} but {@code roles}) and the {@code roles} claim. A line
  * {@code backend> SetRoomAcl {"room": ..., "rules": {...}}} is a backend call made at that point (it must succeed):
- * any RPC of the Backend, Roles, Rooms or Moderation service, its request in the proto3 JSON form. A
+ * any RPC of the Backend, Roles, Rooms, Moderation or Tokens service, its request in the proto3 JSON form. A
  * {@code messageId} (a message id inside a body, such as an admin room post's) varies like an {@code id}.
  * {@code <msg:N>} stands for the N-th message id (from 1) the exchange has seen, in the order they first appeared in
  * what the peers received (the frame being checked included): in a sent frame it is replaced by that id, in an
@@ -115,7 +115,8 @@ class ProtocolExamplesTest {
     private static void backendCall(TestNode node, String rpc, String json) throws Exception {
         String method = Character.toLowerCase(rpc.charAt(0)) + rpc.substring(1);
         for (Object stub : List.of(node.backend(), io.dino.gateway.e2e.RolesApiTestSupport.roles(node),
-                io.dino.gateway.e2e.RolesApiTestSupport.rooms(node), moderation(node))) {
+                io.dino.gateway.e2e.RolesApiTestSupport.rooms(node), moderation(node),
+                io.dino.gateway.e2e.TokenRevocationTestSupport.tokens(node))) {
             for (java.lang.reflect.Method candidate : stub.getClass().getMethods()) {
                 if (candidate.getName().equals(method) && candidate.getParameterCount() == 1
                         && com.google.protobuf.Message.class.isAssignableFrom(candidate.getParameterTypes()[0])) {

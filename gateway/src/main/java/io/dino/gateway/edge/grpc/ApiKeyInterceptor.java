@@ -5,6 +5,7 @@ import io.dino.api.v1.BackendGrpc;
 import io.dino.api.v1.ModerationGrpc;
 import io.dino.api.v1.RolesGrpc;
 import io.dino.api.v1.RoomsGrpc;
+import io.dino.api.v1.TokensGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -25,7 +26,7 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
     /** The services of the backend API; any other (health, reflection) needs no key. */
     private static final java.util.Set<String> GUARDED = java.util.Set.of(BackendGrpc.SERVICE_NAME, RolesGrpc.SERVICE_NAME,
             RoomsGrpc.SERVICE_NAME, ModerationGrpc.SERVICE_NAME, io.dino.api.v1.ReceiptsGrpc.SERVICE_NAME,
-            io.dino.api.v1.EventsGrpc.SERVICE_NAME);
+            io.dino.api.v1.EventsGrpc.SERVICE_NAME, TokensGrpc.SERVICE_NAME);
 
     private final ApiKeys keys;
 

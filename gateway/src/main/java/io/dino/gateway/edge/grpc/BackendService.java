@@ -253,6 +253,7 @@ public final class BackendService extends BackendGrpc.BackendImplBase {
             return MintTokenResponse.newBuilder()
                     .setToken(token.token())
                     .setExpiresAtMs(token.expiresAt().toEpochMilli())
+                    .setTokenId(token.tokenId())
                     .build();
         });
     }

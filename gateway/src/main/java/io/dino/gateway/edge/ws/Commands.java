@@ -29,7 +29,8 @@ final class Commands {
             "receipt", "receipts",
             "delete", "restore",
             "report", "requestAdmin",
-            "ban", "unban", "bans", "mute", "unmute", "mutes");
+            "ban", "unban", "bans", "mute", "unmute", "mutes",
+            "refresh");
 
     private final Operations operations;
     private final Frames frames;
@@ -143,6 +144,8 @@ final class Commands {
             case "report", "requestAdmin" -> abuseCommands.execute(session, command, frame);
             case "ban", "unban", "bans", "mute", "unmute", "mutes" -> sanctionCommands.execute(session, command, frame);
             case "connect" -> throw new DinoException(ErrorCode.ALREADY_CONNECTED, "this session is already authenticated");
+            case "refresh" -> frames.object().put("expiresAt",
+                    operations.tokens().refresh(session, Fields.text(frame, "token")).toEpochMilli());
             default -> throw new DinoException(ErrorCode.UNKNOWN_COMMAND, "unknown command '" + command + "'");
         };
     }

@@ -157,6 +157,11 @@ final class Frames implements EventEncoder {
                         json.writeNumberField("until", until);
                     }
                 }
+                case Event.Expiring(long expiresAt, long in) -> {
+                    json.writeStringField("event", "expiring");
+                    json.writeNumberField("expiresAt", expiresAt);
+                    json.writeNumberField("in", in);
+                }
             }
             json.writeEndObject();
         } catch (IOException e) {

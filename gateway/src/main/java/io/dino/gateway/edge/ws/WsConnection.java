@@ -301,10 +301,11 @@ final class WsConnection implements WsListener, Outbound {
         try {
             opened = context.operations().sessions().open(principal, this, inboxSince);
         } catch (DinoException e) {
-            if (e.code() != ErrorCode.BANNED) {
+            if (e.code() != ErrorCode.BANNED && e.code() != ErrorCode.TOKEN_REVOKED) {
                 throw e;
             }
-            // a globally banned user is refused as an invalid token is: the error, then the socket closes (4038)
+            // a globally banned user, or a revoked token, is refused as an invalid token is: the error, then the socket
+            // closes (4038, 4014)
             refuse(id, e);
             return;
         }
@@ -334,6 +335,8 @@ final class WsConnection implements WsListener, Outbound {
                     .put("offset", joined.position().offset()));
         }
         reply(context.frames().result(id, result));
+        // after the reply: a token with less than the warning left gets its expiring event at once, behind it
+        context.operations().tokens().watch(opened.session());
     }
 
     /** Answers with the error, then closes: the connection cannot become a session. */

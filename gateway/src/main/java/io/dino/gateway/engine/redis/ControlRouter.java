@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and {@code o} up to which position, {@code x} restored;
  * a ban: {@code r} room, {@code u} user, {@code y} by, {@code z} reason, {@code t} until, {@code g} scope, {@code o} spare
  * operators; a mute: {@code r}, {@code u}, {@code y}, {@code z}, {@code t}, {@code d} muted; an unban: {@code u}, {@code g}, {@code h} target;
+ * revoked tokens: {@code u} user, {@code j} token id (empty: by user), {@code q} issued-before in epoch ms;
  * the field names must not be those that mark other entries: {@code k}, {@code b}, {@code m}, {@code a});
  * an acknowledgement {@code a} (id), {@code n} (node), {@code s} (sessions affected).
  */
@@ -66,6 +67,7 @@ final class ControlRouter {
     private static final String SANCTIONS_CHANGED = "sanctions-changed";
     private static final String USER_MUTED = "user-muted";
     private static final String USER_UNBANNED = "user-unbanned";
+    private static final String TOKENS_REVOKED = "tokens-revoked";
 
     private final String node;
     private final Keys keys;
@@ -341,6 +343,12 @@ final class ControlRouter {
                 entry.put("g", unban.scope());
                 entry.put("h", unban.target());
             }
+            case Control.RevokeTokens revoked -> {
+                entry.put("c", TOKENS_REVOKED);
+                entry.put("u", revoked.user());
+                entry.put("j", revoked.tokenId());
+                entry.put("q", Long.toString(revoked.issuedBefore().toEpochMilli()));
+            }
         }
         return entry;
     }
@@ -380,6 +388,8 @@ final class ControlRouter {
             case USER_MUTED -> new Control.MuteUser(entry.get("r"), entry.get("u"), entry.get("y"), entry.get("z"),
                     Long.parseLong(entry.get("t")), "1".equals(entry.get("d")));
             case USER_UNBANNED -> new Control.UnbanUser(entry.get("u"), entry.get("g"), entry.get("h"));
+            case TOKENS_REVOKED -> new Control.RevokeTokens(entry.get("u"), entry.getOrDefault("j", ""),
+                    java.time.Instant.ofEpochMilli(Long.parseLong(entry.getOrDefault("q", "0"))));
             default -> null;
         };
     }

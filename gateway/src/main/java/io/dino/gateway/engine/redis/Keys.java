@@ -73,6 +73,15 @@ final class Keys {
      * (ids and roles never contain {@code |}). An index only: {@link RedisRoles} checks each entry against the
      * scope's hash, which is the truth.
      */
+    /**
+     * A user's revoked tokens, in the user's slot: field {@code u} (every token issued before a time) →
+     * {@code BEFORE_MS UNTIL_MS}, field {@code t:ID} (one token by id) → {@code UNTIL_MS}. Expires with its latest
+     * {@code until} (see {@code revoke.lua}); a connect reads the two fields it needs with one HMGET.
+     */
+    String revocations(String user) {
+        return tag(LogId.user(user)) + ":revoked";
+    }
+
     String userGrants(String user) {
         return tag(LogId.user(user)) + ":grants";
     }

@@ -117,7 +117,8 @@ public final class RedisEngine {
                 new RedisBlacklist(keys, commands),
                 new RedisEventLog(events.stream().isBlank() ? settings.prefix() + ":events" : events.stream(),
                         events.maxLength(), events.queue(), settings.commandTimeout(), appending, readers, events.lost()),
-                new RedisSanctions(keys, commands, settings.commandTimeout()));
+                new RedisSanctions(keys, commands, settings.commandTimeout()),
+                new RedisRevocations(keys, commands, settings.commandTimeout(), clock));
     }
 
     /**

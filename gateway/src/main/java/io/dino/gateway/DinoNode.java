@@ -84,6 +84,7 @@ public final class DinoNode implements AutoCloseable {
     private final CallTracker calls;
     private final HealthStatusManager grpcHealth;
     private final ApiKeys apiKeys;
+    private final io.dino.gateway.limits.ApiKeyLimits apiKeyLimits;
     private final BackendService backend;
     private final RolesService roles;
     private final RoomsService roomsService;
@@ -140,7 +141,11 @@ public final class DinoNode implements AutoCloseable {
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
         TokenVerifier verifier = new TokenVerifier(config.auth());
-        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
+        io.dino.gateway.limits.NanoClock nanoClock = io.dino.gateway.limits.NanoClock.system();
+        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers,
+                new io.dino.gateway.limits.SessionLimits(config.rates(), nanoClock, metrics::rateLimited));
+        this.apiKeyLimits = new io.dino.gateway.limits.ApiKeyLimits(config.apiKeys(), config.rates().apiKeyCalls(), nanoClock,
+                metrics::rateLimited);
         this.calls = new CallTracker(metrics);
         this.grpcHealth = new HealthStatusManager();
         this.drain = new Drain();
@@ -314,7 +319,7 @@ public final class DinoNode implements AutoCloseable {
     private GrpcServer startGrpc() {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
-                List.of(calls, new ApiKeyInterceptor(apiKeys)),
+                List.of(calls, new ApiKeyInterceptor(apiKeys), new io.dino.gateway.edge.grpc.ApiKeyRateInterceptor(apiKeyLimits)),
                 List.of(backend, roles, roomsService, moderationService, grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));
     }

@@ -72,6 +72,12 @@ final class FrameRouter {
     }
 
     static DinoException toException(JsonNode error) {
-        return new DinoException(error.path("code").asInt(0), error.path("name").asText("UNKNOWN"), error.path("message").asText(""));
+        return new DinoException(error.path("code").asInt(0), error.path("name").asText("UNKNOWN"), error.path("message").asText(""),
+                optionalLong(error.get("retryAfterMs")), optionalLong(error.get("until")), null);
+    }
+
+    private static java.util.OptionalLong optionalLong(JsonNode field) {
+        return field != null && field.canConvertToLong() && field.isIntegralNumber()
+                ? java.util.OptionalLong.of(field.asLong()) : java.util.OptionalLong.empty();
     }
 }

@@ -29,12 +29,13 @@ import java.util.Set;
  * @param demo     the demo chat page
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
+ * @param rates    rate limits of sessions, users and API keys ({@code dino.limits.rate})
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms) {
+                            Presence presence, Rooms rooms, io.dino.gateway.limits.RateSettings rates) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);

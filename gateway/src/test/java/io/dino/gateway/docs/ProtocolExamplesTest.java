@@ -39,15 +39,17 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code <token:forged:USER>} are not); {@code <token:USER?age=30&roles=a,b>} adds the {@code attrs}
  * claim (each {@code name=value} but {@code roles}) and the {@code roles} claim. A line
  * {@code backend> SetRoomAcl {"room": ..., "rules": {...}}} is a backend call made at that point (it must succeed):
- * any RPC of the Backend, Roles or Rooms service, its request in the proto3 JSON form.
+ * any RPC of the Backend, Roles or Rooms service, its request in the proto3 JSON form. Lines
+ * {@code config> dino.some.key=value} anywhere in a block configure the node the block runs against.
  */
 class ProtocolExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
     private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
+    private static final Pattern CONFIG = Pattern.compile("(?m)^config> ([a-z][a-z0-9.-]*)=(.*)$");
     private static final Pattern BACKEND = Pattern.compile("^backend> ([A-Z][A-Za-z]+) (\\{.*})$");
-    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline");
+    private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline", "retryAfterMs");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A room id the server generated ({@code r-} and an id): any such id matches. */
     private static final Pattern GENERATED_ROOM = Pattern.compile("r-[0-9A-HJKMNP-TV-Z]{26}");
@@ -67,11 +69,17 @@ class ProtocolExamplesTest {
     }
 
     private static void run(String block) throws Exception {
-        try (TestNode node = TestNode.start()) {
+        // config> lines: settings of the node the block runs against (e.g. config> dino.limits.rate.sends.burst=1)
+        Map<String, String> settings = new LinkedHashMap<>();
+        Matcher configLines = CONFIG.matcher(block);
+        while (configLines.find()) {
+            settings.put(configLines.group(1), configLines.group(2).strip());
+        }
+        try (TestNode node = TestNode.start(settings)) {
             Map<String, Peer> peers = new LinkedHashMap<>();
             for (String raw : block.split("\n")) {
                 String text = raw.strip();
-                if (text.isEmpty()) {
+                if (text.isEmpty() || CONFIG.matcher(text).matches()) {
                     continue;
                 }
                 Matcher call = BACKEND.matcher(text);

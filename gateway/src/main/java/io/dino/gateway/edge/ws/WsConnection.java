@@ -46,6 +46,8 @@ final class WsConnection implements WsListener, Outbound {
     private static final ThreadFactory COMMAND_THREADS = Thread.ofVirtual().name("dino-command").factory();
 
     private final WsContext context;
+    // command threads only (one at a time), except close
+    private final FrameRates rates;
     // reader thread only
     private StringBuilder partialFrame;  // created for the first fragmented message: most connections never need it
     private int partialFrameBytes;
@@ -64,6 +66,7 @@ final class WsConnection implements WsListener, Outbound {
 
     WsConnection(WsContext context) {
         this.context = context;
+        this.rates = new FrameRates(context.rateLimits().newSession());
     }
 
     @Override
@@ -216,8 +219,14 @@ final class WsConnection implements WsListener, Outbound {
         try {
             frame = context.mapper().readTree(text);
         } catch (JsonProcessingException e) {
+            if (refusedByRate(null)) {
+                return;
+            }
             context.metrics().commandReceived("invalid");
             fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, JsonBodies.problem("the frame", e));
+            return;
+        }
+        if (refusedByRate(frame)) {
             return;
         }
         if (frame == null || !frame.isObject()) {
@@ -253,6 +262,23 @@ final class WsConnection implements WsListener, Outbound {
             LOG.log(Level.ERROR, "command '" + name + "' failed", e);
             fail(id, ErrorCode.INTERNAL, "internal error");
         }
+    }
+
+    /** Answers a frame over the rate limits with RATE_LIMITED, and closes a session that keeps sending them. */
+    private boolean refusedByRate(JsonNode frame) {
+        DinoException refusal = rates.refusal(frame);
+        if (refusal == null) {
+            return false;
+        }
+        JsonNode id = frame == null ? null : frame.get("id");
+        boolean validId = id != null && (id.isIntegralNumber() || (id.isTextual() && id.asText().length() <= 64));
+        fail(validId ? id : NullNode.getInstance(), refusal);
+        if (rates.flooding()) {
+            Event.Disconnect flood = rates.floodNotice();
+            context.metrics().error(flood.code());
+            disconnect(flood, context.frames().encode(flood));
+        }
+        return true;
     }
 
     private void authenticate(JsonNode id, String command, JsonNode frame) {
@@ -291,9 +317,11 @@ final class WsConnection implements WsListener, Outbound {
         Optional<Position> inboxSince = Fields.optionalPosition(frame, "inbox");
         SessionOperations.Opened opened = context.operations().sessions().open(principal, this, inboxSince);
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
+        rates.authenticated(principal.user());
         if (!context.connections().contains(this)) {
             // the socket ended while the session was being opened: the clean-up saw no session, so close it here
             context.operations().sessions().close(opened.session());
+            rates.close();
             return;
         }
         cancelAuthTimeout();
@@ -379,6 +407,7 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         cancelAuthTimeout();
+        rates.close();
         context.metrics().connectionClosed();
         Session closed = session;
         if (closed != null) {

@@ -85,6 +85,8 @@ public final class DinoNode implements AutoCloseable {
     private final HealthStatusManager grpcHealth;
     private final ApiKeys apiKeys;
     private final io.dino.gateway.limits.ApiKeyLimits apiKeyLimits;
+    /** The WebSocket sessions' rate limits; its per-user buckets of users gone are swept every 10 s. */
+    private final io.dino.gateway.limits.SessionLimits sessionLimits;
     private final BackendService backend;
     private final RolesService roles;
     private final RoomsService roomsService;
@@ -142,8 +144,8 @@ public final class DinoNode implements AutoCloseable {
                 config.rooms().ephemeralLinger(), clock);
         TokenVerifier verifier = new TokenVerifier(config.auth());
         io.dino.gateway.limits.NanoClock nanoClock = io.dino.gateway.limits.NanoClock.system();
-        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers,
-                new io.dino.gateway.limits.SessionLimits(config.rates(), nanoClock, metrics::rateLimited));
+        this.sessionLimits = new io.dino.gateway.limits.SessionLimits(config.rates(), nanoClock, metrics::rateLimited);
+        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers, sessionLimits);
         this.apiKeyLimits = new io.dino.gateway.limits.ApiKeyLimits(config.apiKeys(), config.rates().apiKeyCalls(), nanoClock,
                 metrics::rateLimited);
         this.calls = new CallTracker(metrics);
@@ -226,6 +228,7 @@ public final class DinoNode implements AutoCloseable {
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.sweeper.start(node.timers, WRITERS);
+        node.timers.scheduleAtFixedRate(node.sessionLimits::sweep, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",

@@ -10,7 +10,7 @@ package io.dino.gateway.limits;
  * @param userSends   the sends of all of one user's sessions on this node
  * @param userJoins   the joins of all of one user's sessions on this node
  * @param apiKeyCalls every backend API call with one API key, on this node
- * @param floodClose  refused frames in a row (none admitted in between) after which the session is closed with
+ * @param floodClose  refused frames within 10 s after which the session is closed with
  *                    RATE_LIMITED; 0: never
  */
 public record RateSettings(Rate commands, Rate sends, Rate joins, Rate userSends, Rate userJoins, Rate apiKeyCalls,

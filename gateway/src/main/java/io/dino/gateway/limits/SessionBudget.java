@@ -14,6 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SessionBudget {
 
+    /**
+     * Refusals are counted in fixed windows of this length (from the first refusal of a window): {@code flood-close}
+     * of them within one window close the session.
+     */
+    public static final long FLOOD_WINDOW_NANOS = 10_000_000_000L;
+
     /** What a frame asks of the budgets. */
     public enum Cost { COMMAND, SEND, JOIN }
 
@@ -25,7 +31,8 @@ public final class SessionBudget {
     private final TokenBucket sends;
     private final TokenBucket joins;
     // command threads only (one at a time, ordered by WsConnection)
-    private int refusedInARow;
+    private int refusedInWindow;
+    private long windowStart = Long.MIN_VALUE;
     private Limited lastRefusal;
     // set on the command thread of connect, taken by close on any thread
     private final AtomicReference<SessionLimits.UserBuckets> user = new AtomicReference<>();
@@ -67,10 +74,12 @@ public final class SessionBudget {
                     ? take(sends, now, Limited.SENDS, shared == null ? null : shared.sends, Limited.USER_SENDS)
                     : take(joins, now, Limited.JOINS, shared == null ? null : shared.joins, Limited.USER_JOINS);
         }
-        if (wait == 0) {
-            refusedInARow = 0;
-        } else {
-            refusedInARow++;
+        if (wait != 0) {
+            if (windowStart == Long.MIN_VALUE || now - windowStart >= FLOOD_WINDOW_NANOS) {
+                windowStart = now;
+                refusedInWindow = 0;
+            }
+            refusedInWindow++;
             listener.refused(lastRefusal);
         }
         return wait;
@@ -104,14 +113,14 @@ public final class SessionBudget {
         return lastRefusal;
     }
 
-    /** Whether the frames refused in a row (none admitted since) reached {@code flood-close}. */
+    /** Whether the frames refused within one {@link #FLOOD_WINDOW_NANOS} window reached {@code flood-close}. */
     public boolean flooding() {
-        return floodClose > 0 && refusedInARow >= floodClose;
+        return floodClose > 0 && refusedInWindow >= floodClose;
     }
 
-    /** Frames refused in a row. */
-    public int refusedInARow() {
-        return refusedInARow;
+    /** Frames refused in the current window. */
+    public int refusedInWindow() {
+        return refusedInWindow;
     }
 
     /** The connection ended: its user's buckets on this node lose a session (and go with the last). Idempotent. */

@@ -33,7 +33,7 @@ public final class SessionLimits {
         return new SessionBudget(this, settings, clock, listener);
     }
 
-    /** Users with a session on this node whose per-user buckets are kept (for tests and metrics). */
+    /** Users whose per-user buckets are kept: those with a session on this node, and those that left owing tokens. */
     public int trackedUsers() {
         return users.size();
     }
@@ -49,8 +49,20 @@ public final class SessionLimits {
         });
     }
 
+    /**
+     * The user's session ended. With it the last, the user's buckets are kept while they still owe tokens, so a
+     * client cannot refill its user budget by reconnecting; {@link #sweep} drops them once refilled.
+     */
     void detach(String user) {
-        users.computeIfPresent(user, (name, buckets) -> --buckets.sessions == 0 ? null : buckets);
+        long now = clock.nanos();
+        users.computeIfPresent(user, (name, buckets) -> --buckets.sessions == 0 && buckets.full(now) ? null : buckets);
+    }
+
+    /** Drops the buckets of users without a session on the node whose buckets are full again. Any thread. */
+    public void sweep() {
+        long now = clock.nanos();
+        users.forEach((user, ignored) -> users.computeIfPresent(user,
+                (name, buckets) -> buckets.sessions == 0 && buckets.full(now) ? null : buckets));
     }
 
     /** The buckets all sessions of one user on this node share; unlimited ones are null. */
@@ -62,6 +74,10 @@ public final class SessionLimits {
         UserBuckets(RateSettings settings) {
             this.sends = settings.userSends().unlimited() ? null : new SharedTokenBucket(settings.userSends());
             this.joins = settings.userJoins().unlimited() ? null : new SharedTokenBucket(settings.userJoins());
+        }
+
+        boolean full(long now) {
+            return (sends == null || sends.full(now)) && (joins == null || joins.full(now));
         }
     }
 }

@@ -37,4 +37,9 @@ public final class SharedTokenBucket {
             current = witnessed;
         }
     }
+
+    /** Whether the bucket holds its whole burst at {@code nowNanos} (it owes nothing, and forgetting it changes nothing). */
+    public boolean full(long nowNanos) {
+        return tat.get() <= nowNanos;
+    }
 }

@@ -63,7 +63,7 @@ class SessionBudgetTest {
     }
 
     @Test
-    void theUserBucketsGoWithTheUsersLastSessionOnTheNode() {
+    void theUserBucketsGoWithTheUsersLastSessionOnceTheyAreFullAgainSoReconnectingRefillsNothing() {
         SessionLimits limits = limits(settings(Rate.UNLIMITED, Rate.UNLIMITED, Rate.UNLIMITED, new Rate(1, 1), Rate.UNLIMITED, 0));
         SessionBudget first = limits.newSession();
         SessionBudget second = limits.newSession();
@@ -76,11 +76,24 @@ class SessionBudgetTest {
         assertThat(limits.trackedUsers()).isEqualTo(1);
         assertThat(second.admit(SessionBudget.Cost.SEND)).as("still the same bucket").isPositive();
         second.close();
-        assertThat(limits.trackedUsers()).isZero();
+        assertThat(limits.trackedUsers()).as("kept: it owes a token").isEqualTo(1);
 
-        SessionBudget later = limits.newSession();
-        later.authenticated("ann");
-        assertThat(later.admit(SessionBudget.Cost.SEND)).as("a fresh bucket").isZero();
+        SessionBudget reconnected = limits.newSession();
+        reconnected.authenticated("ann");
+        assertThat(reconnected.admit(SessionBudget.Cost.SEND)).as("a reconnect gets the same, empty bucket").isPositive();
+        reconnected.close();
+        limits.sweep();
+        assertThat(limits.trackedUsers()).isEqualTo(1);
+        now.addAndGet(1_000 * MS);
+        limits.sweep();
+        assertThat(limits.trackedUsers()).as("full again: forgotten").isZero();
+
+        SessionBudget first2 = limits.newSession();
+        first2.authenticated("ann");
+        assertThat(first2.admit(SessionBudget.Cost.SEND)).isZero();
+        now.addAndGet(1_000 * MS);
+        first2.close();
+        assertThat(limits.trackedUsers()).as("the last session leaves a full bucket: gone at once").isZero();
     }
 
     @Test
@@ -91,7 +104,7 @@ class SessionBudgetTest {
     }
 
     @Test
-    void floodingMeansFloodCloseRefusalsInARowAndAnAdmittedFrameStartsTheCountAgain() {
+    void floodingMeansFloodCloseRefusalsWithinTenSecondsAdmittedFramesBetweenThemOrNot() {
         SessionBudget budget = limits(settings(new Rate(1, 1), Rate.UNLIMITED, Rate.UNLIMITED, Rate.UNLIMITED,
                 Rate.UNLIMITED, 3)).newSession();
         assertThat(budget.admit(SessionBudget.Cost.COMMAND)).isZero();
@@ -100,12 +113,18 @@ class SessionBudgetTest {
         assertThat(budget.flooding()).isFalse();
         now.addAndGet(1_000 * MS);
         assertThat(budget.admit(SessionBudget.Cost.COMMAND)).isZero();
-        assertThat(budget.refusedInARow()).isZero();
-        for (int i = 0; i < 3; i++) {
-            assertThat(budget.flooding()).isFalse();
-            budget.admit(SessionBudget.Cost.COMMAND);
+        assertThat(budget.refusedInWindow()).isEqualTo(2);
+        budget.admit(SessionBudget.Cost.COMMAND);
+        assertThat(budget.flooding()).as("three refusals within 10 s").isTrue();
+
+        SessionBudget slow = limits(settings(new Rate(1, 1), Rate.UNLIMITED, Rate.UNLIMITED, Rate.UNLIMITED,
+                Rate.UNLIMITED, 3)).newSession();
+        for (int i = 0; i < 10; i++) {  // one refusal every 5 s: never three in one window
+            slow.admit(SessionBudget.Cost.COMMAND);
+            slow.admit(SessionBudget.Cost.COMMAND);
+            assertThat(slow.flooding()).as("round %d", i).isFalse();
+            now.addAndGet(5_000 * MS);
         }
-        assertThat(budget.flooding()).isTrue();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.dino.gateway.limits.Limited;
 import io.dino.gateway.limits.Rate;
 import io.dino.gateway.limits.SessionBudget;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -19,7 +20,11 @@ import java.util.Map;
  */
 final class FrameRates {
 
+    /** The longest the reader waits after a refused frame before it reads the next. */
+    static final Duration MAX_READ_PAUSE = Duration.ofSeconds(1);
+
     private final SessionBudget budget;
+    private long lastWaitNanos;  // of the last refused frame
 
     FrameRates(SessionBudget budget) {
         this.budget = budget;
@@ -28,6 +33,7 @@ final class FrameRates {
     /** The error to answer {@code frame} with instead of running it, or null when it may run. */
     DinoException refusal(JsonNode frame) {
         long wait = budget.admit(cost(frame));
+        lastWaitNanos = wait;
         if (wait == 0) {
             return null;
         }
@@ -35,7 +41,12 @@ final class FrameRates {
         return new DinoException(ErrorCode.RATE_LIMITED, message(budget.lastRefusal()), Map.of("retryAfterMs", retryAfterMs));
     }
 
-    /** Whether the session refused so many frames in a row that it is to be closed (then: {@link #floodNotice()}). */
+    /** How long the reader waits before reading the frame after a refused one: until a token is there, at most 1 s. */
+    long readPauseNanos() {
+        return Math.min(lastWaitNanos, MAX_READ_PAUSE.toNanos());
+    }
+
+    /** Whether the session had so many frames refused within 10 s that it is to be closed (then: {@link #floodNotice()}). */
     boolean flooding() {
         return budget.flooding();
     }
@@ -43,7 +54,7 @@ final class FrameRates {
     /** The disconnect of a flooding session: code 4050, the client may reconnect (after its back-off). */
     Event.Disconnect floodNotice() {
         return new Event.Disconnect(ErrorCode.RATE_LIMITED,
-                "closed for flooding: " + budget.refusedInARow() + " frames in a row over the rate limit", true);
+                "closed for flooding: " + budget.refusedInWindow() + " frames over the rate limit within 10 s", true);
     }
 
     /** The session is {@code user}'s now: its sends and joins also count against the user's budgets on this node. */

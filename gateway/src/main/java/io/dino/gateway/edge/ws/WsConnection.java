@@ -48,6 +48,8 @@ final class WsConnection implements WsListener, Outbound {
     private final WsContext context;
     // command threads only (one at a time), except close
     private final FrameRates rates;
+    // written by the command thread of a refused frame, read by the reader after joining it
+    private long pauseReadingNanos;
     // reader thread only
     private StringBuilder partialFrame;  // created for the first fragmented message: most connections never need it
     private int partialFrameBytes;
@@ -139,8 +141,28 @@ final class WsConnection implements WsListener, Outbound {
                 interrupted = true;
             }
         }
+        if (!interrupted && pauseReadingNanos > 0) {
+            interrupted = pauseReading();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * After a frame refused by a rate limit the reader waits, before it reads the next frame, until the budget has
+     * a token again (at most {@link FrameRates#MAX_READ_PAUSE}): a client that keeps writing meets TCP back-pressure
+     * instead of costing the node a parse and an error reply for every frame it manages to send. Closing the
+     * connection interrupts the wait.
+     */
+    private boolean pauseReading() {
+        long pause = pauseReadingNanos;
+        pauseReadingNanos = 0;
+        try {
+            Thread.sleep(Duration.ofNanos(pause));
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
@@ -273,6 +295,7 @@ final class WsConnection implements WsListener, Outbound {
         JsonNode id = frame == null ? null : frame.get("id");
         boolean validId = id != null && (id.isIntegralNumber() || (id.isTextual() && id.asText().length() <= 64));
         fail(validId ? id : NullNode.getInstance(), refusal);
+        pauseReadingNanos = rates.readPauseNanos();
         if (rates.flooding()) {
             Event.Disconnect flood = rates.floodNotice();
             context.metrics().error(flood.code());

@@ -581,9 +581,9 @@ export class DinoClient {
   }
 
   /**
-   * One re-join. A reply affects only its room: a temporary error (50xx) retries after a backoff delay from
-   * the same position (the room's live messages stay held), any other error stops following the room. No
-   * reply (timeout, closed) rejects: the connection is broken.
+   * One re-join. A reply affects only its room: a temporary error (50xx, RATE_LIMITED) retries after a backoff
+   * delay, at least the error's retryAfterMs, from the same position (the room's live messages stay held), any
+   * other error stops following the room. No reply (timeout, closed) rejects: the connection is broken.
    */
   async _rejoin(conn, name, since) {
     const log = roomLog(name);
@@ -597,7 +597,8 @@ export class DinoClient {
       const retrying = error.temporary;
       if (retrying) {
         const entry = this._rejoinRetries.get(name) ?? { failures: 0, timer: null };
-        const delay = backoffDelay(entry.failures++, this._reconnect ?? DEFAULT_RECONNECT);
+        // no sooner than the server said (RATE_LIMITED: a reconnect re-joins many rooms at once)
+        const delay = Math.max(backoffDelay(entry.failures++, this._reconnect ?? DEFAULT_RECONNECT), error.retryAfterMs ?? 0);
         entry.timer = setTimeout(() => this._retryRejoin(conn, name), delay);
         this._rejoinRetries.set(name, entry);
       } else {

@@ -29,11 +29,21 @@ export class DinoError extends Error {
      * @type {Record<string, number | string>}
      */
     this.details = details;
+    /**
+     * Milliseconds to wait before the same request may succeed, when the server says (RATE_LIMITED always does).
+     * @type {number | undefined}
+     */
+    this.retryAfterMs = undefined;
+    /**
+     * When the state that refused the request ends, in milliseconds since the epoch (0: never), when the server says.
+     * @type {number | undefined}
+     */
+    this.until = undefined;
   }
 
-  /** Whether retrying later may succeed (docs/protocol.md: 50xx errors and SLOW_CONSUMER). */
+  /** Whether retrying later may succeed (docs/protocol.md: 50xx errors, RATE_LIMITED and SLOW_CONSUMER). */
   get temporary() {
-    return Math.floor(this.code / 100) === 50 || this.code === 4080;
+    return Math.floor(this.code / 100) === 50 || this.code === 4050 || this.code === 4080;
   }
 
   toString() {
@@ -52,12 +62,15 @@ export class DinoError extends Error {
         details[field] = value;
       }
     }
-    return new DinoError(
+    const result = new DinoError(
       typeof error?.code === 'number' ? error.code : 5000,
       typeof error?.name === 'string' ? error.name : 'INTERNAL',
       typeof error?.message === 'string' ? error.message : 'malformed error reply',
       details,
     );
+    if (Number.isSafeInteger(details.retryAfterMs)) result.retryAfterMs = /** @type {number} */ (details.retryAfterMs);
+    if (Number.isSafeInteger(details.until)) result.until = /** @type {number} */ (details.until);
+    return result;
   }
 }
 

@@ -534,8 +534,12 @@ export declare class DinoError extends Error {
   readonly name: string;
   /** the error object's other fields: `until` (BANNED, MUTED), `retryAfterMs` (MUTED, RATE_LIMITED), `reason` (BANNED) */
   readonly details: Record<string, number | string>;
-  /** whether retrying later may succeed (50xx, SLOW_CONSUMER) */
+  /** whether retrying later may succeed (50xx, RATE_LIMITED, SLOW_CONSUMER) */
   readonly temporary: boolean;
+  /** milliseconds to wait before the same request may succeed, when the server says (RATE_LIMITED always does) */
+  retryAfterMs: number | undefined;
+  /** when the refusing state ends, ms since the epoch (0: never), when the server says (e.g. BANNED, MUTED) */
+  until: number | undefined;
 }
 /** 901 TIMEOUT: no reply within timeoutMs; the command may still have taken effect. */
 export declare class TimeoutError extends DinoError {

@@ -27,7 +27,7 @@ async function usage(): Promise<void> {
     await lobby.send('x');
   } catch (e) {
     if (e instanceof NotConnectedError) console.log('queue full or not connected');
-    else if (e instanceof DinoError) console.log(e.code, e.name);
+    else if (e instanceof DinoError) console.log(e.code, e.name, e.retryAfterMs ?? 0, e.until ?? 0);
   }
   const state: 'connected' | 'closed' | string = client.state;
   console.log(state, (await client.ping()).ts, (await lobby.members()).length);

@@ -86,6 +86,9 @@ public final class DinoNode implements AutoCloseable {
     private final CallTracker calls;
     private final HealthStatusManager grpcHealth;
     private final ApiKeys apiKeys;
+    private final io.dino.gateway.limits.ApiKeyLimits apiKeyLimits;
+    /** The WebSocket sessions' rate limits; its per-user buckets of users gone are swept every 10 s. */
+    private final io.dino.gateway.limits.SessionLimits sessionLimits;
     private final BackendService backend;
     private final RolesService roles;
     private final RoomsService roomsService;
@@ -154,7 +157,11 @@ public final class DinoNode implements AutoCloseable {
 
         this.sweeper = new io.dino.gateway.core.EphemeralSweeper(engine.directory(), engine.presence(), operations.admin(),
                 config.rooms().ephemeralLinger(), clock);
-        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers);
+        io.dino.gateway.limits.NanoClock nanoClock = io.dino.gateway.limits.NanoClock.system();
+        this.sessionLimits = new io.dino.gateway.limits.SessionLimits(config.rates(), nanoClock, metrics::rateLimited);
+        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers, sessionLimits);
+        this.apiKeyLimits = new io.dino.gateway.limits.ApiKeyLimits(config.apiKeys(), config.rates().apiKeyCalls(), nanoClock,
+                metrics::rateLimited);
         this.calls = new CallTracker(metrics);
         this.grpcHealth = new HealthStatusManager();
         this.drain = new Drain();
@@ -239,6 +246,7 @@ public final class DinoNode implements AutoCloseable {
         long pingMillis = node.config.limits().pingInterval().toMillis();
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.sweeper.start(node.timers, WRITERS);
+        node.timers.scheduleAtFixedRate(node.sessionLimits::sweep, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
@@ -333,7 +341,7 @@ public final class DinoNode implements AutoCloseable {
     private GrpcServer startGrpc() {
         int port = config.grpc().port().orElse(configuredPort > 0 ? configuredPort + 1 : 0);
         return GrpcServer.start(host, port, config.grpc(), config.limits().handshakeTimeout(),
-                List.of(calls, new ApiKeyInterceptor(apiKeys)),
+                List.of(calls, new ApiKeyInterceptor(apiKeys), new io.dino.gateway.edge.grpc.ApiKeyRateInterceptor(apiKeyLimits)),
                 List.of(backend, roles, roomsService, moderationService, receiptsService, eventsService, tokensService,
                         grpcHealth.getHealthService(),
                         ProtoReflectionServiceV1.newInstance(), ProtoReflectionService.newInstance()));

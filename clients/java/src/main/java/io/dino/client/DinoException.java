@@ -41,6 +41,16 @@ public class DinoException extends RuntimeException {
         return details.get(field) instanceof Long value ? java.util.OptionalLong.of(value) : java.util.OptionalLong.empty();
     }
 
+    /** Milliseconds to wait before the same request may succeed, when the error says (RATE_LIMITED, MUTED). */
+    public java.util.OptionalLong retryAfterMs() {
+        return longDetail("retryAfterMs");
+    }
+
+    /** Until when the refusal holds, in ms since the epoch (0: permanent), when the error says (BANNED, MUTED). */
+    public java.util.OptionalLong until() {
+        return longDetail("until");
+    }
+
     /** Numeric error code, e.g. 4031. */
     public int code() {
         return code;

@@ -64,8 +64,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <h2>Rooms that cannot be re-joined</h2>
  * A reconnect re-joins every followed room, and a refused re-join affects only its room: the session connects,
  * and the inbox and the other rooms go on. When the server answers a re-join with a temporary error (50xx, such
- * as {@code UNAVAILABLE} while the message store is unreachable), the session joins that room again after a
- * backoff delay, from the same position, holding the room's live messages until a join succeeds (its
+ * as {@code UNAVAILABLE} while the message store is unreachable, or {@code RATE_LIMITED}), the session joins that
+ * room again after a backoff delay (for {@code RATE_LIMITED} at least its {@code retryAfterMs}), from the same position, holding the room's live messages until a join succeeds (its
  * recovery then delivers everything in order). Any other error (such as {@code TOO_MANY_ROOMS} from a node that
  * allows fewer rooms, {@code NOT_ALLOWED} from the room's access rules, or {@code INVALID_VALUE}) would come
  * again: the session stops following the room. A {@code removed} event (the server took the session out of
@@ -99,6 +99,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class DinoSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DinoSession.class.getName());
+    /** The protocol's RATE_LIMITED: temporary, retried no sooner than its retryAfterMs. */
+    private static final int RATE_LIMITED = 4050;
 
     /** Counters for tests and load reports; a snapshot. */
     public record Stats(long connectAttempts, long reconnects, long recoveriesOk, long recoveriesFailed,
@@ -509,9 +511,14 @@ public final class DinoSession implements AutoCloseable {
 
     /**
      * A re-join was answered. A result is delivered; an error reply affects only this room: a temporary one
-     * (50xx) schedules another join of the room from the same position, any other one stops following the room.
+     * (50xx, RATE_LIMITED: after at least its retryAfterMs) schedules another join of the room from the same position,
+     * any other one stops following the room.
      * No answer at all (timeout, connection ended) means the connection is broken: the session moves on.
      */
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     private void rejoined(Connection conn, LogId log, JsonNode result, Throwable error) {
         boolean connectionBroken = false;
         lock.lock();
@@ -523,11 +530,12 @@ public final class DinoSession implements AutoCloseable {
                 rejoinFailures.remove(log);
                 deliver(sequencer.complete(log, result));
             } else if (error instanceof DinoException refused && !(refused instanceof ConnectionClosedException)) {
-                boolean temporary = refused.code() / 100 == 50;
+                boolean temporary = refused.code() / 100 == 50 || refused.code() == RATE_LIMITED;
                 if (temporary) {
                     // the room's buffer stays on: live messages wait for the retry's recovery, which covers them
                     int failures = rejoinFailures.merge(log, 1, Integer::sum);
-                    Duration delay = backoff.delay(failures - 1);
+                    // no sooner than the server said (RATE_LIMITED: a reconnect re-joins many rooms at once)
+                    Duration delay = max(backoff.delay(failures - 1), Duration.ofMillis(refused.retryAfterMs().orElse(0)));
                     CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
                             .execute(() -> retryRejoin(conn, log));
                 } else {

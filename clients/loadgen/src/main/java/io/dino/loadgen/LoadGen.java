@@ -32,7 +32,9 @@ public final class LoadGen {
             new WorkloadType(SoakWorkload.NAME, SoakWorkload.SUMMARY, SoakWorkload.USAGE, SoakWorkload.OPTIONS, Set.of(), Set.of(),
                     options -> new SoakWorkload(SoakWorkload.Config.from(options))),
             new WorkloadType(RecoverWorkload.NAME, RecoverWorkload.SUMMARY, RecoverWorkload.USAGE, RecoverWorkload.OPTIONS,
-                    Set.of(), RecoverWorkload.REPEATABLE, options -> new RecoverWorkload(RecoverWorkload.Config.from(options))));
+                    Set.of(), RecoverWorkload.REPEATABLE, options -> new RecoverWorkload(RecoverWorkload.Config.from(options))),
+            new WorkloadType(FloodWorkload.NAME, FloodWorkload.SUMMARY, FloodWorkload.USAGE, FloodWorkload.OPTIONS, Set.of(), Set.of(),
+                    options -> new FloodWorkload(FloodWorkload.Config.from(options))));
 
     private LoadGen() {
     }

@@ -1,6 +1,8 @@
 package io.dino.gateway.config;
 
 import io.dino.gateway.auth.AuthSettings;
+import io.dino.gateway.limits.Rate;
+import io.dino.gateway.limits.RateSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
@@ -84,7 +86,8 @@ public final class ConfigLoader {
                 receipts(dino.get("receipts")),
                 abuse(dino.get("moderation")),
                 events(dino.get("events")),
-                new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)));
+                new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)),
+                rates(limits.get("rate")));
     }
 
     private static GatewayConfig.Receipts receipts(Config receipts) {
@@ -110,6 +113,26 @@ public final class ConfigLoader {
                 positive(events.get("max-length"), 1_000_000L),
                 positive(events.get("queue"), 65_536),
                 positive(events.get("max-watchers"), 64));
+    }
+
+    /**
+     * {@code dino.limits.rate}: the defaults are flood guards, above what a person or the load generator's
+     * benchmarks do on one session (docs/configuration.md says why), with the gRPC API unlimited.
+     */
+    private static RateSettings rates(Config rate) {
+        return new RateSettings(
+                rate(rate.get("commands"), 1_000, 2_000),
+                rate(rate.get("sends"), 250, 500),
+                rate(rate.get("joins"), 500, 1_000),
+                rate(rate.get("user-sends"), 500, 1_000),
+                rate(rate.get("user-joins"), 1_000, 2_000),
+                rate(rate.get("api-key-calls"), 0, 1_000),
+                notNegative(rate.get("flood-close"), 500));
+    }
+
+    /** {@code per-second} 0: unlimited (the burst, at least 1, is then kept but not used). */
+    private static Rate rate(Config node, int perSecond, int burst) {
+        return new Rate(notNegative(node.get("per-second"), perSecond), positive(node.get("burst"), burst));
     }
 
     private static GatewayConfig.Rooms rooms(Config rooms) {

@@ -33,12 +33,14 @@ import java.util.Set;
  * @param abuse    the admin room and the blacklist's refresh ({@code dino.moderation})
  * @param events   domain events out to other services (docs/events.md)
  * @param moderation kicks, bans and mutes
+ * @param rates    rate limits of sessions, users and API keys ({@code dino.limits.rate})
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
-                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation) {
+                            Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation,
+                            io.dino.gateway.limits.RateSettings rates) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);

@@ -41,6 +41,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter handshakeTimeouts;
     private final Counter visibilityFailures;
     private final Counter receiptRelayFailures;
+    private final Map<io.dino.gateway.limits.Limited, Counter> rateLimited = new EnumMap<>(io.dino.gateway.limits.Limited.class);
 
     public GatewayMetrics(MeterRegistry registry, String nodeId) {
         this.registry = registry;
@@ -68,6 +69,12 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Receipts stored but not told to everyone (a control command failed)")
                 .tags(List.of(node))
                 .scope(SCOPE));
+        for (io.dino.gateway.limits.Limited kind : io.dino.gateway.limits.Limited.values()) {
+            rateLimited.put(kind, register(Counter.builder("dino.rate.limited")
+                    .description("Requests refused by a rate limit, by the budget that refused them")
+                    .tags(List.of(node, Tag.create("kind", kind.label())))
+                    .scope(SCOPE)));
+        }
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, register(Counter.builder("dino.errors")
                     .description("Errors returned to clients and backends, by error name")
@@ -129,6 +136,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** A connection was closed by dino.limits.handshake-timeout. */
     public void handshakeTimedOut() {
         handshakeTimeouts.increment();
+    }
+
+    /** A WebSocket frame or a backend call was refused by the rate limit {@code kind}. */
+    public void rateLimited(io.dino.gateway.limits.Limited kind) {
+        rateLimited.get(kind).increment();
     }
 
     public void error(ErrorCode code) {

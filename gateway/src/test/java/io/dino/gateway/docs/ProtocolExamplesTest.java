@@ -43,13 +43,15 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code messageId} (a message id inside a body, such as an admin room post's) varies like an {@code id}.
  * {@code <msg:N>} stands for the N-th message id (from 1) the exchange has seen, in the order they first appeared in
  * what the peers received (the frame being checked included): in a sent frame it is replaced by that id, in an
- * expected one it must be it.
+ * expected one it must be it. Lines {@code config> dino.some.key=value} anywhere in a block configure the node the
+ * block runs against.
  */
 class ProtocolExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```exchange\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9_-]*)([<>]) ?(.*)$");
     private static final Pattern TOKEN = Pattern.compile("<token:(?:(expired|forged|operator):)?([a-z0-9_-]+)(?:\\?([^>]*))?>");
+    private static final Pattern CONFIG = Pattern.compile("(?m)^config> ([a-z][a-z0-9.-]*)=(.*)$");
     private static final Pattern BACKEND = Pattern.compile("^backend> ([A-Z][A-Za-z]+) (\\{.*})$");
     private static final Set<String> VARYING = Set.of("ts", "session", "node", "epoch", "expiresAt", "lastOnline",
             "messageId", "until", "at", "retryAfterMs");
@@ -78,11 +80,17 @@ class ProtocolExamplesTest {
 
     private static void run(String block) throws Exception {
         MESSAGE_IDS.clear();
-        try (TestNode node = TestNode.start()) {
+        // config> lines: settings of the node the block runs against (e.g. config> dino.limits.rate.sends.burst=1)
+        Map<String, String> settings = new LinkedHashMap<>();
+        Matcher configLines = CONFIG.matcher(block);
+        while (configLines.find()) {
+            settings.put(configLines.group(1), configLines.group(2).strip());
+        }
+        try (TestNode node = TestNode.start(settings)) {
             Map<String, Peer> peers = new LinkedHashMap<>();
             for (String raw : block.split("\n")) {
                 String text = raw.strip();
-                if (text.isEmpty()) {
+                if (text.isEmpty() || CONFIG.matcher(text).matches()) {
                     continue;
                 }
                 Matcher call = BACKEND.matcher(text);

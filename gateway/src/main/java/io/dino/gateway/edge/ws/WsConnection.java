@@ -46,6 +46,10 @@ final class WsConnection implements WsListener, Outbound {
     private static final ThreadFactory COMMAND_THREADS = Thread.ofVirtual().name("dino-command").factory();
 
     private final WsContext context;
+    // command threads only (one at a time), except close
+    private final FrameRates rates;
+    // written by the command thread of a refused frame, read by the reader after joining it
+    private long pauseReadingNanos;
     // reader thread only
     private StringBuilder partialFrame;  // created for the first fragmented message: most connections never need it
     private int partialFrameBytes;
@@ -66,6 +70,7 @@ final class WsConnection implements WsListener, Outbound {
 
     WsConnection(WsContext context) {
         this.context = context;
+        this.rates = new FrameRates(context.rateLimits().newSession());
     }
 
     @Override
@@ -138,8 +143,28 @@ final class WsConnection implements WsListener, Outbound {
                 interrupted = true;
             }
         }
+        if (!interrupted && pauseReadingNanos > 0) {
+            interrupted = pauseReading();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * After a frame refused by a rate limit the reader waits, before it reads the next frame, until the budget has
+     * a token again (at most {@link FrameRates#MAX_READ_PAUSE}): a client that keeps writing meets TCP back-pressure
+     * instead of costing the node a parse and an error reply for every frame it manages to send. Closing the
+     * connection interrupts the wait.
+     */
+    private boolean pauseReading() {
+        long pause = pauseReadingNanos;
+        pauseReadingNanos = 0;
+        try {
+            Thread.sleep(Duration.ofNanos(pause));
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
@@ -224,8 +249,14 @@ final class WsConnection implements WsListener, Outbound {
         try {
             frame = context.mapper().readTree(text);
         } catch (JsonProcessingException e) {
+            if (refusedByRate(null)) {
+                return;
+            }
             context.metrics().commandReceived("invalid");
             fail(NullNode.getInstance(), ErrorCode.MALFORMED_FRAME, JsonBodies.problem("the frame", e));
+            return;
+        }
+        if (refusedByRate(frame)) {
             return;
         }
         if (frame == null || !frame.isObject()) {
@@ -261,6 +292,24 @@ final class WsConnection implements WsListener, Outbound {
             LOG.log(Level.ERROR, "command '" + name + "' failed", e);
             fail(id, ErrorCode.INTERNAL, "internal error");
         }
+    }
+
+    /** Answers a frame over the rate limits with RATE_LIMITED, and closes a session that keeps sending them. */
+    private boolean refusedByRate(JsonNode frame) {
+        DinoException refusal = rates.refusal(frame);
+        if (refusal == null) {
+            return false;
+        }
+        JsonNode id = frame == null ? null : frame.get("id");
+        boolean validId = id != null && (id.isIntegralNumber() || (id.isTextual() && id.asText().length() <= 64));
+        fail(validId ? id : NullNode.getInstance(), refusal);
+        pauseReadingNanos = rates.readPauseNanos();
+        if (rates.flooding()) {
+            Event.Disconnect flood = rates.floodNotice();
+            context.metrics().error(flood.code());
+            disconnect(flood, context.frames().encode(flood));
+        }
+        return true;
     }
 
     private void authenticate(JsonNode id, String command, JsonNode frame) {
@@ -310,9 +359,11 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         session = opened.session();  // before cancelling, so a timer firing now sees an authenticated session
+        rates.authenticated(principal.user());
         if (!context.connections().contains(this)) {
             // the socket ended while the session was being opened: the clean-up saw no session, so close it here
             context.operations().sessions().close(opened.session());
+            rates.close();
             return;
         }
         cancelAuthTimeout();
@@ -409,6 +460,7 @@ final class WsConnection implements WsListener, Outbound {
             return;
         }
         cancelAuthTimeout();
+        rates.close();
         context.metrics().connectionClosed();
         Session closed = session;
         if (closed != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.gateway.auth.TokenVerifier;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.core.Operations;
+import io.dino.gateway.limits.SessionLimits;
 import io.dino.gateway.ops.GatewayMetrics;
 
 import java.util.Set;
@@ -15,5 +16,5 @@ import java.util.concurrent.ScheduledExecutorService;
 record WsContext(Operations operations, Commands commands, Frames frames, ObjectMapper mapper, TokenVerifier tokens,
                  GatewayConfig.Limits limits, GatewayMetrics metrics, Executor writers,
                  WriteScheduler writeScheduler, ScheduledExecutorService timers, Set<WsConnection> connections,
-                 AtomicBoolean draining) {
+                 AtomicBoolean draining, SessionLimits rateLimits) {
 }

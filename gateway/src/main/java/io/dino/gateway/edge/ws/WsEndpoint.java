@@ -6,6 +6,7 @@ import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.core.EventEncoder;
 import io.dino.gateway.core.Operations;
 import io.dino.gateway.edge.json.JsonBodies;
+import io.dino.gateway.limits.SessionLimits;
 import io.dino.gateway.ops.GatewayMetrics;
 import io.helidon.websocket.WsListener;
 
@@ -28,10 +29,11 @@ public final class WsEndpoint implements Supplier<WsListener> {
     private final WsContext context;
 
     public WsEndpoint(Operations operations, ObjectMapper mapper, TokenVerifier tokens, GatewayConfig.Limits limits,
-                      GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers) {
+                      GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers, SessionLimits rateLimits) {
         Frames frames = new Frames(mapper);
         this.context = new WsContext(operations, new Commands(operations, frames, new JsonBodies(mapper)), frames, mapper,
-                tokens, limits, metrics, writers, new WriteScheduler(writers, timers, limits.writeDelay()), timers, connections, draining);
+                tokens, limits, metrics, writers, new WriteScheduler(writers, timers, limits.writeDelay()), timers, connections, draining,
+                rateLimits);
     }
 
     /** The protocol's encoding of events, for the hub's fan-out. */

@@ -78,6 +78,8 @@ public final class DinoNode implements AutoCloseable {
     private static final String MANAGEMENT_SOCKET = "management";
     /** The memory engine's events log keeps at most this many (dino.events.max-length is for the Redis stream). */
     private static final long MEMORY_EVENTS_CAP = 100_000;
+    /** The memory engine's events hold message bodies: at most this much of them, or an eighth of the heap if less. */
+    private static final long MEMORY_EVENTS_BYTES = 32L << 20;
 
     private final GatewayConfig config;
     private final Engine engine;
@@ -386,6 +388,7 @@ public final class DinoNode implements AutoCloseable {
                 config.history().memoryBudget(),
                 new IdempotencyCache(config.history().idempotencyWindow(), 100_000, clock), clock);
         return io.dino.gateway.engine.memory.MemoryEngine.create(broker, config.history().maxAge(),
-                new MemoryEventLog(Math.min(config.events().maxLength(), MEMORY_EVENTS_CAP)), clock);
+                new MemoryEventLog(Math.min(config.events().maxLength(), MEMORY_EVENTS_CAP),
+                        Math.min(MEMORY_EVENTS_BYTES, Runtime.getRuntime().maxMemory() / 8)), clock);
     }
 }

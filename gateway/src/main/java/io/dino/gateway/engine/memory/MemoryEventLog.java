@@ -11,14 +11,20 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The event log of a one-node cluster: the newest {@code maxLength} events in memory, at positions 1, 2, 3…
+ * The event log of a one-node cluster: the newest {@code maxLength} events in memory (and no more than
+ * {@code maxBytes} of their text: message events carry their bodies), at positions 1, 2, 3…
  * (decimal strings; {@link EventLog#ORIGIN} "0" is before the first). Appending takes a lock for an
  * {@code ArrayDeque} add and a signal: cheap enough to do on the caller's thread. There are no consumer groups;
  * the log is lost with the node.
  */
 public final class MemoryEventLog implements EventLog {
 
+    /** What an entry costs beyond its strings' characters (object headers, the map, the entry), roughly. */
+    private static final long ENTRY_OVERHEAD = 256;
+
     private final int maxLength;
+    private final long maxBytes;
+    private long bytes;  // guarded by lock; the estimated size of the entries kept
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();  // guarded by lock
@@ -26,7 +32,21 @@ public final class MemoryEventLog implements EventLog {
     private boolean closed;  // guarded by lock
 
     public MemoryEventLog(long maxLength) {
+        this(maxLength, Long.MAX_VALUE);
+    }
+
+    /** @param maxBytes the most the kept events may hold, estimated as two bytes a character plus an overhead each */
+    public MemoryEventLog(long maxLength, long maxBytes) {
         this.maxLength = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, maxLength));
+        this.maxBytes = Math.max(1, maxBytes);
+    }
+
+    private static long size(DomainEvent event) {
+        long chars = event.room().length() + event.user().length() + event.by().length();
+        for (var field : event.data().entrySet()) {
+            chars += field.getKey().length() + field.getValue().length();
+        }
+        return ENTRY_OVERHEAD + 2 * chars;
     }
 
     @Override
@@ -38,8 +58,10 @@ public final class MemoryEventLog implements EventLog {
             }
             lastSequence++;
             entries.addLast(new Entry(Long.toString(lastSequence), node, event));
-            if (entries.size() > maxLength) {
-                entries.removeFirst();
+            bytes += size(event);
+            // the newest stays, even alone over the budget: a reader may be waiting for it
+            while (entries.size() > maxLength || (bytes > maxBytes && entries.size() > 1)) {
+                bytes -= size(entries.removeFirst().event());
             }
             appended.signalAll();
             return true;

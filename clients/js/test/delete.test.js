@@ -2,29 +2,12 @@
 // deleted messages leave history and the recovery of a later join; an operator's restore brings them back.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { DinoClient, DinoError } from '../src/dino.js';
-import { GatewayNode, next, token } from './support/gateway.js';
+import { test } from 'node:test';
+import { DinoError } from '../src/dino.js';
+import { sharedNode, next } from './support/gateway.js';
 
-let node;
-const clients = [];
-
-before(async () => {
-  node = await GatewayNode.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await node?.close();
-});
-
-function client(user, roles) {
-  const c = new DinoClient({ url: node.url, getToken: () => token(user, { roles }), WebSocket, timeoutMs: 5000,
-    reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
-  clients.push(c);
-  return c;
-}
+const shared = sharedNode();
+const client = shared.client;
 
 const texts = (messages) => messages.map((m) => m.body.text);
 

@@ -2,29 +2,12 @@
 // the room, the others keep it.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { DinoClient, DinoError } from '../src/dino.js';
-import { GatewayNode, next, token, until } from './support/gateway.js';
+import { test } from 'node:test';
+import { DinoError } from '../src/dino.js';
+import { sharedNode, next, until } from './support/gateway.js';
 
-let node;
-const clients = [];
-
-before(async () => {
-  node = await GatewayNode.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await node?.close();
-});
-
-function client(user, roles) {
-  const c = new DinoClient({ url: node.url, getToken: () => token(user, { roles }), WebSocket, timeoutMs: 5000,
-    reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
-  clients.push(c);
-  return c;
-}
+const shared = sharedNode();
+const client = shared.client;
 
 test("kick() takes the user out: every client in the room gets 'kicked', the kicked one stops following the room", async () => {
   const op = client('kick-op', ['globalmod']);

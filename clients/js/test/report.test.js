@@ -2,29 +2,12 @@
 // operator in the admin room; a blocked send resolves as accepted, is shown to its sender, but reaches nobody else.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { DinoClient, DinoError } from '../src/dino.js';
-import { GatewayNode, next, token } from './support/gateway.js';
+import { test } from 'node:test';
+import { DinoError } from '../src/dino.js';
+import { sharedNode, next } from './support/gateway.js';
 
-let node;
-const clients = [];
-
-before(async () => {
-  node = await GatewayNode.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await node?.close();
-});
-
-function client(user, roles) {
-  const c = new DinoClient({ url: node.url, getToken: () => token(user, { roles }), WebSocket, timeoutMs: 5000,
-    reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
-  clients.push(c);
-  return c;
-}
+const shared = sharedNode();
+const client = shared.client;
 
 /** The next post of `type` in the admin room, as the operator's client sees it. */
 function post(adminRoom, type) {
@@ -56,7 +39,7 @@ test('a report and a request for an admin reach an operator in the admin room; o
 });
 
 test('a blacklisted word: the send resolves as accepted, the operators are told, the other members get nothing', async () => {
-  await node.addBlacklistWords(['frobnicate']);
+  await shared.node.addBlacklistWords(['frobnicate']);
   const op = client('bl-js-op', ['globalmod']);
   const eve = client('bl-js-eve');
   const bob = client('bl-js-bob');

@@ -1,30 +1,13 @@
 // channels(), browse(), createRoom(), renameRoom(), removeRoom() and the room's 'renamed' and 'removed' events,
-// against a real gateway node.
+// against a real gateway shared.node.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { DinoClient, DinoError } from '../src/dino.js';
-import { GatewayNode, next, token } from './support/gateway.js';
+import { test } from 'node:test';
+import { DinoError } from '../src/dino.js';
+import { sharedNode, next } from './support/gateway.js';
 
-let node;
-const clients = [];
-
-before(async () => {
-  node = await GatewayNode.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await node?.close();
-});
-
-function client(user) {
-  const c = new DinoClient({ url: node.url, getToken: () => token(user), WebSocket, timeoutMs: 5000,
-    reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
-  clients.push(c);
-  return c;
-}
+const shared = sharedNode();
+const client = shared.client;
 
 test('channels() lists the default channel; createRoom() makes the user owner and browse() lists the room', async () => {
   const ann = client('adm-ann');

@@ -4,29 +4,12 @@
 // for good (no reconnect).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { DinoClient, DinoError } from '../src/dino.js';
-import { GatewayNode, next, token, until } from './support/gateway.js';
+import { test } from 'node:test';
+import { DinoError } from '../src/dino.js';
+import { sharedNode, next, until } from './support/gateway.js';
 
-let node;
-const clients = [];
-
-before(async () => {
-  node = await GatewayNode.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await node?.close();
-});
-
-function client(user, roles) {
-  const c = new DinoClient({ url: node.url, getToken: () => token(user, { roles }), WebSocket, timeoutMs: 5000,
-    reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
-  clients.push(c);
-  return c;
-}
+const shared = sharedNode();
+const client = shared.client;
 
 test("ban() takes the user out: the room gets 'banned', the banned client stops following it and is refused until unban()", async () => {
   const op = client('ban-op', ['globalmod']);

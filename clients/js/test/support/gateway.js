@@ -8,6 +8,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
+import { WebSocket } from 'ws';
+import { DinoClient } from '../../src/dino.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '../../../..');
@@ -377,4 +380,36 @@ export class RedisServer {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One node for a whole test file: started before its tests, closed after them together with every client that
+ * `client(user, roles?)` made (a DinoClient of `user`, `roles` in its token, quick reconnects). `shared.node` is the
+ * node once the tests run.
+ * @param {object} [options] as for GatewayNode.start
+ */
+export function sharedNode(options) {
+  const clients = [];
+  const shared = {
+    /** @type {GatewayNode | undefined} */
+    node: undefined,
+    /**
+     * @param {string} user
+     * @param {string[]} [roles]
+     */
+    client(user, roles) {
+      const c = new DinoClient({ url: shared.node.url, getToken: () => token(user, { roles }), WebSocket, timeoutMs: 5000,
+        reconnect: { minDelayMs: 50, maxDelayMs: 300 } });
+      clients.push(c);
+      return c;
+    },
+  };
+  before(async () => {
+    shared.node = await GatewayNode.start(options);
+  });
+  after(async () => {
+    for (const c of clients) c.disconnect();
+    await shared.node?.close();
+  });
+  return shared;
 }

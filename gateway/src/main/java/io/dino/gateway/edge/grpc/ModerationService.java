@@ -67,12 +67,8 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
     @Override
     public void deleteMessages(DeleteMessagesRequest request, StreamObserver<DeleteMessagesResponse> response) {
         responses.respond(response, () -> {
-            MessageDeletes.Target target = switch (request.getTargetCase()) {
-                case MESSAGE_ID -> message(request.getMessageId(), request.getOffset());
-                case USER -> new MessageDeletes.Target.User(request.getUser());
-                case ALL -> all(request.getAll());
-                case TARGET_NOT_SET -> throw noTarget();
-            };
+            MessageDeletes.Target target = target(request.getTargetCase().name(), request.getMessageId(), request.getOffset(),
+                    request.getUser(), request.getAll());
             MessageDeletes.Outcome outcome = deletes.deleteMessages(request.getRoom(), target, request.getBy());
             return DeleteMessagesResponse.newBuilder().addAllMessageIds(outcome.ids()).setUser(outcome.user())
                     .setAll(outcome.all()).setEpoch(outcome.upTo().epoch()).setOffset(outcome.upTo().offset())
@@ -83,27 +79,28 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
     @Override
     public void restoreMessages(RestoreMessagesRequest request, StreamObserver<RestoreMessagesResponse> response) {
         responses.respond(response, () -> {
-            MessageDeletes.Target target = switch (request.getTargetCase()) {
-                case MESSAGE_ID -> message(request.getMessageId(), request.getOffset());
-                case USER -> new MessageDeletes.Target.User(request.getUser());
-                case ALL -> all(request.getAll());
-                case TARGET_NOT_SET -> throw noTarget();
-            };
+            MessageDeletes.Target target = target(request.getTargetCase().name(), request.getMessageId(), request.getOffset(),
+                    request.getUser(), request.getAll());
             MessageDeletes.Outcome outcome = deletes.restoreMessages(request.getRoom(), target, request.getBy());
             return RestoreMessagesResponse.newBuilder().addAllMessageIds(outcome.ids()).setUser(outcome.user())
                     .setAll(outcome.all()).setChanged(outcome.changed()).build();
         });
     }
 
-    private static MessageDeletes.Target message(String id, long offset) {
-        return new MessageDeletes.Target.Message(id, offset > 0 ? java.util.OptionalLong.of(offset) : java.util.OptionalLong.empty());
-    }
-
-    private static MessageDeletes.Target all(boolean all) {
-        if (!all) {
-            throw noTarget();
-        }
-        return new MessageDeletes.Target.All();
+    /** The one target of a delete or a restore: both requests have the same oneof ({@code which}: its case's name). */
+    private static MessageDeletes.Target target(String which, String messageId, long offset, String user, boolean all) {
+        return switch (which) {
+            case "MESSAGE_ID" -> new MessageDeletes.Target.Message(messageId,
+                    offset > 0 ? java.util.OptionalLong.of(offset) : java.util.OptionalLong.empty());
+            case "USER" -> new MessageDeletes.Target.User(user);
+            case "ALL" -> {
+                if (!all) {
+                    throw noTarget();
+                }
+                yield new MessageDeletes.Target.All();
+            }
+            default -> throw noTarget();
+        };
     }
 
     private static DinoException noTarget() {

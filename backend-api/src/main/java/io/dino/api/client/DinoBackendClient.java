@@ -70,11 +70,17 @@ import io.dino.api.v1.UpdateChannelRequest;
 import io.dino.api.v1.UpdateRoomRequest;
 import io.dino.api.v1.EventsGrpc;
 import io.dino.api.v1.WatchEventsRequest;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +116,16 @@ public final class DinoBackendClient implements AutoCloseable {
     private final Duration deadline;
 
     private DinoBackendClient(Builder builder) {
-        ManagedChannelBuilder<?> channelBuilder = ManagedChannelBuilder.forAddress(builder.host, builder.port)
-                .defaultServiceConfig(retryPolicy(builder.maxAttempts))
-                .enableRetry();
-        if (builder.plaintext) {
-            channelBuilder.usePlaintext();
-        } else {
-            channelBuilder.useTransportSecurity();
+        ManagedChannelBuilder<?> channelBuilder = builder.trustedCertificates != null
+                ? Grpc.newChannelBuilderForAddress(builder.host, builder.port, tlsTrusting(builder.trustedCertificates))
+                : ManagedChannelBuilder.forAddress(builder.host, builder.port);
+        channelBuilder.defaultServiceConfig(retryPolicy(builder.maxAttempts)).enableRetry();
+        if (builder.trustedCertificates == null) {
+            if (builder.plaintext) {
+                channelBuilder.usePlaintext();
+            } else {
+                channelBuilder.useTransportSecurity();
+            }
         }
         this.channel = channelBuilder.build();
         Metadata headers = new Metadata();
@@ -129,6 +138,14 @@ public final class DinoBackendClient implements AutoCloseable {
         this.events = EventsGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.tokens = io.dino.api.v1.TokensGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.deadline = builder.deadline;
+    }
+
+    private static ChannelCredentials tlsTrusting(Path certificates) {
+        try {
+            return TlsChannelCredentials.newBuilder().trustManager(certificates.toFile()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read trusted certificates " + certificates, e);
+        }
     }
 
     public static Builder builder(String host, int port) {
@@ -644,6 +661,7 @@ public final class DinoBackendClient implements AutoCloseable {
         private Duration deadline = Duration.ofSeconds(5);
         private int maxAttempts = 3;
         private boolean plaintext = true;
+        private Path trustedCertificates;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host);
@@ -673,6 +691,17 @@ public final class DinoBackendClient implements AutoCloseable {
 
         /** Use TLS instead of plaintext (for a node behind a TLS-terminating endpoint). */
         public Builder useTls() {
+            this.plaintext = false;
+            return this;
+        }
+
+        /**
+         * Use TLS and trust only the certificates in this PEM file (e.g. a private CA's, or the self-signed
+         * certificate of a test proxy) instead of the JVM's default trust store; the server's name must
+         * still match the certificate. Implies {@link #useTls()}.
+         */
+        public Builder trustedCertificates(Path pemFile) {
+            this.trustedCertificates = Objects.requireNonNull(pemFile);
             this.plaintext = false;
             return this;
         }

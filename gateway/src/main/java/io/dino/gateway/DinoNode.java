@@ -133,7 +133,8 @@ public final class DinoNode implements AutoCloseable {
             case MEMORY -> memoryEngine(config, clock);
             case REDIS -> RedisEngine.start(config.nodeId(), redisSettings(config), clock, new RedisEngine.EventSettings(
                     config.events().stream(), config.events().maxLength(), config.events().queue(),
-                    lost -> metrics.eventsDropped("failed", lost)));
+                    lost -> metrics.eventsDropped("failed", lost)),
+                    new RedisEngine.Meters(metrics::inboxLag, metrics::inboxReadFailed));
         };
         // a snapshot's reads concurrently on Redis (its connection pipelines them: one round trip); in turn in memory
         java.util.concurrent.Executor reads = config.engine() == GatewayConfig.EngineKind.MEMORY

@@ -41,6 +41,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter handshakeTimeouts;
     private final Counter visibilityFailures;
     private final Counter receiptRelayFailures;
+    private final java.util.concurrent.atomic.AtomicLong inboxLagMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final Counter inboxReadFailures;
     private final Map<io.dino.gateway.limits.Limited, Counter> rateLimited = new EnumMap<>(io.dino.gateway.limits.Limited.class);
 
     public GatewayMetrics(MeterRegistry registry, String nodeId) {
@@ -67,6 +69,14 @@ public final class GatewayMetrics implements AutoCloseable {
                 .scope(SCOPE));
         this.receiptRelayFailures = register(Counter.builder("dino.receipts.relay.failures")
                 .description("Receipts stored but not told to everyone (a control command failed)")
+                .tags(List.of(node))
+                .scope(SCOPE));
+        register(Gauge.builder("dino.inbox.lag.seconds", () -> inboxLagMillis.get() / 1000.0)
+                .description("How long the oldest entry of the last inbox read waited in Redis (0 with the memory engine)")
+                .tags(List.of(node))
+                .scope(SCOPE));
+        this.inboxReadFailures = register(Counter.builder("dino.inbox.read.failures")
+                .description("Reads of this node's Redis inbox that failed (retried with backoff)")
                 .tags(List.of(node))
                 .scope(SCOPE));
         for (io.dino.gateway.limits.Limited kind : io.dino.gateway.limits.Limited.values()) {
@@ -141,6 +151,16 @@ public final class GatewayMetrics implements AutoCloseable {
     /** A WebSocket frame or a backend call was refused by the rate limit {@code kind}. */
     public void rateLimited(io.dino.gateway.limits.Limited kind) {
         rateLimited.get(kind).increment();
+    }
+
+    /** The Redis engine read its inbox: the oldest entry it got had waited {@code millis} (0: nothing new). */
+    public void inboxLag(long millis) {
+        inboxLagMillis.set(millis);
+    }
+
+    /** Reading the Redis inbox failed (it is retried). */
+    public void inboxReadFailed() {
+        inboxReadFailures.increment();
     }
 
     public void error(ErrorCode code) {

@@ -65,10 +65,14 @@ final class InboxReader implements AutoCloseable {
      * read that blocked as long as the timeout would fail whenever the inbox is quiet, and starve the audit.
      */
     private final long blockMillis;
+    private final java.time.InstantSource clock;
+    private final RedisEngine.Meters meters;
 
     InboxReader(Connection connection, Keys keys, String node, RedisBroker broker,
-                ControlRouter control, Duration commandTimeout) {
+                ControlRouter control, Duration commandTimeout, java.time.InstantSource clock, RedisEngine.Meters meters) {
         this.connection = connection;
+        this.clock = clock;
+        this.meters = meters;
         this.blockMillis = Math.max(GAP_WAIT_MILLIS / 2, Math.min(MAX_BLOCK_MILLIS, commandTimeout.toMillis() / 2));
         this.keys = keys;
         this.node = node;
@@ -102,6 +106,7 @@ final class InboxReader implements AutoCloseable {
                 List<StreamMessage<String, String>> entries = connection.sync().xread(
                         XReadArgs.Builder.block(order.hasWaiting() ? GAP_WAIT_MILLIS / 2 : blockMillis).count(BATCH),
                         XReadArgs.StreamOffset.from(keys.inbox(node), inboxId));
+                meters.inboxLagMillis().accept(entries.isEmpty() ? 0 : lagMillis(entries.getFirst().getId()));
                 for (StreamMessage<String, String> entry : entries) {
                     inboxId = entry.getId();
                     handle(entry.getBody(), listener);
@@ -116,6 +121,7 @@ final class InboxReader implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+                meters.inboxReadFailed().run();
                 LOG.log(Level.WARNING, "reading the inbox failed, retrying in {0}: {1}", backoff, e.getMessage());
                 pause(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
@@ -123,6 +129,12 @@ final class InboxReader implements AutoCloseable {
                 LOG.log(Level.ERROR, "delivering an inbox entry failed; skipping it", e);
             }
         }
+    }
+
+    /** How long ago Redis added the entry {@code id} ({@code <millis>-<seq>}, Redis's clock against ours). */
+    private long lagMillis(String id) {
+        int dash = id.indexOf('-');
+        return Math.max(0, clock.millis() - Long.parseLong(dash < 0 ? id : id.substring(0, dash)));
     }
 
     private void handle(Map<String, String> body, DeliveryListener listener) {

@@ -62,14 +62,15 @@ public final class RedisBroker implements Broker {
     private List<Connection> connections = List.of();
 
     RedisBroker(String node, Keys keys, Connection connection, Connection readerConnection,
-                Connection publishConnection, RedisSettings settings, InstantSource clock) {
+                Connection publishConnection, RedisSettings settings, InstantSource clock, RedisEngine.Meters meters) {
         this.node = node;
         this.keys = keys;
         this.connection = connection;
         this.settings = settings;
         this.clock = clock;
         this.control = new ControlRouter(node, keys, connection, settings, clock);
-        this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout());
+        this.reader = new InboxReader(readerConnection, keys, node, this, control, settings.commandTimeout(),
+                clock, meters);
         this.batcher = new PublishBatcher(node, keys, publishConnection, settings, clock);
     }
 

@@ -46,7 +46,26 @@ public final class RedisEngine {
         return start(node, settings, clock, EventSettings.DEFAULT);
     }
 
+    /**
+     * What the engine tells the node's meters (docs/operations.md): the inbox reader's lag and its failed reads.
+     *
+     * @param inboxLagMillis told, after each inbox read, how long the oldest entry it returned waited in the
+     *                       inbox (0 when the read found nothing new)
+     * @param inboxReadFailed told each time reading the inbox fails (Redis down, timed out or refusing)
+     */
+    public record Meters(java.util.function.LongConsumer inboxLagMillis, Runnable inboxReadFailed) {
+        /** Counts nothing. */
+        public static final Meters NONE = new Meters(millis -> {
+        }, () -> {
+        });
+    }
+
     public static Engine start(String node, RedisSettings settings, InstantSource clock, EventSettings events) {
+        return start(node, settings, clock, events, Meters.NONE);
+    }
+
+    public static Engine start(String node, RedisSettings settings, InstantSource clock, EventSettings events,
+                               Meters meters) {
         AbstractRedisClient client = null;
         Connection appending;
         java.util.function.Supplier<Connection> readers;
@@ -105,7 +124,7 @@ public final class RedisEngine {
             throw new IllegalStateException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
         Keys keys = new Keys(settings.prefix());
-        RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock);
+        RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock, meters);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout(), clock);
         NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));

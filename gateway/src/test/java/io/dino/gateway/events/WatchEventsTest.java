@@ -149,23 +149,20 @@ public class WatchEventsTest {
         backend.publishToRoom("ev-new", "\"before\"");
         try (EventWatch watch = backend.watchEvents(List.of("message"), List.of("ev-new"), "")) {
             AtomicInteger sent = new AtomicInteger();
-            List<Event> seen = new ArrayList<>();
-            // the watch starts at some point after the call: send until something arrives
-            Thread sender = Thread.ofVirtual().start(() -> {
-                while (!Thread.currentThread().isInterrupted() && sent.get() < 1000) {
-                    backend.publishToRoom("ev-new", "\"after-" + sent.incrementAndGet() + "\"");
-                    try {
-                        Thread.sleep(20);  // pacing the sender, not synchronisation: the assertion waits on the watch
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+            // the watch starts at some point after the call: send (one per poll) until something arrives
+            java.util.concurrent.CompletableFuture<List<Event>> first = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    first.complete(take(watch, 1));
+                } catch (Throwable e) {
+                    first.completeExceptionally(e);
                 }
             });
-            try {
-                seen.addAll(take(watch, 1));
-            } finally {
-                sender.interrupt();
-            }
+            await().atMost(TIMEOUT).pollInterval(java.time.Duration.ofMillis(20)).until(() -> {
+                backend.publishToRoom("ev-new", "\"after-" + sent.incrementAndGet() + "\"");
+                return first.isDone();
+            });
+            List<Event> seen = first.join();
             assertThat(seen.getFirst().getDataMap().get("body")).startsWith("\"after-");
             assertThat(seen.getFirst().getDataMap()).containsEntry("source", "backend");
         }

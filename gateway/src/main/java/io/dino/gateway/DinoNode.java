@@ -363,10 +363,14 @@ public final class DinoNode implements AutoCloseable {
     }
 
     private HealthCheckResponse readiness() {
-        boolean ready = started && !drain.isDraining();
-        return HealthCheckResponse.builder()
+        java.util.Optional<String> engineProblem = engine.broker().unavailable();
+        boolean ready = started && !drain.isDraining() && engineProblem.isEmpty();
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder();
+        engineProblem.ifPresent(problem -> response.detail("engineProblem", problem));
+        return response
                 .status(ready)
                 .detail("engine", engine.name())
+                .detail("engineAvailable", engineProblem.isEmpty())
                 .detail("node", config.nodeId())
                 .detail("started", started)
                 .detail("draining", drain.isDraining())

@@ -78,15 +78,18 @@ public final class Main {
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)
+                Dino %s
                 %s\
                   WebSocket   ws://%s%s
                   gRPC        %s  (service dino.v1.Backend, header x-api-key)
                   health      http://%s/observe/health
                   metrics     http://%s/observe/metrics
+                  info        http://%s/observe/info
                 Get a client token:  ./dino token alice%s
                 Stop with Ctrl-C (sessions are told to reconnect elsewhere).
                 %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
-                configFile.map(Path::toString).orElse("defaults"), demo, base, wsPath, grpc, management, management,
+                configFile.map(Path::toString).orElse("defaults"), node.buildInfo().line(), demo, base, wsPath, grpc,
+                management, management, management,
                 configFile.map(path -> " --config " + path).orElse(""));
     }
 

@@ -30,6 +30,7 @@ import io.dino.gateway.edge.json.ExactNumbers;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.dino.gateway.edge.ws.WsEndpoint;
 import io.dino.gateway.engine.Engine;
+import io.dino.gateway.ops.BuildInfo;
 import io.dino.gateway.engine.memory.IdempotencyCache;
 import io.dino.gateway.engine.memory.MemoryBroker;
 import io.dino.gateway.engine.redis.RedisEngine;
@@ -114,6 +115,9 @@ public final class DinoNode implements AutoCloseable {
     /** Set once every listener is up: until then the node is not ready (the HTTP port answers first). */
     private volatile boolean started;
     private final String advertisedHost;
+    private static final String INFO_PATH = "/observe/info";
+    private static final ObjectMapper INFO_JSON = new ObjectMapper();
+    private final BuildInfo buildInfo = BuildInfo.current();
     /** Set when dino.demo.enabled. */
     private final Optional<DemoPage> demo;
 
@@ -214,9 +218,16 @@ public final class DinoNode implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
-                .update(builder -> demo.ifPresent(page -> builder.routing(page::routing)))
+                .update(builder -> builder.routing(http -> {
+                    demo.ifPresent(page -> page.routing(http));
+                    if (config.managementPort().isEmpty()) {
+                        http.get(INFO_PATH, this::info);
+                    }
+                }))
                 .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
                         socket -> socket.host(host).port(port))))
+                .update(builder -> config.managementPort().ifPresent(port -> builder.routing(MANAGEMENT_SOCKET,
+                        http -> http.get(INFO_PATH, this::info))))
                 .addFeature(ObserveFeature.builder()
                         .sockets(config.managementPort().isPresent() ? List.of(MANAGEMENT_SOCKET) : List.of(WebServer.DEFAULT_SOCKET_NAME))
                         .addObserver(HealthObserver.builder()
@@ -363,11 +374,30 @@ public final class DinoNode implements AutoCloseable {
         }
     }
 
+    /** GET /observe/info: version, commit, build time, Java version, engine and node id (docs/operations.md). */
+    private void info(io.helidon.webserver.http.ServerRequest request, io.helidon.webserver.http.ServerResponse response) {
+        try {
+            response.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON);
+            response.send(INFO_JSON.writeValueAsString(buildInfo.describe(engine.name(), config.nodeId())));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What this build is (version, commit, build time, Java). */
+    public BuildInfo buildInfo() {
+        return buildInfo;
+    }
+
     private HealthCheckResponse readiness() {
-        boolean ready = started && !drain.isDraining();
-        return HealthCheckResponse.builder()
+        java.util.Optional<String> engineProblem = engine.broker().unavailable();
+        boolean ready = started && !drain.isDraining() && engineProblem.isEmpty();
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder();
+        engineProblem.ifPresent(problem -> response.detail("engineProblem", problem));
+        return response
                 .status(ready)
                 .detail("engine", engine.name())
+                .detail("engineAvailable", engineProblem.isEmpty())
                 .detail("node", config.nodeId())
                 .detail("started", started)
                 .detail("draining", drain.isDraining())

@@ -5,6 +5,7 @@ import io.dino.gateway.config.ConfigLoader;
 import io.dino.gateway.config.GatewayConfig;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.Names;
+import io.dino.gateway.ops.Logs;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 
@@ -32,6 +33,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        Logs.install();
         List<String> arguments = new ArrayList<>(List.of(args));
         String command = !arguments.isEmpty() && !arguments.getFirst().startsWith("--") ? arguments.removeFirst() : "run";
         try {
@@ -51,10 +53,16 @@ public final class Main {
         requireNoMore(rest);
         LogConfig.configureRuntime();
         Config config = ConfigLoader.load(configFile);
+        Logs.apply(ConfigLoader.gateway(config).logFormat());
+        Logs.holdUntilClosed();
         DinoNode node = DinoNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.shutdown();
+            try {
+                node.shutdown();
+            } finally {
+                Logs.close();  // the last lines ("node ... stopped") are out before the JVM ends
+            }
             stopped.countDown();
         }, "dino-shutdown"));
         printBanner(node, configFile);
@@ -70,15 +78,18 @@ public final class Main {
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)
+                Dino %s
                 %s\
                   WebSocket   ws://%s%s
                   gRPC        %s  (service dino.v1.Backend, header x-api-key)
                   health      http://%s/observe/health
                   metrics     http://%s/observe/metrics
+                  info        http://%s/observe/info
                 Get a client token:  ./dino token alice%s
                 Stop with Ctrl-C (sessions are told to reconnect elsewhere).
                 %n""", node.nodeId(), node.config().engine().name().toLowerCase(java.util.Locale.ROOT),
-                configFile.map(Path::toString).orElse("defaults"), demo, base, wsPath, grpc, management, management,
+                configFile.map(Path::toString).orElse("defaults"), node.buildInfo().line(), demo, base, wsPath, grpc,
+                management, management, management,
                 configFile.map(path -> " --config " + path).orElse(""));
     }
 

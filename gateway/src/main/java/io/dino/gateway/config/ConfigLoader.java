@@ -87,7 +87,17 @@ public final class ConfigLoader {
                 abuse(dino.get("moderation")),
                 events(dino.get("events")),
                 new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)),
-                rates(limits.get("rate")));
+                rates(limits.get("rate")),
+                logFormat(dino.get("log.format")));
+    }
+
+    private static GatewayConfig.LogFormat logFormat(Config node) {
+        String name = node.asString().orElse("json");
+        try {
+            return GatewayConfig.LogFormat.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(node.key().toString(), "must be json or text; got '" + name + "'");
+        }
     }
 
     private static GatewayConfig.Receipts receipts(Config receipts) {

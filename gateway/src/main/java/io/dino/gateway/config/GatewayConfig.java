@@ -40,7 +40,7 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
                             Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation,
-                            io.dino.gateway.limits.RateSettings rates) {
+                            io.dino.gateway.limits.RateSettings rates, LogFormat logFormat) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -49,6 +49,9 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
 
     /** MEMORY: one node, state in this process. REDIS: any number of nodes sharing one Redis. */
     public enum EngineKind { MEMORY, REDIS }
+
+    /** dino.log.format: JSON lines (production) or human-readable text lines (a terminal, development). */
+    public enum LogFormat { JSON, TEXT }
 
     /**
      * @param maxFrameBytes       largest accepted WebSocket text frame (a bigger one gets FRAME_TOO_LARGE)

@@ -111,6 +111,14 @@ public interface Broker extends AutoCloseable {
      */
     Recovery recover(LogId log, Position since, int limit);
 
+    /**
+     * Why the engine cannot serve now (e.g. its store is unreachable), or empty when it can; cheap, no round
+     * trip: readiness asks it on every probe.
+     */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops delivering and releases resources. */
     @Override
     void close();

@@ -51,6 +51,11 @@ final class Connection implements AutoCloseable {
         });
     }
 
+    /** Whether lettuce holds the connection open now (false while it is reconnecting): no round trip. */
+    boolean isOpen() {
+        return stateful.isOpen();
+    }
+
     RedisClusterCommands<String, String> sync() {
         return sync;
     }

@@ -46,6 +46,8 @@ final class NodeRegistry implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dino-housekeeping").factory());
     private final AtomicBoolean takenForDead = new AtomicBoolean();
     private int rounds;  // housekeeping thread only
+    /** System.nanoTime() of the last heartbeat Redis acknowledged: what readiness looks at. */
+    private volatile long lastBeatNanos = System.nanoTime();
 
     NodeRegistry(String node, Keys keys, Connection heartbeatConnection,
                  Connection connection, RedisSettings settings,
@@ -67,6 +69,7 @@ final class NodeRegistry implements AutoCloseable {
             return null;
         });
         RedisBroker.redis(() -> heartbeatConnection.sync().zadd(keys.nodes(), clock.millis(), node));
+        lastBeatNanos = System.nanoTime();
         long interval = settings.heartbeatInterval().toMillis();
         heartbeat.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::keepHouse, interval, interval, TimeUnit.MILLISECONDS);
@@ -86,9 +89,26 @@ final class NodeRegistry implements AutoCloseable {
             } else {
                 redis.zadd(keys.nodes(), ZAddArgs.Builder.xx(), now, node);
             }
+            lastBeatNanos = System.nanoTime();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
         }
+    }
+
+    /**
+     * Why this node cannot serve now, or empty when it can: its heartbeat connection is down (lettuce's
+     * connection state, seen at once) or no heartbeat has succeeded for two heartbeat intervals plus the
+     * command timeout (a Redis that accepts connections but does not answer). No Redis round trip.
+     */
+    java.util.Optional<String> problem() {
+        if (!heartbeatConnection.isOpen()) {
+            return java.util.Optional.of("not connected to Redis");
+        }
+        long limit = settings.heartbeatInterval().multipliedBy(2).plus(settings.commandTimeout()).toNanos();
+        long age = System.nanoTime() - lastBeatNanos;
+        return age > limit
+                ? java.util.Optional.of("no Redis heartbeat succeeded for " + java.time.Duration.ofNanos(age).toMillis() + " ms")
+                : java.util.Optional.empty();
     }
 
     private void keepHouse() {

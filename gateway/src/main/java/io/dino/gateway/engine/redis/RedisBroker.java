@@ -268,6 +268,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public java.util.Optional<String> unavailable() {
+        return registry == null ? java.util.Optional.of("not started") : registry.problem();
+    }
+
+    @Override
     public void close() {
         registry.close();
         reader.close();

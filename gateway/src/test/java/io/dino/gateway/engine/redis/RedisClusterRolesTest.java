@@ -1,20 +1,10 @@
 package io.dino.gateway.engine.redis;
 
-import io.dino.gateway.cluster.RedisCluster;
 import io.dino.gateway.engine.Engine;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.RolesContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Redis engine's roles pass the roles contract on a Redis Cluster of three masters: the scope hashes and
@@ -22,44 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class RedisClusterRolesTest extends RolesContract {
 
-    private static final AtomicInteger PREFIXES = new AtomicInteger();
-    private static RedisCluster cluster;
-    private final List<Engine> engines = new ArrayList<>();
-    private final Map<Roles, String> prefixes = new IdentityHashMap<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(3, 0);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
-
-    @AfterEach
-    void closeEngines() {
-        engines.forEach(Engine::close);
-    }
+    @RegisterExtension
+    static final RedisEngines redis = RedisEngines.onCluster("cr");
 
     @Override
     protected Roles newRoles() {
-        String prefix = "cr" + PREFIXES.incrementAndGet();
-        Roles roles = engine("node-a", prefix).roles();
-        prefixes.put(roles, prefix);
-        return roles;
+        return redis.newNode(Engine::roles);
     }
 
     @Override
     protected Roles otherNodeOf(Roles roles) {
-        return engine("node-b", prefixes.get(roles)).roles();
-    }
-
-    private Engine engine(String node, String prefix) {
-        Engine engine = RedisEngine.start(node, new RedisSettings(null, prefix, Duration.ofSeconds(2), 100, Duration.ZERO,
-                Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofSeconds(30))
-                .onCluster(cluster.seeds(), Duration.ofSeconds(1)), InstantSource.system());
-        engines.add(engine);
-        return engine;
+        return redis.otherNodeOf(roles, Engine::roles);
     }
 }

@@ -35,10 +35,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -377,26 +375,8 @@ class BackendApiTest {
                 .check(HealthCheckRequest.newBuilder().setService("").build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-        CompletableFuture<ServerReflectionResponse> reply = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node.channel())
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        reply.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        reply.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
-        ServerReflectionResponse services = reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        requests.onCompleted();
+        ServerReflectionResponse services = GrpcCalls.reflect(node.channel(),
+                ServerReflectionRequest.newBuilder().setListServices("*").build());
         assertThat(services.getListServicesResponse().getServiceList())
                 .extracting(service -> service.getName())
                 .contains("dino.v1.Backend", "grpc.health.v1.Health");

@@ -24,10 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +45,8 @@ import static org.awaitility.Awaitility.await;
 class GrpcServerTest {
 
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
-    private static final MethodDescriptor<byte[], byte[]> RAW_PUBLISH = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(BackendGrpc.getPublishToRoomMethod().getFullMethodName())
-            .setRequestMarshaller(new RawBytes())
-            .setResponseMarshaller(new RawBytes())
-            .build();
+    private static final MethodDescriptor<byte[], byte[]> RAW_PUBLISH =
+            GrpcCalls.rawUnary(BackendGrpc.getPublishToRoomMethod().getFullMethodName());
 
     private static TestNode node;
 
@@ -196,22 +189,5 @@ class GrpcServerTest {
 
     private static CallOptions deadline() {
         return CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** Sends and receives bytes as they are, so a test can put on the wire what no stub would. */
-    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

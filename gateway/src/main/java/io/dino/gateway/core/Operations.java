@@ -42,7 +42,7 @@ public record Operations(SessionOperations sessions, RoomOperations rooms, Messa
         RoomOperations roomOperations = new RoomOperations(broker, presence, engine.rooms(), hub, policy, pages, config, metrics,
                 happenings);
         RoomControls controls = new RoomControls(broker, directory);
-        RoomAdmin admin = new RoomAdmin(directory, roles, presence, policy, controls, config.rooms(), clock, happenings);
+        RoomAdmin admin = new RoomAdmin(directory, roles, engine.sanctions(), presence, policy, controls, config.rooms(), clock, happenings);
         ReceiptOperations receiptOperations = new ReceiptOperations(broker, engine.receipts(), presence, policy, pages, hub, config, metrics);
         Blacklisting blacklist = new Blacklisting(engine.blacklist());
         AdminRoom adminRoom = new AdminRoom(config.abuse().adminRoom(), broker, presence, clock);

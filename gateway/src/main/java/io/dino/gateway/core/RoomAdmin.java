@@ -11,6 +11,7 @@ import io.dino.gateway.engine.Directory.RoomRecord;
 import io.dino.gateway.engine.PresenceStore;
 import io.dino.gateway.engine.Roles;
 import io.dino.gateway.engine.Roles.Scope;
+import io.dino.gateway.engine.Sanctions;
 import io.dino.gateway.events.EventType;
 
 import java.time.InstantSource;
@@ -58,6 +59,7 @@ public final class RoomAdmin {
 
     private final Directory directory;
     private final Roles roles;
+    private final Sanctions sanctions;
     private final PresenceStore presence;
     private final RoomPolicy policy;
     private final RoomControls controls;
@@ -67,9 +69,10 @@ public final class RoomAdmin {
     private volatile String kept = "";
     private final Happenings happenings;
 
-    RoomAdmin(Directory directory, Roles roles, PresenceStore presence, RoomPolicy policy, RoomControls controls,
-              GatewayConfig.Rooms config, InstantSource clock, Happenings happenings) {
+    RoomAdmin(Directory directory, Roles roles, Sanctions sanctions, PresenceStore presence, RoomPolicy policy,
+              RoomControls controls, GatewayConfig.Rooms config, InstantSource clock, Happenings happenings) {
         this.happenings = happenings;
+        this.sanctions = sanctions;
         this.directory = directory;
         this.roles = roles;
         this.presence = presence;
@@ -108,7 +111,10 @@ public final class RoomAdmin {
         return controls.channelChanged(channel.id());
     }
 
-    /** Removes a channel that has no rooms (INVALID_VALUE otherwise; never the default one), and its stored roles. */
+    /**
+     * Removes a channel that has no rooms (INVALID_VALUE otherwise; never the default one), its stored roles and
+     * its channel bans, so a channel made again with the id starts clean.
+     */
     public void removeChannel(String id) {
         RoomNames.id("channel", id);
         if (Directory.DEFAULT_CHANNEL.equals(id)) {
@@ -118,7 +124,10 @@ public final class RoomAdmin {
             case NOT_FOUND -> throw noSuchChannel(id);
             case TAKEN -> throw new DinoException(ErrorCode.INVALID_VALUE,
                     "channel '" + id + "' still has rooms: remove them first");
-            case DONE -> run(() -> roles.clear(Scope.channel(id)));
+            case DONE -> {
+                run(() -> roles.clear(Scope.channel(id)));
+                run(() -> sanctions.clear(List.of(Sanctions.Target.channel(id))));
+            }
         }
     }
 
@@ -240,7 +249,7 @@ public final class RoomAdmin {
     }
 
     /**
-     * Forgets a registered room: its record and name, its stored roles and access rules; then every session in
+     * Forgets a registered room: its record and name, its stored roles, access rules, bans and mutes; then every session in
      * it, on any node, is taken out with {@code removed} (reason {@code room removed}). Its log is left to retention.
      */
     /** Removing this room is refused from now on (the admin room). */
@@ -266,6 +275,7 @@ public final class RoomAdmin {
             throw noSuchRoom(id);
         }
         run(() -> roles.clear(Scope.room(id)));
+        run(() -> sanctions.clear(List.of(Sanctions.Target.room(id))));
         run(() -> policy.store(id, RoomAcl.OPEN));
         controls.removed(id);
         happenings.emit(EventType.ROOM_REMOVED, id, "", by, Map.of("reason", reason));

@@ -217,6 +217,29 @@ class SanctionsTest {
     }
 
     @Test
+    void aRemovedRoomOrChannelTakesItsBansAndMutesAlongSoOneMadeAgainWithTheIdStartsClean() throws Exception {
+        RoomSetup.staticRoom(node, "sb-gone", "Gone");
+        backend.banUser("sb-gone-banned", "room", "sb-gone", "1h", "old quarrel", "");
+        backend.muteUser("sb-gone", "sb-gone-muted", "1h", "old noise", "");
+        backend.createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
+        backend.banUser("sb-gone-banned", "channel", "sb-gone-chan", "1h", "old quarrel", "");
+
+        backend.removeRoom("sb-gone");
+        backend.removeChannel("sb-gone-chan");
+        RoomSetup.staticRoom(node, "sb-gone", "Made again");
+        backend.createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
+        RoomSetup.room(node, "sb-gone-c1", "sb-gone-chan", "In the new channel", Directory.RoomKind.STATIC, 0, Set.of(), true);
+
+        assertThat(backend.bans("room", "sb-gone")).isEmpty();
+        assertThat(backend.bans("channel", "sb-gone-chan")).isEmpty();
+        assertThat(backend.mutes("sb-gone")).isEmpty();
+        User once = in("sb-gone-c1", in("sb-gone", user(node, "sb-gone-banned")));
+        User muted = in("sb-gone", user(node, "sb-gone-muted"));
+        muted.client().send("sb-gone", "heard now").join();
+        assertThat(members(once, "sb-gone")).contains("sb-gone-banned", "sb-gone-muted");
+    }
+
+    @Test
     void bansAndMutesRunOutOnTheirOwn() throws Exception {
         User op = operator(node, "sb-expiry-op");
         User target = in("sb-expiry", user(node, "sb-expiring"));

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A node process started with the JVM options of {@code ./dino run} ({@code ./dino java-opts}) and text logs:
- * its output has no stray library warnings (SLF4J without a provider, the JDK's sun.misc.Unsafe ones), and its
+ * its output has no stray library warnings (SLF4J without a provider, the JDK's sun.misc.Unsafe ones) and no
+ * line in the other format, and its
  * last log line, "node ... stopped", is there after SIGTERM.
  */
 class NodeOutputTest {
@@ -60,6 +61,8 @@ class NodeOutputTest {
             }
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
             assertThat(lines).as("node output").noneMatch(l -> l.contains("SLF4J") || l.contains("sun.misc.Unsafe"));
+            assertThat(lines).as("text logs: not one JSON line, not even before the config is read")
+                    .noneMatch(l -> l.startsWith("{"));
             assertThat(lines).as("text log lines").anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO +DinoNode: node out-node started .*"));
             assertThat(lines.getLast()).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO +DinoNode: node out-node stopped");
         } finally {

@@ -116,6 +116,8 @@ public final class DinoNode implements AutoCloseable {
     private final String advertisedHost;
     /** Set when dino.demo.enabled. */
     private final Optional<DemoPage> demo;
+    /** Set when dino.admin.enabled. */
+    private final Optional<io.dino.gateway.edge.admin.AdminConsole> admin;
 
     private DinoNode(Config root) {
         this.config = ConfigLoader.gateway(root);
@@ -185,6 +187,12 @@ public final class DinoNode implements AutoCloseable {
                         + "or no HMAC secret)", DemoPage.PATH);
             }
         });
+        this.admin = config.admin().enabled()
+                ? Optional.of(new io.dino.gateway.edge.admin.AdminConsole(operations, hub, engine.nodes(), config.nodeId(), apiKeys,
+                        verifier, mapper, clock))
+                : Optional.empty();
+        admin.ifPresent(console -> LOG.log(Level.INFO, "the admin console is served at {0}/ (operators and API keys only); "
+                + "do not expose it publicly", io.dino.gateway.edge.admin.AdminConsole.PATH));
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.roles = new RolesService(operations.roles(), metrics);
@@ -215,6 +223,7 @@ public final class DinoNode implements AutoCloseable {
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
                 .update(builder -> demo.ifPresent(page -> builder.routing(page::routing)))
+                .update(builder -> admin.ifPresent(console -> builder.routing(console::routing)))
                 .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
                         socket -> socket.host(host).port(port))))
                 .addFeature(ObserveFeature.builder()
@@ -250,11 +259,25 @@ public final class DinoNode implements AutoCloseable {
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.sweeper.start(node.timers, WRITERS);
         node.timers.scheduleAtFixedRate(node.sessionLimits::sweep, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+        node.reportLoad();
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
                 node.config.nodeId(), String.valueOf(node.port()), String.valueOf(node.grpcPort()), node.engine.name());
         return node;
+    }
+
+    /** What this node reports of its load to operators (engine.nodes()), read on the engine's housekeeping. */
+    private void reportLoad() {
+        long startedAt = System.currentTimeMillis();
+        String version = java.util.Objects.requireNonNullElse(DinoNode.class.getPackage().getImplementationVersion(), "");
+        engine.nodes().reportFrom(() -> new io.dino.gateway.engine.Nodes.NodeLoad(config.nodeId(), version, startedAt,
+                System.currentTimeMillis(), hub.sessionCount(), hub.userCount(), hub.roomCount()));
+    }
+
+    /** The admin console's URL, when dino.admin.enabled. */
+    public Optional<String> adminUrl() {
+        return admin.map(console -> "http://" + advertisedHost + ":" + port() + io.dino.gateway.edge.admin.AdminConsole.PATH + "/");
     }
 
     /** The address clients use: the configured host, or loopback when listening on every interface. */

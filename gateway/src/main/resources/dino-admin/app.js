@@ -104,7 +104,8 @@ async function loadSessions() {
 async function loadRooms() {
   const [{ channels }, rooms] = await Promise.all([api.channels(), api.rooms(state.channel)]);
   $('channel').replaceChildren(...channels.map((channel) => el('option',
-    { value: channel.id, selected: channel.id === state.channel }, `${channel.name || channel.id} (${channel.id})`)));
+    { value: channel.id, selected: channel.id === state.channel },
+    !channel.name || channel.name === channel.id ? channel.id : `${channel.name} (${channel.id})`)));
   const rows = [
     ...rooms.rooms.map((room) => roomRow(room.id, room.name, room.kind, room.users)),
     ...rooms.held.filter((held) => !rooms.rooms.some((room) => room.id === held.id))
@@ -140,14 +141,15 @@ async function loadRoom(room) {
   if (state.room !== room) return;
   const record = info.record;
   $('room-meta').textContent = record ? `${record.name} · ${record.kind} · channel ${record.channel}` : 'open room';
+  const memberRows = info.members.map((user) => el('tr', { 'data-testid': 'member', 'data-user': user },
+    el('td', {}, userLink(user)),
+    el('td', { class: 'actions' },
+      el('button', { class: 'small danger', 'data-testid': 'kick', onclick: () => kick(room, user) }, 'Kick'),
+      el('button', { class: 'small danger', 'data-testid': 'mute', onclick: () => mute(room, user) }, 'Mute'),
+      el('button', { class: 'small danger', 'data-testid': 'ban', onclick: () => ban(user, 'room', room) }, 'Ban'))));
   const members = el('table', { 'data-testid': 'members' },
     el('thead', {}, el('tr', {}, el('th', {}, `Members (${info.members.length})`), el('th', {}))),
-    el('tbody', {}, info.members.length ? info.members.map((user) => el('tr', { 'data-testid': 'member', 'data-user': user },
-      el('td', {}, userLink(user)),
-      el('td', { class: 'actions' },
-        el('button', { class: 'small danger', 'data-testid': 'kick', onclick: () => kick(room, user) }, 'Kick'),
-        el('button', { class: 'small danger', 'data-testid': 'mute', onclick: () => mute(room, user) }, 'Mute'),
-        el('button', { class: 'small danger', 'data-testid': 'ban', onclick: () => ban(user, 'room', room) }, 'Ban')))))
+    el('tbody', {}, memberRows.length ? memberRows
       : el('tr', {}, el('td', { colspan: 2, class: 'empty' }, 'Nobody is in this room.'))));
   const sanctions = [
     ...info.bans.map((ban) => sanctionRow('ban', ban, () => unban(ban))),
@@ -188,12 +190,19 @@ async function loadHistory(room, older) {
   renderHistory(room);
 }
 
+/** A body as text: a string as it is, an object's `text` field, else its JSON. */
+function bodyText(body) {
+  if (typeof body === 'string') return body;
+  if (typeof body?.text === 'string') return body.text;
+  return JSON.stringify(body);
+}
+
 function renderHistory(room) {
   const box = $('history');
   if (!box) return;
   const rows = state.history.map((m) => el('tr', { 'data-testid': 'history-message', 'data-id': m.id },
     el('td', { class: 'muted' }, time(m.ts)), el('td', {}, userLink(m.from)),
-    el('td', { class: 'body', title: JSON.stringify(m.body) }, typeof m.body?.text === 'string' ? m.body.text : JSON.stringify(m.body)),
+    el('td', { class: 'body', title: JSON.stringify(m.body) }, bodyText(m.body)),
     el('td', { class: 'actions' }, el('button', { class: 'small danger', 'data-testid': 'delete',
       onclick: () => deleteMessage(room, m) }, 'Delete'))));
   box.replaceChildren(

@@ -222,8 +222,15 @@ public final class DinoNode implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
-                .update(builder -> demo.ifPresent(page -> builder.routing(page::routing)))
-                .update(builder -> admin.ifPresent(console -> builder.routing(console::routing)))
+                // one routing for both pages: a second builder.routing(...) would replace the first
+                .update(builder -> {
+                    if (demo.isPresent() || admin.isPresent()) {
+                        builder.routing(http -> {
+                            demo.ifPresent(page -> page.routing(http));
+                            admin.ifPresent(console -> console.routing(http));
+                        });
+                    }
+                })
                 .update(builder -> config.managementPort().ifPresent(port -> builder.putSocket(MANAGEMENT_SOCKET,
                         socket -> socket.host(host).port(port))))
                 .addFeature(ObserveFeature.builder()

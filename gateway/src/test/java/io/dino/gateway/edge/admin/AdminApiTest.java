@@ -40,7 +40,7 @@ class AdminApiTest {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start(Map.of("dino.admin.enabled", "true"));
+        node = TestNode.start(Map.of("dino.admin.enabled", "true", "dino.demo.enabled", "true"));
         operator = node.token("ops", Set.of("superuser"));
     }
 
@@ -152,6 +152,8 @@ class AdminApiTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(app.statusCode()).isEqualTo(200);
         assertThat(app.body()).contains("from './api.js'");
+        assertThat(HTTP.send(HttpRequest.newBuilder(node.httpUri("/demo/")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("the demo page is served beside the console").isEqualTo(200);
         Reply unknown = get("/admin/api/no-such-view");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.error()).isEqualTo("UNKNOWN_COMMAND 4001");

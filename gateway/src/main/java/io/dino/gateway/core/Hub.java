@@ -182,6 +182,11 @@ public final class Hub implements DeliveryListener {
         return sessionsByRoom.keySet().stream().sorted().toList();
     }
 
+    /** The sessions of a user on this node, for operators (the admin console); oldest first. */
+    public List<Session> sessionsOfUser(String user) {
+        return sessionsOf(user).stream().sorted(java.util.Comparator.comparingLong(Session::openedAt)).toList();
+    }
+
     /** A snapshot of this node's sessions, for operators (the admin console); oldest first. */
     public List<Session> sessions() {
         return sessions.stream().sorted(java.util.Comparator.comparingLong(Session::openedAt).thenComparing(Session::id)).toList();

@@ -159,7 +159,7 @@ final class AdminViews {
         operations.rooms().roomsOfUsers(List.of(user)).getOrDefault(user, List.of()).stream().sorted()
                 .forEach(result.putArray("rooms")::add);
         ArrayNode here = result.put("node", nodeId).putArray("sessionsHere");
-        hub.sessions().stream().filter(session -> session.user().equals(user)).forEach(session -> session(here.addObject(), session));
+        hub.sessionsOfUser(user).forEach(session -> session(here.addObject(), session));
         ArrayNode grants = result.putArray("grants");
         for (Roles.Grant grant : operations.roles().grantsOf(List.of(user)).getOrDefault(user, List.of())) {
             grants.addObject().put("scope", grant.scope().kind().name().toLowerCase(java.util.Locale.ROOT))

@@ -4,8 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { token } from '../../test/support/gateway.js';
-import { DEADLINE, launch, openChat, screenshot, send, waitForBodies } from '../lib/browser.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEADLINE, TARGET, launch, openChat, send, waitForBodies } from '../lib/browser.js';
 import { gatewayNode } from '../lib/servers.js';
+
+/** Saves a screenshot under target/: of the whole page, or (a modal dialog open) of the viewport. */
+async function screenshot(page, name, fullPage = true) {
+  mkdirSync(TARGET, { recursive: true });
+  const path = join(TARGET, name);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
 
 /** Opens the console in a fresh context (its own sessionStorage) and logs in with `credential`. */
 async function openConsole(browser, node, credential) {
@@ -63,6 +73,7 @@ describe('the admin console', () => {
     await member.locator('[data-testid="kick"]').click();
     await admin.locator('[data-testid="action-dialog"]').waitFor({ timeout: DEADLINE });
     await admin.fill('[data-testid="action-reason"]', 'spamming');
+    await screenshot(admin, 'admin-console-kick-dialog.png', false);
     await admin.click('[data-testid="action-confirm"]');
     await admin.locator('[data-testid="notice"]', { hasText: 'Kicked bob from lobby: 1 session(s) removed.' })
       .waitFor({ timeout: DEADLINE });

@@ -145,6 +145,7 @@ public final class DinoNode implements AutoCloseable {
                 config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
+        reportLoad();  // before the HTTP port answers: the admin console's nodes view never sees this node unreported
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -266,7 +267,6 @@ public final class DinoNode implements AutoCloseable {
         node.timers.scheduleAtFixedRate(node.wsEndpoint::pingAll, pingMillis, pingMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         node.sweeper.start(node.timers, WRITERS);
         node.timers.scheduleAtFixedRate(node.sessionLimits::sweep, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
-        node.reportLoad();
         node.grpcHealth.setStatus("", ServingStatus.SERVING);
         node.started = true;
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",

@@ -196,14 +196,18 @@ final class AdminActions {
         return reason;
     }
 
-    /** A value as the audit line shows it: one line, whatever the request held. */
+    /** A value as the audit line shows it: one line, whatever the request held; "-" for none. */
     private static String clean(String value) {
-        return value.isEmpty() ? "-" : value.replaceAll("\\p{Cntrl}", "?").replace("\"", "'");
+        return value.isEmpty() ? "-" : oneLine(value);
+    }
+
+    private static String oneLine(String value) {
+        return value.replaceAll("\\p{Cntrl}", "?").replace("\"", "'");
     }
 
     private void audit(AdminAuth.Caller caller, Action action, Record record, String reason, String outcome) {
         AUDIT.log(Level.INFO, "admin action={0} by={1} ({2}) room={3} user={4} reason=\"{5}\" outcome={6} {7}",
-                action.wireName(), caller.by(), caller.kind(), clean(record.room), clean(record.user), clean(reason), outcome,
+                action.wireName(), caller.by(), caller.kind(), clean(record.room), clean(record.user), oneLine(reason), outcome,
                 clean(record.data.toString()));
         Map<String, String> data = new LinkedHashMap<>();
         data.put("action", action.wireName());

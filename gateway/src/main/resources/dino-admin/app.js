@@ -93,10 +93,11 @@ async function loadSessions() {
     { 'data-testid': 'session', 'data-user': session.user },
     el('td', {}, userLink(session.user)),
     el('td', { class: 'mono', title: session.session }, session.session.slice(-8)),
+    el('td', { class: 'mono' }, session.peer || '—'),
     el('td', {}, time(session.since)),
     el('td', {}, session.rooms.map((room) => roomTag(room))),
     el('td', { class: 'actions' }, disconnectButton(session.user))))
-    : [el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No sessions on this node.'))]));
+    : [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No sessions on this node.'))]));
 }
 
 // ---- rooms -------------------------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ async function loadUser(user) {
     info.rooms.length ? el('div', { 'data-testid': 'user-rooms' }, info.rooms.map((room) => roomTag(room))) : el('div', { class: 'empty' }, 'None.'),
     el('div', { class: 'sub' }, `Sessions on node ${info.node}`),
     info.sessionsHere.length ? el('div', {}, info.sessionsHere.map((s) => el('div', { class: 'mono' },
-      `${s.session} since ${time(s.since)}`))) : el('div', { class: 'empty' }, 'None here (the user may be on another node).'),
+      `${s.session} from ${s.peer || '?'} since ${time(s.since)}`))) : el('div', { class: 'empty' }, 'None here (the user may be on another node).'),
     el('div', { class: 'sub' }, 'Roles'),
     info.grants.length ? el('div', {}, info.grants.map((g) => el('span', { class: 'tag' }, `${g.role} of ${g.scope} ${g.target}`)))
       : el('div', { class: 'empty' }, 'No granted roles (token roles are not stored).'),

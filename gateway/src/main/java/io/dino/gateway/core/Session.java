@@ -54,6 +54,11 @@ public final class Session {
         return openedAt;
     }
 
+    /** The connection's TCP peer ({@code address:port}), "" when unknown. */
+    public String peer() {
+        return outbound.peer();
+    }
+
     /** The rooms the session is in, sorted (a snapshot). */
     public java.util.List<String> roomList() {
         return rooms.stream().sorted().toList();

@@ -76,7 +76,8 @@ final class AdminViews {
     }
 
     private static void session(ObjectNode json, Session session) {
-        json.put("session", session.id()).put("user", session.user()).put("since", session.openedAt());
+        json.put("session", session.id()).put("user", session.user()).put("since", session.openedAt())
+                .put("peer", session.peer());
         session.roomList().forEach(json.putArray("rooms")::add);
     }
 

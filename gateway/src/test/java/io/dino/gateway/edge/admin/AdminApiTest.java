@@ -182,6 +182,7 @@ class AdminApiTest {
                 .filter(s -> s.path("user").asText().equals("dora")).findFirst().orElseThrow();
         assertThat(texts(mine.path("rooms"))).containsExactly("v-hall");
         assertThat(mine.path("since").asLong()).isPositive();
+        assertThat(mine.path("peer").asText()).as("the client's address and port").matches("127\\.0\\.0\\.1:\\d+");
 
         JsonNode rooms = get("/admin/api/rooms").body();
         assertThat(rooms.path("channel").asText()).isEqualTo("default");

@@ -1,6 +1,7 @@
 // Real servers for the end-to-end tests: the SDK tests' fixtures (../../test/support/gateway.js: a gateway node
 // from gateway/target/dino-gateway.jar in its own JVM, a redis-server, each on a free loopback port), with the
-// demo page and dev tokens on. A missing jar, JDK or redis-server fails the test with what to do about it.
+// demo page, dev tokens and the admin console on. A missing jar, JDK or redis-server fails the test with what to do
+// about it.
 
 import { GatewayNode, RedisServer } from '../../test/support/gateway.js';
 
@@ -11,8 +12,8 @@ export async function startRedis() {
 }
 
 /**
- * A gateway node with the demo page and dev tokens on. It can be stopped and started again on the same port
- * (its clients then reconnect to it).
+ * A gateway node with the demo page, dev tokens and the admin console on. It can be stopped and started again on the
+ * same port (its clients then reconnect to it).
  * @param {{engine?: 'memory'|'redis', redisUri?: string, nodeId?: string, port?: number}} options
  */
 export async function gatewayNode(options = {}) {
@@ -24,6 +25,7 @@ export async function gatewayNode(options = {}) {
       'dino.node-id': options.nodeId ?? '',
       'dino.dev-mode': true,
       'dino.demo.enabled': true,
+      'dino.admin.enabled': true,
       'dino.auth.token-ttl': 'PT1H',
       'dino.auth.clock-skew': 'PT0S', // an expired token is refused at once, not 30 s later
     },
@@ -32,6 +34,7 @@ export async function gatewayNode(options = {}) {
     port: gateway.port,
     url: `http://127.0.0.1:${gateway.port}`,
     demoUrl: `http://127.0.0.1:${gateway.port}/demo/`,
+    adminUrl: `http://127.0.0.1:${gateway.port}/admin/`,
     async start() {
       await gateway.launch();
       return node;

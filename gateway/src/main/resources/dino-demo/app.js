@@ -160,7 +160,7 @@ function renderConversation() {
     return;
   }
   $('title').textContent = conv.kind === 'room' ? `# ${conv.name}` : `Private with ${conv.name}`;
-  $('leave-button').hidden = conv.kind !== 'room';
+  $('leave-button').hidden = conv.kind !== 'room' || !conv.room;
   const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
   const items = conv.items.map((item, i) => item.type === 'notice'
     ? el('li', { class: `notice ${item.kind}`, 'data-testid': 'notice' }, item.text)
@@ -225,6 +225,27 @@ async function joinRoom(name) {
   listen('left', (event) => {
     conv.members.delete(event.user);
     addNotice(conv, `${event.user} left`);
+    render();
+  });
+  // a moderator (or an operator in the admin console) took someone out of the room; when it is this user, the SDK
+  // no longer follows the room: it leaves the sidebar, the conversation keeps the notice of why
+  listen('kicked', (event) => {
+    const by = event.by ? ` by ${event.by}` : '';
+    const why = event.reason ? `: ${event.reason}` : '';
+    if (event.user === demo.user) {
+      for (const unsubscribe of conv.unsubscribe.splice(0)) unsubscribe();
+      conv.room = null;
+      addNotice(conv, `You were kicked from #${name}${by}${why}`, 'warn');
+    } else {
+      conv.members.delete(event.user);
+      addNotice(conv, `${event.user} was kicked${by}${why}`);
+    }
+    render();
+  });
+  listen('removed', (event) => {
+    for (const unsubscribe of conv.unsubscribe.splice(0)) unsubscribe();
+    conv.room = null;
+    addNotice(conv, `You were removed from #${name}${event.reason ? ` (${event.reason})` : ''}`, 'warn');
     render();
   });
   // comes during a reconnect, before `connected`: commands wait until then (see wire())

@@ -120,6 +120,8 @@ public final class DinoNode implements AutoCloseable {
     private final BuildInfo buildInfo = BuildInfo.current();
     /** Set when dino.demo.enabled. */
     private final Optional<DemoPage> demo;
+    /** Set when dino.admin.enabled. */
+    private final Optional<io.dino.gateway.edge.admin.AdminConsole> admin;
 
     private DinoNode(Config root) {
         this.config = ConfigLoader.gateway(root);
@@ -147,6 +149,7 @@ public final class DinoNode implements AutoCloseable {
                 config.rooms().openRooms());
         this.hub = new Hub(engine.broker(), policy, WsEndpoint.eventEncoder(mapper), metrics);
         engine.broker().start(hub);
+        reportLoad();  // before the HTTP port answers: the admin console's nodes view never sees this node unreported
 
         ScheduledThreadPoolExecutor timerPool =
                 new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("dino-timer").daemon().factory());
@@ -189,6 +192,12 @@ public final class DinoNode implements AutoCloseable {
                         + "or no HMAC secret)", DemoPage.PATH);
             }
         });
+        this.admin = config.admin().enabled()
+                ? Optional.of(new io.dino.gateway.edge.admin.AdminConsole(operations, hub, engine.nodes(), config.nodeId(), apiKeys,
+                        verifier, mapper, clock))
+                : Optional.empty();
+        admin.ifPresent(console -> LOG.log(Level.INFO, "the admin console is served at {0}/ (operators and API keys only); "
+                + "do not expose it publicly", io.dino.gateway.edge.admin.AdminConsole.PATH));
         this.backend = new BackendService(operations, new JsonBodies(mapper),
                 new TokenMinter(config.auth(), clock), metrics);
         this.roles = new RolesService(operations.roles(), metrics);
@@ -218,8 +227,10 @@ public final class DinoNode implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .build())
                 .addRouting(WsRouting.builder().endpoint(config.wsPath(), wsEndpoint))
+                // one routing for the pages and /observe/info: a second builder.routing(...) would replace the first
                 .update(builder -> builder.routing(http -> {
                     demo.ifPresent(page -> page.routing(http));
+                    admin.ifPresent(console -> console.routing(http));
                     if (config.managementPort().isEmpty()) {
                         http.get(INFO_PATH, this::info);
                     }
@@ -266,6 +277,19 @@ public final class DinoNode implements AutoCloseable {
         LOG.log(Level.INFO, "node {0} started on port {1} (gRPC on {2}) with the {3} engine",
                 node.config.nodeId(), String.valueOf(node.port()), String.valueOf(node.grpcPort()), node.engine.name());
         return node;
+    }
+
+    /** What this node reports of its load to operators (engine.nodes()), read on the engine's housekeeping. */
+    private void reportLoad() {
+        long startedAt = System.currentTimeMillis();
+        String version = buildInfo.version() + " (" + buildInfo.commit() + ")";  // mixed builds stand out
+        engine.nodes().reportFrom(() -> new io.dino.gateway.engine.Nodes.NodeLoad(config.nodeId(), version, startedAt,
+                System.currentTimeMillis(), hub.sessionCount(), hub.userCount(), hub.roomCount()));
+    }
+
+    /** The admin console's URL, when dino.admin.enabled. */
+    public Optional<String> adminUrl() {
+        return admin.map(console -> "http://" + advertisedHost + ":" + port() + io.dino.gateway.edge.admin.AdminConsole.PATH + "/");
     }
 
     /** The address clients use: the configured host, or loopback when listening on every interface. */

@@ -74,7 +74,9 @@ public final class Main {
         String base = node.host() + ":" + node.port();
         String grpc = node.host() + ":" + node.grpcPort();
         String management = node.host() + ":" + node.managementPort();
-        String demo = node.demoUrl().map(url -> "Demo chat: " + url + "  (open it in two tabs; development only)\n").orElse("");
+        String demo = node.demoUrl().map(url -> "Demo chat: " + url + "  (open it in two tabs; development only)\n").orElse("")
+                + node.adminUrl().map(url -> "Admin console: " + url + "  (log in with an API key or ./dino token USER --roles superuser)\n")
+                .orElse("");
         System.out.printf("""
 
                 Dino node %s is up (engine: %s, config: %s)

@@ -79,6 +79,7 @@ public final class ConfigLoader {
                         tls(dino.get("grpc.tls"))),
                 bool(dino.get("dev-mode"), false),
                 new GatewayConfig.Demo(bool(dino.get("demo.enabled"), false)),
+                new GatewayConfig.Admin(bool(dino.get("admin.enabled"), false)),
                 new GatewayConfig.Presence(
                         bool(dino.get("presence.invisible-for-all"), false),
                         bool(dino.get("sessions.single"), false)),

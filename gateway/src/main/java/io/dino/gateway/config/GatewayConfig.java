@@ -27,6 +27,7 @@ import java.util.Set;
  * @param devMode  whether this is a development node ({@code config/dino-dev.yaml}): only then does the demo
  *                 page's token endpoint mint tokens
  * @param demo     the demo chat page
+ * @param admin    the admin console ({@code dino.admin})
  * @param presence who may go invisible, and the single-session rule
  * @param rooms    channels and rooms: open rooms, names, limits on users' own rooms
  * @param receipts delivered and read receipts: who is told, how much a query answers
@@ -38,7 +39,7 @@ import java.util.Set;
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
-                            java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo,
+                            java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo, Admin admin,
                             Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation,
                             io.dino.gateway.limits.RateSettings rates, LogFormat logFormat) {
 
@@ -157,6 +158,13 @@ public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth,
     }
 
     public record Demo(boolean enabled) {
+    }
+
+    /**
+     * @param enabled serve the admin console at {@code /admin/} and its JSON API at {@code /admin/api/} on the main
+     *                port (operators and API keys only); off: {@code /admin/**} answers 404
+     */
+    public record Admin(boolean enabled) {
     }
 
     /**

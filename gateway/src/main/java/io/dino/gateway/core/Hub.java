@@ -167,6 +167,31 @@ public final class Hub implements DeliveryListener {
         return sessions.size();
     }
 
+    /** Distinct users with sessions on this node. */
+    public int userCount() {
+        return sessionsByUser.size();
+    }
+
+    /** Rooms with at least one session on this node. */
+    public int roomCount() {
+        return sessionsByRoom.size();
+    }
+
+    /** The rooms with at least one session on this node, sorted (a snapshot). */
+    public List<String> roomNames() {
+        return sessionsByRoom.keySet().stream().sorted().toList();
+    }
+
+    /** The sessions of a user on this node, for operators (the admin console); oldest first. */
+    public List<Session> sessionsOfUser(String user) {
+        return sessionsOf(user).stream().sorted(java.util.Comparator.comparingLong(Session::openedAt)).toList();
+    }
+
+    /** A snapshot of this node's sessions, for operators (the admin console); oldest first. */
+    public List<Session> sessions() {
+        return sessions.stream().sorted(java.util.Comparator.comparingLong(Session::openedAt).thenComparing(Session::id)).toList();
+    }
+
     @Override
     public void onPublication(Publication publication) {
         LogId log = publication.log();

@@ -11,4 +11,12 @@ public interface Outbound {
 
     /** Sends the disconnect event (already encoded) if possible, then closes the connection. */
     void disconnect(Event.Disconnect disconnect, String encodedEvent);
+
+    /**
+     * The connection's TCP peer as {@code address:port}, "" when unknown; for operators (the admin console). Behind
+     * a proxy it is the proxy's.
+     */
+    default String peer() {
+        return "";
+    }
 }

@@ -27,9 +27,16 @@ public final class Session {
     private boolean closed;  // guarded by lock
     private java.util.concurrent.Future<?> expiryTimer;  // guarded by lock: the token's one pending timer (TokenOperations)
     private volatile UnechoedMessages unechoed; // created by the first send without echo
+    private final long openedAt;
 
+    /** A session whose opening time is unknown (0). */
     Session(SessionRef ref, Principal principal, Outbound outbound) {
+        this(ref, principal, outbound, 0);
+    }
+
+    Session(SessionRef ref, Principal principal, Outbound outbound, long openedAt) {
         this.ref = ref;
+        this.openedAt = openedAt;
         this.principal = principal;
         this.outbound = outbound;
     }
@@ -40,6 +47,21 @@ public final class Session {
 
     public String user() {
         return ref.user();
+    }
+
+    /** When the session was authenticated, ms since the epoch. */
+    public long openedAt() {
+        return openedAt;
+    }
+
+    /** The connection's TCP peer ({@code address:port}), "" when unknown. */
+    public String peer() {
+        return outbound.peer();
+    }
+
+    /** The rooms the session is in, sorted (a snapshot). */
+    public java.util.List<String> roomList() {
+        return rooms.stream().sorted().toList();
     }
 
     public Principal principal() {

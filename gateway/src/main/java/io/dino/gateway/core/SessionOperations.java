@@ -72,7 +72,8 @@ public final class SessionOperations {
      * globally banned user is refused with BANNED (one engine read).
      */
     public Opened open(Principal principal, Outbound outbound, Optional<Position> inboxSince) {
-        Session session = new Session(new SessionRef(nodeId, Ids.next(clock.millis()), principal.user()), principal, outbound);
+        long now = clock.millis();
+        Session session = new Session(new SessionRef(nodeId, Ids.next(now), principal.user()), principal, outbound, now);
         boolean first = call(() -> presence.connect(session.ref()));
         LogId inbox = LogId.user(principal.user());
         try {

@@ -135,7 +135,8 @@ public final class TokenOperations {
         return call(() -> revocations.of(user));
     }
 
-    private void requireNotRevoked(Principal principal) {
+    /** TOKEN_REVOKED when a revocation covers the token (UNAVAILABLE when that cannot be told): as at connect. */
+    public void requireNotRevoked(Principal principal) {
         if (call(() -> revocations.isRevoked(principal.user(), principal.tokenId(), principal.issuedAt()))) {
             throw new DinoException(ErrorCode.TOKEN_REVOKED, "the token has been revoked");
         }

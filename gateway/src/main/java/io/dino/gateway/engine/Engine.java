@@ -6,15 +6,15 @@ package io.dino.gateway.engine;
  */
 public record Engine(String name, Broker broker, PresenceStore presence, Rooms rooms, RoomAcls acls, Roles roles,
                      Directory directory, Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events,
-                     Sanctions sanctions, Revocations revocations)
+                     Sanctions sanctions, Revocations revocations, Nodes nodes)
         implements AutoCloseable {
 
     /** An engine whose joins are the plain sequence of broker and presence calls. */
     public Engine(String name, Broker broker, PresenceStore presence, RoomAcls acls, Roles roles, Directory directory,
                   Receipts receipts, Tombstones tombstones, Blacklist blacklist, EventLog events, Sanctions sanctions,
-                  Revocations revocations) {
+                  Revocations revocations, Nodes nodes) {
         this(name, broker, presence, new SteppedRooms(broker, presence), acls, roles, directory, receipts, tombstones, blacklist,
-                events, sanctions, revocations);
+                events, sanctions, revocations, nodes);
     }
 
     @Override

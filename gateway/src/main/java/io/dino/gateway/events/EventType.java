@@ -23,7 +23,8 @@ public enum EventType {
     ROOM_RENAMED("room-renamed"),
     BLACKLISTED("blacklisted"),
     REPORTED("reported"),
-    STATUS_CHANGED("status");
+    STATUS_CHANGED("status"),
+    ADMIN_ACTION("admin-action");
 
     private final String wireName;
 

@@ -95,6 +95,21 @@ final class WsConnection implements WsListener, Outbound {
     }
 
     @Override
+    public String peer() {
+        WsSession open = socket;
+        if (open == null) {
+            return "";
+        }
+        try {
+            java.net.SocketAddress address = open.socketContext().remotePeer().address();
+            return address instanceof java.net.InetSocketAddress inet
+                    ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(address);
+        } catch (RuntimeException e) {
+            return "";  // the socket is gone
+        }
+    }
+
+    @Override
     public void onMessage(WsSession socket, String text, boolean last) {
         int maxBytes = context.limits().maxFrameBytes();
         // chars never outnumber UTF-8 bytes, so the exact count is only needed near the limit

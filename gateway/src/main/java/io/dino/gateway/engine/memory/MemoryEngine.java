@@ -35,7 +35,7 @@ public final class MemoryEngine {
                                  Duration maxAge, EventLog events, InstantSource clock) {
         return new Engine("memory", broker, presence, new MemoryRoomAcls(), roles, directory,
                 new MemoryReceipts(Retention.idleLifetime(maxAge), clock), new MemoryTombstones(broker), new MemoryBlacklist(),
-                events, new MemorySanctions(), new MemoryRevocations(clock));
+                events, new MemorySanctions(), new MemoryRevocations(clock), new MemoryNodes());
     }
 
     /** A broker for tests: epoch {@code epoch-1}, 100 messages per log, no memory budget, the system clock. */

@@ -249,6 +249,11 @@ final class Keys {
         return prefix + ":nodes";
     }
 
+    /** Hash: node id → the node's last load report (compact JSON; {@link RedisNodes}). */
+    String nodeStats() {
+        return prefix + ":node-stats";
+    }
+
     /** The blacklist's entries (a set); one slot with its version, so a change updates both in one script. */
     String blacklist() {
         return prefix + ":{blacklist}:words";

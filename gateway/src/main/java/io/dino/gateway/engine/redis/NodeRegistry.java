@@ -40,6 +40,7 @@ final class NodeRegistry implements AutoCloseable {
     private final RedisBroker broker;
     private final RedisPresenceStore presence;
     private final InstantSource clock;
+    private final RedisNodes nodes;
     private final ScheduledExecutorService heartbeat =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dino-heartbeat").factory());
     private final ScheduledExecutorService housekeeping =
@@ -51,7 +52,7 @@ final class NodeRegistry implements AutoCloseable {
 
     NodeRegistry(String node, Keys keys, Connection heartbeatConnection,
                  Connection connection, RedisSettings settings,
-                 RedisBroker broker, RedisPresenceStore presence, InstantSource clock) {
+                 RedisBroker broker, RedisPresenceStore presence, RedisNodes nodes, InstantSource clock) {
         this.node = node;
         this.keys = keys;
         this.heartbeatConnection = heartbeatConnection;
@@ -60,6 +61,14 @@ final class NodeRegistry implements AutoCloseable {
         this.broker = broker;
         this.presence = presence;
         this.clock = clock;
+        this.nodes = nodes;
+        nodes.onReportSoon(() -> {
+            try {
+                housekeeping.execute(this::reportLoad);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the node is stopping: nothing to report
+            }
+        });
     }
 
     void start() {
@@ -134,6 +143,16 @@ final class NodeRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "housekeeping failed: {0}", e.getMessage());
         }
+        reportLoad();
+    }
+
+    /** This node's load report for operators (housekeeping thread only): once per round, never per message. */
+    private void reportLoad() {
+        try {
+            nodes.report();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not report node {0}''s load: {1}", node, e.getMessage());
+        }
     }
 
     private void reapDeadNodes() {
@@ -189,6 +208,7 @@ final class NodeRegistry implements AutoCloseable {
         }
         sync().del(keys.nodePresence(deadNode), keys.nodeInterest(deadNode), keys.inbox(deadNode));
         sync().zrem(keys.nodes(), deadNode);
+        nodes.forget(deadNode);
     }
 
     private RedisClusterCommands<String, String> sync() {

@@ -126,7 +126,8 @@ public final class RedisEngine {
         Keys keys = new Keys(settings.prefix());
         RedisBroker broker = new RedisBroker(node, keys, commands, reader, publishing, settings, clock, meters);
         RedisPresenceStore presence = new RedisPresenceStore(node, keys, commands, settings.commandTimeout(), clock);
-        NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, clock);
+        RedisNodes nodes = new RedisNodes(node, keys, commands, settings, clock);
+        NodeRegistry registry = new NodeRegistry(node, keys, heartbeat, commands, settings, broker, presence, nodes, clock);
         broker.owns(registry, client, List.of(commands, heartbeat, publishing));
         return new Engine("redis", broker, presence, new RedisRooms(node, keys, commands, settings, broker, presence),
                 new RedisRoomAcls(keys, commands), new RedisRoles(keys, commands, settings.commandTimeout()),
@@ -137,7 +138,7 @@ public final class RedisEngine {
                 new RedisEventLog(events.stream().isBlank() ? settings.prefix() + ":events" : events.stream(),
                         events.maxLength(), events.queue(), settings.commandTimeout(), appending, readers, events.lost()),
                 new RedisSanctions(keys, commands, settings.commandTimeout()),
-                new RedisRevocations(keys, commands, settings.commandTimeout(), clock));
+                new RedisRevocations(keys, commands, settings.commandTimeout(), clock), nodes);
     }
 
     /**

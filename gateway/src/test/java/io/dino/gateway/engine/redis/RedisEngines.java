@@ -138,6 +138,12 @@ final class RedisEngines implements BeforeAllCallback, AfterAllCallback, AfterEa
         return engine;
     }
 
+    /** Closes one of the engines before the test ends: a node that stops. */
+    void stop(Engine engine) {
+        engines.remove(engine);
+        engine.close();
+    }
+
     /** Commands straight to the redis-server, to look at keys (not on a cluster). */
     RedisCommands<String, String> direct() {
         if (direct == null) {

@@ -147,6 +147,11 @@ public final class Hub implements DeliveryListener {
         this.roomRemoval = roomRemoval;
     }
 
+    /** What takes kicked and banned sessions out of a room (for a test that holds it back). */
+    BiConsumer<Session, String> kickRemoval() {
+        return kickRemoval;
+    }
+
     void onKick(BiConsumer<Session, String> kickRemoval) {
         this.kickRemoval = kickRemoval;
     }
@@ -348,8 +353,12 @@ public final class Hub implements DeliveryListener {
             return 0;
         }
         List<Session> banned = members.stream().filter(member -> member.user().equals(ban.user())).toList();
+        boolean spared = ban.spareOperators() && banned.stream().anyMatch(member -> member.principal().isOperator());
+        if (!spared) {
+            banned.forEach(member -> member.markTakenOut(ban.room()));  // before they hear it: a join may follow at once
+        }
         fanOut(members, new Event.Banned(ban.room(), ban.user(), ban.by(), ban.reason(), ban.until(), ban.scope()), null);
-        if (ban.spareOperators() && banned.stream().anyMatch(member -> member.principal().isOperator())) {
+        if (spared) {
             return 0;
         }
         members.removeAll(banned);
@@ -449,6 +458,7 @@ public final class Hub implements DeliveryListener {
         if (kick.spareOperators() && kicked.stream().anyMatch(member -> member.principal().isOperator())) {
             return 0;
         }
+        kicked.forEach(member -> member.markTakenOut(kick.room()));  // before they hear it: a join may follow at once
         fanOut(members, new Event.Kicked(kick.room(), kick.user(), kick.by(), kick.reason()), null);
         // out of the fan-out at once, on the delivering thread: this node delivers nothing more of the room to them;
         // the removal path (engine calls) leaves the room and unsubscribes when the set is left empty

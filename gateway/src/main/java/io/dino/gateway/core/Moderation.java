@@ -108,7 +108,7 @@ public final class Moderation {
     private void takeOut(Session session, String room) {
         try {
             session.change(() -> {
-                if (session.isIn(room)) {
+                if (session.clearTakenOut(room) && session.isIn(room)) {  // unless a join or leave already did
                     rooms.leaveRoom(session, room, false);
                 }
                 return null;

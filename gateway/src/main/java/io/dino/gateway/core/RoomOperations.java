@@ -72,7 +72,12 @@ public final class RoomOperations {
 
     public JoinResult join(Session session, String room, Optional<Position> since) {
         Names.room(room);
-        return session.change(() -> session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since));
+        return session.change(() -> {
+            if (session.clearTakenOut(room) && session.isIn(room)) {
+                leaveRoom(session, room, false);  // a kick or ban is taking the session out: that comes first
+            }
+            return session.isIn(room) ? rejoin(session, room, since) : enterRoom(session, room, since);
+        });
     }
 
     /** Joins the room named so in the channel (the default one when empty); the result's {@code room} is its id. */
@@ -193,6 +198,7 @@ public final class RoomOperations {
         }
         // read while the node holds the room (cached); a room without membership events announces no leave
         boolean announced = announce && membershipEvents(room);
+        session.clearTakenOut(room);  // whatever takes it out: a kick's or ban's removal still to come has nothing to do
         session.rooms().remove(room);
         if (reason != null) {
             happenings.emit(EventType.LEFT, room, session.user(), "", Map.of("session", session.id(), "reason", reason));

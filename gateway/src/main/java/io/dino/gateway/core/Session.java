@@ -23,6 +23,7 @@ public final class Session {
     private volatile Principal principal;
     private final Outbound outbound;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final Set<String> beingTakenOut = ConcurrentHashMap.newKeySet();  // see markTakenOut
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;  // guarded by lock
     private java.util.concurrent.Future<?> expiryTimer;  // guarded by lock: the token's one pending timer (TokenOperations)
@@ -168,6 +169,20 @@ public final class Session {
     boolean takesEchoSkip(String messageId) {
         UnechoedMessages skipped = unechoed;
         return skipped != null && skipped.take(messageId);
+    }
+
+    /**
+     * A kick or ban has taken the session out of the room's fan-out and told it so; leaving the room itself (engine
+     * calls) follows on another thread. Until then the session is still in the room, and a join must finish that
+     * leave first rather than take the session for a member.
+     */
+    void markTakenOut(String room) {
+        beingTakenOut.add(room);
+    }
+
+    /** Whether a kick or ban still has to take the session out of the room ({@link #markTakenOut}); clears it. */
+    boolean clearTakenOut(String room) {
+        return beingTakenOut.remove(room);
     }
 
     public boolean isIn(String room) {

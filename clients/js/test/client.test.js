@@ -143,7 +143,8 @@ test('an expired token is refreshed through getToken(), with backoff between att
 
 test('a token that expires while connected ends the session (TOKEN_EXPIRED) and is replaced on the reconnect', async () => {
   let calls = 0;
-  let cached = token('heidi', { ttlSeconds: 1 });
+  // exp is in whole seconds, so a 1 s token may be dead on arrival on a busy machine: 3 s lives 2-3 s
+  let cached = token('heidi', { ttlSeconds: 3 });
   const heidi = client('heidi', {
     // no refresh in place on 'expiring' (tokens.test.js covers it): the token is only replaced at a reconnect
     autoRefresh: false,

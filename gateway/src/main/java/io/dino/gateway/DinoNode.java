@@ -169,7 +169,8 @@ public final class DinoNode implements AutoCloseable {
                 config.rooms().ephemeralLinger(), clock);
         io.dino.gateway.limits.NanoClock nanoClock = io.dino.gateway.limits.NanoClock.system();
         this.sessionLimits = new io.dino.gateway.limits.SessionLimits(config.rates(), nanoClock, metrics::rateLimited);
-        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers, sessionLimits);
+        this.wsEndpoint = new WsEndpoint(operations, mapper, verifier, config.limits(), metrics, WRITERS, timers, sessionLimits,
+                config.trustedProxies());
         this.apiKeyLimits = new io.dino.gateway.limits.ApiKeyLimits(config.apiKeys(), config.rates().apiKeyCalls(), nanoClock,
                 metrics::rateLimited);
         this.calls = new CallTracker(metrics);

@@ -89,7 +89,16 @@ public final class ConfigLoader {
                 events(dino.get("events")),
                 new GatewayConfig.Moderation(positive(dino.get("moderation.kick-ban"), Duration.ZERO, true)),
                 rates(limits.get("rate")),
-                logFormat(dino.get("log.format")));
+                logFormat(dino.get("log.format")),
+                trustedProxies(dino.get("trusted-proxies")));
+    }
+
+    private static TrustedProxies trustedProxies(Config node) {
+        try {
+            return TrustedProxies.parse(node.asList(String.class).orElse(List.of()));
+        } catch (IllegalArgumentException e) {
+            throw invalid(node.key().toString(), "entries must be IP addresses or CIDR ranges: " + e.getMessage());
+        }
     }
 
     private static GatewayConfig.LogFormat logFormat(Config node) {

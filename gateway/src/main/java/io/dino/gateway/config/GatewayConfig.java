@@ -35,13 +35,15 @@ import java.util.Set;
  * @param events   domain events out to other services (docs/events.md)
  * @param moderation kicks, bans and mutes
  * @param rates    rate limits of sessions, users and API keys ({@code dino.limits.rate})
+ * @param logFormat how logs are written ({@code dino.log.format})
+ * @param trustedProxies proxies whose forwarding headers name the client ({@code dino.trusted-proxies})
  */
 public record GatewayConfig(String nodeId, EngineKind engine, AuthSettings auth, List<String> apiKeys, String wsPath,
                             Set<String> allowedOrigins,
                             Limits limits, History history, Shutdown shutdown, Redis redis, Cluster cluster,
                             java.util.OptionalInt managementPort, Grpc grpc, boolean devMode, Demo demo, Admin admin,
                             Presence presence, Rooms rooms, Receipts receipts, Abuse abuse, Events events, Moderation moderation,
-                            io.dino.gateway.limits.RateSettings rates, LogFormat logFormat) {
+                            io.dino.gateway.limits.RateSettings rates, LogFormat logFormat, TrustedProxies trustedProxies) {
 
     public GatewayConfig {
         apiKeys = List.copyOf(apiKeys);

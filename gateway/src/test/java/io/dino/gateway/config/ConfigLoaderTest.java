@@ -116,6 +116,8 @@ class ConfigLoaderTest {
         assertInvalid(Map.of("dino.redis.wait-replicas", "-1"), "dino.redis.wait-replicas must be 0 or more");
         assertInvalid(Map.of("dino.redis.wait-timeout", "PT2S"),
                 "dino.redis.wait-timeout must be shorter than dino.redis.command-timeout, got PT2S");
+        assertInvalid(Map.of("dino.trusted-proxies.0", "nginx.internal"), "dino.trusted-proxies entries must be IP "
+                + "addresses or CIDR ranges: 'nginx.internal' is not an IP address or a CIDR range such as 10.0.0.0/8");
     }
 
     @Test

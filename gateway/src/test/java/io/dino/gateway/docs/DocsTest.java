@@ -210,6 +210,9 @@ class DocsTest {
         if (type.equals("list of strings")) {
             return Map.of(key + ".0", SECRET + "-doc-check");
         }
+        if (type.startsWith("list of IP addresses or CIDR ranges")) {
+            return Map.of(key + ".0", "10.0.0.0/8");
+        }
         if (type.equals("list of `{kid, pem}`")) {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));

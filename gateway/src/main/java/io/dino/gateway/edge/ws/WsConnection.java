@@ -14,6 +14,10 @@ import io.dino.gateway.core.Session;
 import io.dino.gateway.core.Utf8;
 import io.dino.gateway.edge.json.JsonBodies;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
@@ -26,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dino.gateway.engine.Position;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -40,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 final class WsConnection implements WsListener, Outbound {
 
     private static final Logger LOG = System.getLogger(WsConnection.class.getName());
+    private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+    private static final HeaderName X_REAL_IP = HeaderNames.create("X-Real-IP");
     static final int PROTOCOL_VERSION = 1;
     private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(1);
     /** Runs each command off the reader's stack (see {@link #handleOffTheReader}); thread-safe, unlike a builder. */
@@ -65,6 +72,9 @@ final class WsConnection implements WsListener, Outbound {
     private volatile boolean authDeadlinePassed;
     // timer thread writes, reader thread clears: System.nanoTime() of the oldest unanswered ping, 0 when none is
     private volatile long unansweredPingSince;
+    // the upgrade request's forwarding headers, kept only when proxies are trusted (null otherwise: most nodes)
+    private volatile String forwardedFor;
+    private volatile String realIp;
     /** How the connection ends, for the disconnected domain event: the first cause known wins. */
     private volatile SessionOperations.CloseCause closeCause;
 
@@ -95,6 +105,16 @@ final class WsConnection implements WsListener, Outbound {
     }
 
     @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        if (!context.trustedProxies().entries().isEmpty()) {
+            forwardedFor = String.join(",", headers.all(X_FORWARDED_FOR, List::of));
+            realIp = headers.first(X_REAL_IP).orElse("");
+        }
+        return Optional.empty();
+    }
+
+    /** The client's address: the TCP peer's, or what a trusted proxy in front says it is (dino.trusted-proxies). */
+    @Override
     public String peer() {
         WsSession open = socket;
         if (open == null) {
@@ -102,8 +122,12 @@ final class WsConnection implements WsListener, Outbound {
         }
         try {
             java.net.SocketAddress address = open.socketContext().remotePeer().address();
-            return address instanceof java.net.InetSocketAddress inet
-                    ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(address);
+            if (!(address instanceof java.net.InetSocketAddress inet)) {
+                return String.valueOf(address);
+            }
+            String forwarded = forwardedFor;
+            return context.trustedProxies().clientOf(inet.getAddress(), inet.getPort(),
+                    forwarded == null ? "" : forwarded, forwarded == null ? "" : realIp);
         } catch (RuntimeException e) {
             return "";  // the socket is gone
         }

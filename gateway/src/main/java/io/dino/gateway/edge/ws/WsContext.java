@@ -3,6 +3,7 @@ package io.dino.gateway.edge.ws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.gateway.auth.TokenVerifier;
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.config.TrustedProxies;
 import io.dino.gateway.core.Operations;
 import io.dino.gateway.limits.SessionLimits;
 import io.dino.gateway.ops.GatewayMetrics;
@@ -16,5 +17,5 @@ import java.util.concurrent.ScheduledExecutorService;
 record WsContext(Operations operations, Commands commands, Frames frames, ObjectMapper mapper, TokenVerifier tokens,
                  GatewayConfig.Limits limits, GatewayMetrics metrics, Executor writers,
                  WriteScheduler writeScheduler, ScheduledExecutorService timers, Set<WsConnection> connections,
-                 AtomicBoolean draining, SessionLimits rateLimits) {
+                 AtomicBoolean draining, SessionLimits rateLimits, TrustedProxies trustedProxies) {
 }

@@ -3,6 +3,7 @@ package io.dino.gateway.edge.ws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.gateway.auth.TokenVerifier;
 import io.dino.gateway.config.GatewayConfig;
+import io.dino.gateway.config.TrustedProxies;
 import io.dino.gateway.core.EventEncoder;
 import io.dino.gateway.core.Operations;
 import io.dino.gateway.edge.json.JsonBodies;
@@ -29,11 +30,12 @@ public final class WsEndpoint implements Supplier<WsListener> {
     private final WsContext context;
 
     public WsEndpoint(Operations operations, ObjectMapper mapper, TokenVerifier tokens, GatewayConfig.Limits limits,
-                      GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers, SessionLimits rateLimits) {
+                      GatewayMetrics metrics, Executor writers, ScheduledExecutorService timers, SessionLimits rateLimits,
+                      TrustedProxies trustedProxies) {
         Frames frames = new Frames(mapper);
         this.context = new WsContext(operations, new Commands(operations, frames, new JsonBodies(mapper)), frames, mapper,
                 tokens, limits, metrics, writers, new WriteScheduler(writers, timers, limits.writeDelay()), timers, connections, draining,
-                rateLimits);
+                rateLimits, trustedProxies);
     }
 
     /** The protocol's encoding of events, for the hub's fan-out. */

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -52,7 +54,8 @@ class NginxFrontTest {
     @ParameterizedTest
     @EnumSource(Loss.class)
     void clientsOfALostNodeRecoverEverythingThroughNginx(Loss loss) throws Exception {
-        Map<String, String> cluster = Map.of("dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT3S");
+        Map<String, String> cluster = Map.of("dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT3S",
+                "dino.trusted-proxies.0", "127.0.0.1", "dino.admin.enabled", "true");
         try (RedisServer redis = RedisServer.start();
              Nodes nodes = Nodes.start(redis.uri(), cluster);
              NginxProcess nginx = NginxProcess.start(List.of(nodes.victim, nodes.survivor))) {
@@ -73,6 +76,12 @@ class NginxFrontTest {
                 subscribers.add(subscriber);
                 subscriber.session.start().get(30, TimeUnit.SECONDS);
                 subscriber.session.join("stream").get(30, TimeUnit.SECONDS);
+            }
+            // nginx passes each client's address on and the nodes trust it: the address nginx saw, not nginx's port
+            for (NodeProcess node : List.of(nodes.victim, nodes.survivor)) {
+                // awaited: the origin checks' sessions above may still be closing
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(peers(node))
+                        .as("session addresses on %s", node).hasSize(SUBSCRIBERS / 2).containsOnly("127.0.0.1"));
             }
             List<Subscriber> onVictim = subscribers.stream().filter(s -> s.node().equals("victim")).toList();
             assertThat(onVictim).as("clients nginx sent to the victim (no stickiness, least_conn)")
@@ -107,6 +116,18 @@ class NginxFrontTest {
             });
             subscribers.forEach(s -> s.session.close());
         }
+    }
+
+    /** The addresses of the sessions on {@code node}, as its admin API shows them (straight to the node). */
+    private static List<String> peers(NodeProcess node) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                node.httpUri("/admin/api/sessions")).header("Authorization", "Bearer " + NodeProcess.API_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> peers = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("sessions")
+                .forEach(session -> peers.add(session.path("peer").asText()));
+        return peers;
     }
 
     /** The two nodes, started side by side (each start is mostly JVM warm-up; the machine has two cores). */

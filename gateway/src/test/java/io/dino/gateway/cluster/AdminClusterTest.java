@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,32 +23,14 @@ class AdminClusterTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
 
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        a = node("adm-a");
-        b = node("adm-b");
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
-                "dino.admin.enabled", "true", "dino.cluster.heartbeat-interval", "PT0.2S", "dino.cluster.node-timeout", "PT5S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        a.close();
-        b.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withSettings(Map.of(
+            "dino.admin.enabled", "true", "dino.cluster.heartbeat-interval", "PT0.2S")).named("adm-a", "adm-b");
 
     private static JsonNode call(String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(a.httpUri(path)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + a.token("ops", Set.of("globalmod")))
+        HttpRequest request = HttpRequest.newBuilder(cluster.a().httpUri(path)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + cluster.a().token("ops", Set.of("globalmod")))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -66,9 +46,9 @@ class AdminClusterTest {
     @Test
     void nodeASeesNodeBsSessionsAndKicksAUserConnectedToB() throws Exception {
         EventRecorder events = new EventRecorder();
-        DinoClient bob = b.client("adm-bob", events);
+        DinoClient bob = cluster.b().client("adm-bob", events);
         bob.join("adm-hall").join();
-        b.client("adm-eve", new EventRecorder()).join("adm-hall").join();
+        cluster.b().client("adm-eve", new EventRecorder()).join("adm-hall").join();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             JsonNode nodes = call("GET", "/admin/api/nodes", null);

@@ -1,13 +1,10 @@
 package io.dino.gateway.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,32 +20,9 @@ import static org.awaitility.Awaitility.await;
  */
 class BlacklistClusterTest {
 
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
-    private static DinoBackendClient backendOnA;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        a = node("a");
-        b = node("b");
-        backendOnA = DinoBackendClient.builder("127.0.0.1", a.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
-                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S",
-                "dino.moderation.blacklist-refresh", "PT0.2S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        backendOnA.close();
-        a.close();
-        b.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withSettings(Map.of("dino.moderation.blacklist-refresh", "PT0.2S"))
+            .withBackendClients();
 
     private static boolean isPost(JsonNode event, String type, String by) {
         return event.path("event").asText().equals("message") && event.path("msg").path("room").asText().equals("admin")
@@ -59,16 +33,16 @@ class BlacklistClusterTest {
     @Test
     void wordsAddedThroughNodeABlockSendsOnNodeBAndTheReportReachesAnOperatorOnNodeA() throws Exception {
         EventRecorder opEvents = new EventRecorder();
-        DinoClient opOnA = a.operatorClient("bc-op", opEvents);
+        DinoClient opOnA = cluster.a().operatorClient("bc-op", opEvents);
         opOnA.join("admin").join();
-        DinoClient eveOnB = b.client("bc-eve", new EventRecorder());
+        DinoClient eveOnB = cluster.b().client("bc-eve", new EventRecorder());
         eveOnB.join("bc-probe").join();
         eveOnB.join("bc-hall").join();
         EventRecorder bobEvents = new EventRecorder();
-        DinoClient bobOnA = a.client("bc-bob", bobEvents);
+        DinoClient bobOnA = cluster.a().client("bc-bob", bobEvents);
         bobOnA.join("bc-hall").join();
 
-        assertThat(backendOnA.addBlacklistWords(List.of("Kwyjibo"))).containsExactly("kwyjibo");
+        assertThat(cluster.backendOnA().addBlacklistWords(List.of("Kwyjibo"))).containsExactly("kwyjibo");
         // node B matches it within its refresh period: until then a probe in a room of its own is stored
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
             eveOnB.send("bc-probe", Map.of("text", "kwyjibo?")).join();
@@ -82,7 +56,7 @@ class BlacklistClusterTest {
         bobEvents.await(e -> e.path("msg").path("id").asText().equals(marker), TIMEOUT);
         assertThat(bobEvents.events("message").stream().map(e -> e.get("msg").get("id").asText())).containsExactly(marker);
 
-        assertThat(backendOnA.removeBlacklistWords(List.of("kwyjibo"))).containsExactly("kwyjibo");
+        assertThat(cluster.backendOnA().removeBlacklistWords(List.of("kwyjibo"))).containsExactly("kwyjibo");
         // node B stops blocking within its refresh period: a send then reaches bob on node A
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
             String id = eveOnB.send("bc-hall", Map.of("text", "kwyjibo, now allowed")).join().get("id").asText();
@@ -93,16 +67,16 @@ class BlacklistClusterTest {
     @Test
     void aRequestForAnAdminOnNodeBCountsAndReachesTheOperatorOnNodeA() throws Exception {
         EventRecorder opEvents = new EventRecorder();
-        DinoClient opOnA = a.operatorClient("bc-op2", opEvents);
+        DinoClient opOnA = cluster.a().operatorClient("bc-op2", opEvents);
         opOnA.join("admin").join();
-        DinoClient annOnB = b.client("bc-ann", new EventRecorder());
+        DinoClient annOnB = cluster.b().client("bc-ann", new EventRecorder());
         annOnB.join("bc-help").join();
         assertThat(annOnB.requestAdmin("bc-help", "please").join().get("admins").asInt()).isGreaterThanOrEqualTo(1);
         opEvents.await(e -> isPost(e, "request-admin", "bc-ann"), TIMEOUT);
         annOnB.report("bc-help", null, "bc-troll", "rude").join();
         JsonNode report = opEvents.await(e -> isPost(e, "report", "bc-ann"), TIMEOUT);
         assertThat(report.get("msg").get("body").get("user").asText()).isEqualTo("bc-troll");
-        assertThat(b.client("bc-mallory", new EventRecorder()).join("admin").handle((ok, error) -> error).join())
+        assertThat(cluster.b().client("bc-mallory", new EventRecorder()).join("admin").handle((ok, error) -> error).join())
                 .hasMessage("not allowed to join room 'admin': needs membership of the private room");
     }
 }

@@ -1,14 +1,11 @@
 package io.dino.gateway.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
 import io.dino.client.Position;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,31 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeleteClusterTest {
 
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
-    private static DinoBackendClient backendOnA;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        a = node("a");
-        b = node("b");
-        backendOnA = DinoBackendClient.builder("127.0.0.1", a.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
-                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        backendOnA.close();
-        a.close();
-        b.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withDefaults().withBackendClients();
 
     private static List<String> texts(JsonNode messages) {
         List<String> texts = new ArrayList<>();
@@ -58,10 +32,10 @@ class DeleteClusterTest {
     @Test
     void aDeletionOnNodeAIsHeardOnNodeBAndNodeBsHistoryAndRecoveryLeaveTheMessageOut() throws Exception {
         EventRecorder aliceEvents = new EventRecorder();
-        DinoClient aliceOnA = a.client("dc-alice", aliceEvents);
+        DinoClient aliceOnA = cluster.a().client("dc-alice", aliceEvents);
         aliceOnA.join("dc-hall").join();
         EventRecorder bobEvents = new EventRecorder();
-        DinoClient bobOnB = b.client("dc-bob", bobEvents);
+        DinoClient bobOnB = cluster.b().client("dc-bob", bobEvents);
         bobOnB.join("dc-hall").join();
         String first = aliceOnA.send("dc-hall", Map.of("text", "oops")).join().get("id").asText();
         JsonNode second = aliceOnA.send("dc-hall", Map.of("text", "fine")).join();
@@ -73,14 +47,14 @@ class DeleteClusterTest {
         assertThat(deleted.toString()).isEqualTo("{\"event\":\"deleted\",\"room\":\"dc-hall\",\"by\":\"dc-alice\",\"ids\":[\"" + first + "\"]}");
 
         assertThat(texts(bobOnB.history("dc-hall", 10).join().get("messages"))).containsExactly("fine");
-        JsonNode recovered = b.client("dc-carol", new EventRecorder()).join("dc-hall", new Position(epoch, 0)).join();
+        JsonNode recovered = cluster.b().client("dc-carol", new EventRecorder()).join("dc-hall", new Position(epoch, 0)).join();
         assertThat(recovered.get("recovered").asBoolean()).isTrue();
         assertThat(texts(recovered.get("messages"))).containsExactly("fine");
         // a session already in the room asks again (a rejoin reads the recovery without entering)
         JsonNode rejoined = bobOnB.join("dc-hall", new Position(epoch, 0)).join();
         assertThat(texts(rejoined.get("messages"))).containsExactly("fine");
 
-        assertThat(backendOnA.restoreMessage("dc-hall", first, "dc-admin").getChanged()).isTrue();
+        assertThat(cluster.backendOnA().restoreMessage("dc-hall", first, "dc-admin").getChanged()).isTrue();
         assertThat(bobEvents.await("restored", TIMEOUT).toString())
                 .isEqualTo("{\"event\":\"restored\",\"room\":\"dc-hall\",\"by\":\"dc-admin\",\"ids\":[\"" + first + "\"]}");
         assertThat(texts(bobOnB.history("dc-hall", 10).join().get("messages"))).containsExactly("oops", "fine");
@@ -89,13 +63,13 @@ class DeleteClusterTest {
     @Test
     void aUsersMessagesDeletedThroughNodeAAreHiddenOnNodeBAndLaterOnesAreNot() throws Exception {
         EventRecorder modEvents = new EventRecorder();
-        DinoClient opOnA = a.operatorClient("dc-op", modEvents);
+        DinoClient opOnA = cluster.a().operatorClient("dc-op", modEvents);
         opOnA.join("dc-spam").join();
         EventRecorder spamEvents = new EventRecorder();
-        DinoClient spammerOnB = b.client("dc-spammer", spamEvents);
+        DinoClient spammerOnB = cluster.b().client("dc-spammer", spamEvents);
         spammerOnB.join("dc-spam").join();
         EventRecorder readerEvents = new EventRecorder();
-        DinoClient readerOnB = b.client("dc-reader", readerEvents);
+        DinoClient readerOnB = cluster.b().client("dc-reader", readerEvents);
         readerOnB.join("dc-spam").join();
         for (int i = 0; i < 5; i++) {
             spammerOnB.send("dc-spam", Map.of("text", "spam " + i)).join();

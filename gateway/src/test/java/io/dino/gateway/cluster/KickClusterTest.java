@@ -1,17 +1,13 @@
 package io.dino.gateway.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
@@ -22,31 +18,8 @@ import static org.awaitility.Awaitility.await;
 /** A kick issued on node A takes the user's sessions out on node B too, through the Redis control plane. */
 class KickClusterTest {
 
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
-    private static DinoBackendClient backendOnA;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        a = node("a");
-        b = node("b");
-        backendOnA = DinoBackendClient.builder("127.0.0.1", a.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
-                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        backendOnA.close();
-        a.close();
-        b.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withDefaults().withBackendClients();
 
     private static boolean isKickOf(JsonNode event, String user) {
         return event.path("event").asText().equals("kicked") && event.path("user").asText().equals(user);
@@ -55,19 +28,19 @@ class KickClusterTest {
     @Test
     void aKickThroughNodeAsGrpcTakesTheUsersSessionsOutOnBothNodesAndEveryMemberHearsItOnce() throws Exception {
         EventRecorder onB = new EventRecorder();
-        DinoClient bobOnB = b.client("kc-bob", onB);
+        DinoClient bobOnB = cluster.b().client("kc-bob", onB);
         bobOnB.join("kc-hall").join();
         EventRecorder bobOnAEvents = new EventRecorder();
-        DinoClient bobOnA = a.client("kc-bob", bobOnAEvents);
+        DinoClient bobOnA = cluster.a().client("kc-bob", bobOnAEvents);
         bobOnA.join("kc-hall").join();
         EventRecorder carlEvents = new EventRecorder();
-        DinoClient carlOnB = b.client("kc-carl", carlEvents);
+        DinoClient carlOnB = cluster.b().client("kc-carl", carlEvents);
         carlOnB.join("kc-hall").join();
         EventRecorder danEvents = new EventRecorder();
-        DinoClient dan = a.client("kc-dan", danEvents);
+        DinoClient dan = cluster.a().client("kc-dan", danEvents);
         dan.join("kc-hall").join();
 
-        assertThat(backendOnA.kickUser("kc-hall", "kc-bob", "cluster-wide", "")).isEqualTo(2);
+        assertThat(cluster.backendOnA().kickUser("kc-hall", "kc-bob", "cluster-wide", "")).isEqualTo(2);
         String expected = "{\"event\":\"kicked\",\"room\":\"kc-hall\",\"user\":\"kc-bob\",\"by\":\"system\",\"reason\":\"cluster-wide\"}";
         assertThat(onB.await(event -> isKickOf(event, "kc-bob"), TIMEOUT).toString()).isEqualTo(expected);
         assertThat(bobOnAEvents.await(event -> isKickOf(event, "kc-bob"), TIMEOUT).toString()).isEqualTo(expected);
@@ -81,12 +54,12 @@ class KickClusterTest {
         assertThat(onB.events("message")).isEmpty();
         carlEvents.await("message", TIMEOUT);
 
-        await().atMost(TIMEOUT).until(() -> !backendOnA.roomMembers("kc-hall").contains("kc-bob"));
+        await().atMost(TIMEOUT).until(() -> !cluster.backendOnA().roomMembers("kc-hall").contains("kc-bob"));
         CompletionException failed = catchThrowableOfType(CompletionException.class,
                 () -> bobOnB.send("kc-hall", "still here?").join());
         assertThat(((DinoException) failed.getCause()).name()).isEqualTo("NOT_IN_ROOM");
         // a marker after the kick: a join both nodes announce; no `left` of bob came before it on B
-        a.client("kc-marker", new EventRecorder()).join("kc-hall").join();
+        cluster.a().client("kc-marker", new EventRecorder()).join("kc-hall").join();
         carlEvents.await(event -> event.path("event").asText().equals("joined")
                 && event.path("user").asText().equals("kc-marker"), TIMEOUT);
         assertThat(carlEvents.events("left")).isEmpty();
@@ -96,12 +69,12 @@ class KickClusterTest {
 
     @Test
     void anOwnerOnNodeAIsRefusedTheKickOfAnOperatorHeldByNodeB() throws Exception {
-        backendOnA.createRoom(io.dino.api.v1.CreateRoomRequest.newBuilder().setId("kc-owned").setName("Owned")
+        cluster.backendOnA().createRoom(io.dino.api.v1.CreateRoomRequest.newBuilder().setId("kc-owned").setName("Owned")
                 .setKind(io.dino.api.v1.RoomKind.ROOM_KIND_STATIC).addOwners("kc-owner").build());
         EventRecorder opEvents = new EventRecorder();
-        b.operatorClient("kc-op", opEvents).join("kc-owned").join();
+        cluster.b().operatorClient("kc-op", opEvents).join("kc-owned").join();
         EventRecorder ownerEvents = new EventRecorder();
-        DinoClient owner = a.client("kc-owner", ownerEvents);
+        DinoClient owner = cluster.a().client("kc-owner", ownerEvents);
         owner.join("kc-owned").join();
 
         CompletionException failed = catchThrowableOfType(CompletionException.class,
@@ -109,9 +82,9 @@ class KickClusterTest {
         DinoException refused = (DinoException) failed.getCause();
         assertThat(refused.name()).isEqualTo("NOT_ALLOWED");
         assertThat(refused.getMessage()).isEqualTo("not allowed to kick 'kc-op': an operator, whom only operators may kick");
-        assertThat(backendOnA.roomMembers("kc-owned")).contains("kc-op");
+        assertThat(cluster.backendOnA().roomMembers("kc-owned")).contains("kc-op");
         // nobody was told: the next event both get is a later join
-        a.client("kc-later", new EventRecorder()).join("kc-owned").join();
+        cluster.a().client("kc-later", new EventRecorder()).join("kc-owned").join();
         for (EventRecorder events : List.of(opEvents, ownerEvents)) {
             events.await(event -> event.path("event").asText().equals("joined")
                     && event.path("user").asText().equals("kc-later"), TIMEOUT);

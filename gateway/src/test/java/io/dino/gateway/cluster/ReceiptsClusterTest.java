@@ -3,10 +3,8 @@ package io.dino.gateway.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -16,28 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Receipts on two nodes sharing Redis: markers are shared, and receipts are told across nodes by the control plane. */
 class ReceiptsClusterTest {
 
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        a = node("a");
-        b = node("b");
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.engine", "redis", "dino.redis.uri", redis.uri(), "dino.node-id", id,
-                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        a.close();
-        b.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withDefaults();
 
     private static JsonNode receipt(EventRecorder events, String kind, long offset) throws Exception {
         return events.await(event -> event.path("event").asText().equals("receipt") && event.path("kind").asText().equals(kind)
@@ -47,10 +25,10 @@ class ReceiptsClusterTest {
     @Test
     void aPrivateMessageToAnOfflineUserIsHandedOverOnAnotherNodeAndTheReadReceiptReachesTheSenderOnTheFirst() throws Exception {
         EventRecorder annEvents = new EventRecorder();
-        DinoClient annOnA = a.client("rcc-ann", annEvents);
+        DinoClient annOnA = cluster.a().client("rcc-ann", annEvents);
         JsonNode sent = annOnA.sendPrivate("rcc-bob", Map.of("text", "while you were out")).join();
 
-        DinoClient bobOnB = b.client("rcc-bob", new EventRecorder());
+        DinoClient bobOnB = cluster.b().client("rcc-bob", new EventRecorder());
         JsonNode unacked = bobOnB.connectResult().path("inbox").path("unacked");
         assertThat(unacked.size()).isEqualTo(1);
         assertThat(unacked.get(0).path("id").asText()).isEqualTo(sent.path("id").asText());
@@ -63,18 +41,18 @@ class ReceiptsClusterTest {
                 + ",\"ids\":[\"" + sent.path("id").asText() + "\"]}");
         // the marker is shared: asked on node A, and a new session on node A gets nothing handed over
         assertThat(annOnA.privateReceipts("rcc-bob", sent.path("offset").asLong()).join().path("read").asBoolean()).isTrue();
-        assertThat(a.client("rcc-bob", new EventRecorder()).connectResult().path("inbox").has("unacked")).isFalse();
+        assertThat(cluster.a().client("rcc-bob", new EventRecorder()).connectResult().path("inbox").has("unacked")).isFalse();
     }
 
     @Test
     void aRoomReceiptOnOneNodeReachesTheMembersOnBothAndQueriesAgreeEverywhere() throws Exception {
         EventRecorder annEvents = new EventRecorder();
-        DinoClient annOnA = a.client("rcr-ann", annEvents);
+        DinoClient annOnA = cluster.a().client("rcr-ann", annEvents);
         annOnA.join("rcr-room").join();
         EventRecorder cyEvents = new EventRecorder();
-        DinoClient cyOnB = b.client("rcr-cy", cyEvents);
+        DinoClient cyOnB = cluster.b().client("rcr-cy", cyEvents);
         cyOnB.join("rcr-room").join();
-        DinoClient bobOnB = b.client("rcr-bob", new EventRecorder());
+        DinoClient bobOnB = cluster.b().client("rcr-bob", new EventRecorder());
         bobOnB.join("rcr-room").join();
         JsonNode sent = annOnA.send("rcr-room", Map.of("text", "hello")).join();
         long offset = sent.path("offset").asLong();

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dino.client.DinoClient;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
 import io.dino.gateway.e2e.AccessControlTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.Map;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,31 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Whispers across two nodes sharing one real Redis: the presence check and the delivery both cross nodes. */
 class WhisperClusterTest {
 
-    private static RedisServer redis;
-    private static TestNode a;
-    private static TestNode b;
-
-    @BeforeAll
-    static void startCluster() {
-        redis = RedisServer.start();
-        a = node("a");
-        b = node("b");
-    }
-
-    private static TestNode node(String id) {
-        return TestNode.start(Map.of("dino.redis.uri", redis.uri(), "dino.engine", "redis", "dino.node-id", id,
-                "dino.cluster.heartbeat-interval", "PT0.5S", "dino.cluster.node-timeout", "PT5S"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        for (TestNode node : new TestNode[] {a, b}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisNodes cluster = TwoRedisNodes.withDefaults();
 
     private static boolean whisper(JsonNode event, String body) {
         return "private".equals(event.path("event").asText()) && body.equals(event.path("msg").path("body").asText());
@@ -54,11 +28,11 @@ class WhisperClusterTest {
         EventRecorder bobOnB = new EventRecorder();
         EventRecorder annOnB = new EventRecorder();
         EventRecorder eveOnB = new EventRecorder();
-        DinoClient ann = a.client("ann", new EventRecorder());
+        DinoClient ann = cluster.a().client("ann", new EventRecorder());
         ann.join("den").join();
-        b.client("bob", bobOnB).join("den").join();
-        b.client("ann", annOnB).join("den").join();
-        DinoClient eve = b.client("eve", eveOnB);
+        cluster.b().client("bob", bobOnB).join("den").join();
+        cluster.b().client("ann", annOnB).join("den").join();
+        DinoClient eve = cluster.b().client("eve", eveOnB);
         eve.join("den").join();
 
         JsonNode reply = ann.whisper("den", List.of("bob"), "over here").join();
@@ -80,9 +54,9 @@ class WhisperClusterTest {
 
     @Test
     void aRecipientOnAnotherNodeWhoLeftTheRoomRefusesTheWhisper() {
-        DinoClient ann = a.client("ann2", new EventRecorder());
+        DinoClient ann = cluster.a().client("ann2", new EventRecorder());
         ann.join("nook").join();
-        DinoClient bob = b.client("bob2", new EventRecorder());
+        DinoClient bob = cluster.b().client("bob2", new EventRecorder());
         bob.join("nook").join();
         bob.leave("nook").join();
         var refused = AccessControlTest.refusal(ann.whisper("nook", List.of("bob2"), "still there?"));

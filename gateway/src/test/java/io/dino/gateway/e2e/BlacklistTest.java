@@ -1,21 +1,19 @@
 package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
-import io.dino.client.DinoClient;
-import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
+import static io.dino.gateway.e2e.ChatUser.in;
+import static io.dino.gateway.e2e.ChatUser.operator;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -25,69 +23,39 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class BlacklistTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
-
-    private record User(DinoClient client, EventRecorder events) {
-    }
-
-    private static User user(String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.client(name, events), events);
-    }
-
-    private static User operator(String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.operatorClient(name, events), events);
-    }
-
-    private static User in(String room, User user) {
-        user.client().join(room).join();
-        return user;
-    }
-
-    private static JsonNode message(User user, String id) throws Exception {
+    private static JsonNode message(ChatUser user, String id) throws Exception {
         return user.events().await(e -> e.path("event").asText().equals("message") && e.path("msg").path("id").asText().equals(id),
                 TIMEOUT).get("msg");
     }
 
-    private static JsonNode messageWithText(User user, String text) throws Exception {
+    private static JsonNode messageWithText(ChatUser user, String text) throws Exception {
         return user.events().await(e -> e.path("msg").path("body").path("text").asText().equals(text), TIMEOUT).get("msg");
     }
 
     /** The admin room's post about the message, as an operator in it receives it. */
-    private static JsonNode report(User operator, String type, String messageId) throws Exception {
+    private static JsonNode report(ChatUser operator, String type, String messageId) throws Exception {
         return operator.events().await(e -> e.path("event").asText().equals("message")
                 && e.path("msg").path("room").asText().equals("admin")
                 && e.path("msg").path("body").path("type").asText().equals(type)
                 && (messageId == null || e.path("msg").path("body").path("messageId").asText().equals(messageId)), TIMEOUT).get("msg");
     }
 
-    private static List<String> historyIds(User viewer, String room) {
+    private static List<String> historyIds(ChatUser viewer, String room) {
         return StreamSupport.stream(viewer.client().history(room, 100).join().get("messages").spliterator(), false)
                 .map(m -> m.get("id").asText()).toList();
     }
 
     @Test
     void aNonOperatorsMatchingSendIsShownOnlyToItsSessionStoredNowhereAndReported() throws Exception {
-        assertThat(backend.addBlacklistWords(List.of("Zorglub", "wumpus-HUNT"))).containsExactly("wumpus hunt", "zorglub");
-        assertThat(backend.blacklistWords()).contains("wumpus hunt", "zorglub");
-        User op = in("admin", operator("bl-op"));
-        User eve = in("bl-room", user("bl-eve"));
-        User bob = in("bl-room", user("bl-bob"));
-        User eveElsewhere = in("bl-room", user("bl-eve"));
+        assertThat(single.backend().addBlacklistWords(List.of("Zorglub", "wumpus-HUNT"))).containsExactly("wumpus hunt", "zorglub");
+        assertThat(single.backend().blacklistWords()).contains("wumpus hunt", "zorglub");
+        ChatUser op = in("admin", operator(single.node(), "bl-op"));
+        ChatUser eve = in("bl-room", user(single.node(), "bl-eve"));
+        ChatUser bob = in("bl-room", user(single.node(), "bl-bob"));
+        ChatUser eveElsewhere = in("bl-room", user(single.node(), "bl-eve"));
         JsonNode before = eve.client().send("bl-room", Map.of("text", "first")).join();
         messageWithText(bob, "first");
 
@@ -123,25 +91,25 @@ class BlacklistTest {
         assertThat(historyIds(bob, "bl-room")).doesNotContain(id, phrase).contains(marker);
 
         // an operator's matching send goes through
-        User opInRoom = in("bl-room", operator("bl-op2"));
+        ChatUser opInRoom = in("bl-room", operator(single.node(), "bl-op2"));
         String fromOp = opInRoom.client().send("bl-room", Map.of("text", "zorglub is fine for me")).join().get("id").asText();
         message(bob, fromOp);
         assertThat(historyIds(bob, "bl-room")).contains(fromOp);
 
         // removed: messages flow again
-        assertThat(backend.removeBlacklistWords(List.of("ZORGLUB", "never-listed"))).containsExactly("zorglub");
+        assertThat(single.backend().removeBlacklistWords(List.of("ZORGLUB", "never-listed"))).containsExactly("zorglub");
         String again = eve.client().send("bl-room", Map.of("text", "zorglub again")).join().get("id").asText();
         message(bob, again);
         assertThat(historyIds(bob, "bl-room")).contains(again);
-        backend.removeBlacklistWords(List.of("wumpus hunt"));
+        single.backend().removeBlacklistWords(List.of("wumpus hunt"));
     }
 
     @Test
     void privateMessagesAndWhispersAreShadowBlockedToo() throws Exception {
-        backend.addBlacklistWords(List.of("blorptastic"));
-        User op = in("admin", operator("bl-op-pw"));
-        User eve = in("bl-pw", user("bl-pw-eve"));
-        User bob = in("bl-pw", user("bl-pw-bob"));
+        single.backend().addBlacklistWords(List.of("blorptastic"));
+        ChatUser op = in("admin", operator(single.node(), "bl-op-pw"));
+        ChatUser eve = in("bl-pw", user(single.node(), "bl-pw-eve"));
+        ChatUser bob = in("bl-pw", user(single.node(), "bl-pw-bob"));
 
         JsonNode privateReply = eve.client().sendPrivate("bl-pw-bob", Map.of("text", "so blorptastic")).join();
         JsonNode privatePost = report(op, "blacklisted", privateReply.get("id").asText());
@@ -159,16 +127,16 @@ class BlacklistTest {
         JsonNode got = bob.events().await("private", TIMEOUT);
         assertThat(got.get("msg").get("id").asText()).isEqualTo(marker);
         assertThat(bob.events().events("private")).hasSize(1);
-        backend.removeBlacklistWords(List.of("blorptastic"));
+        single.backend().removeBlacklistWords(List.of("blorptastic"));
     }
 
     @Test
     void invalidEntriesAreRefused() {
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                () -> backend.addBlacklistWords(List.of("ok", "?!")));
+                () -> single.backend().addBlacklistWords(List.of("ok", "?!")));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(refused.getStatus().getDescription()).isEqualTo("'?!' is not a blacklist entry: it must be 1-100 "
                 + "characters with 1-10 words (letters and digits)");
-        assertThat(backend.blacklistWords()).doesNotContain("ok");
+        assertThat(single.backend().blacklistWords()).doesNotContain("ok");
     }
 }

@@ -1,18 +1,13 @@
 package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.api.v1.DeleteMessagesResponse;
-import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
-import io.dino.client.EventRecorder;
 import io.dino.client.Position;
-import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,51 +15,24 @@ import java.util.Map;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static io.dino.gateway.e2e.AccessControlTest.refusal;
+import static io.dino.gateway.e2e.ChatUser.in;
+import static io.dino.gateway.e2e.ChatUser.operator;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Soft deletion and restore of room messages ({@code delete}, {@code restore}, Moderation.DeleteMessages) on one node (memory engine). */
 class DeleteMessagesTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
-
-    private record User(DinoClient client, EventRecorder events) {
-    }
-
-    private static User user(String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.client(name, events), events);
-    }
-
-    private static User operator(String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.operatorClient(name, events), events);
-    }
-
-    private static User in(String room, User user) {
-        user.client().join(room).join();
-        return user;
-    }
-
-    private static String send(User user, String room, String text) {
+    private static String send(ChatUser user, String room, String text) {
         return user.client().send(room, Map.of("text", text)).join().get("id").asText();
     }
 
     /** The texts of the room's history as the user pages it back from the latest, {@code limit} at a time. */
-    private static List<String> history(User viewer, String room, int limit) {
+    private static List<String> history(ChatUser viewer, String room, int limit) {
         return texts(viewer.client().history(room, limit).join().get("messages"));
     }
 
@@ -75,19 +43,19 @@ class DeleteMessagesTest {
     }
 
     /** What a client that saw the room empty (offset 0 of its epoch) recovers when it joins. */
-    private static JsonNode recoveredFromStart(User joiner, String room, String epoch) {
+    private static JsonNode recoveredFromStart(ChatUser joiner, String room, String epoch) {
         return joiner.client().join(room, new Position(epoch, 0)).join();
     }
 
-    private static JsonNode event(User seer, String type) throws Exception {
+    private static JsonNode event(ChatUser seer, String type) throws Exception {
         return seer.events().await(e -> e.path("event").asText().equals(type), TIMEOUT);
     }
 
     @Test
     void theAuthorDeletesTheirOwnMessageWhichLeavesHistoryAndRecoveryForEveryone() throws Exception {
-        RoomSetup.staticRoom(node, "dm-own", "Delete own");
-        User alice = in("dm-own", user("dm-alice"));
-        User bob = in("dm-own", user("dm-bob"));
+        RoomSetup.staticRoom(single.node(), "dm-own", "Delete own");
+        ChatUser alice = in("dm-own", user(single.node(), "dm-alice"));
+        ChatUser bob = in("dm-own", user(single.node(), "dm-bob"));
         String first = send(alice, "dm-own", "one");
         send(bob, "dm-own", "two");
         send(alice, "dm-own", "three");
@@ -100,7 +68,7 @@ class DeleteMessagesTest {
 
         assertThat(history(bob, "dm-own", 10)).containsExactly("two", "three");
         String epoch = bob.client().history("dm-own", 1).join().get("epoch").asText();
-        JsonNode joined = recoveredFromStart(user("dm-late"), "dm-own", epoch);
+        JsonNode joined = recoveredFromStart(user(single.node(), "dm-late"), "dm-own", epoch);
         assertThat(joined.get("recovered").asBoolean()).isTrue();
         assertThat(texts(joined.get("messages"))).containsExactly("two", "three");
         assertThat(joined.get("offset").asLong()).isEqualTo(3);
@@ -108,9 +76,9 @@ class DeleteMessagesTest {
 
     @Test
     void aStrangerIsRefusedAndAnUnknownIdIsNoSuchMessage() {
-        RoomSetup.staticRoom(node, "dm-refuse", "Delete refuse");
-        User alice = in("dm-refuse", user("dm-r-alice"));
-        User bob = in("dm-refuse", user("dm-r-bob"));
+        RoomSetup.staticRoom(single.node(), "dm-refuse", "Delete refuse");
+        ChatUser alice = in("dm-refuse", user(single.node(), "dm-r-alice"));
+        ChatUser bob = in("dm-refuse", user(single.node(), "dm-r-bob"));
         String hers = send(alice, "dm-refuse", "mine");
 
         DinoException notHers = refusal(bob.client().deleteMessage("dm-refuse", hers));
@@ -136,11 +104,11 @@ class DeleteMessagesTest {
 
     @Test
     void aModeratorDeletesAUsersMessagesThenAllAndAnOperatorRestoresThem() throws Exception {
-        RoomSetup.staticRoom(node, "dm-mod", "Delete mod");
-        RoomSetup.grantRoomRole(node, "dm-mod", "dm-m-mod", "moderator");
-        User mod = in("dm-mod", user("dm-m-mod"));
-        User spammer = in("dm-mod", user("dm-m-spam"));
-        User carol = in("dm-mod", user("dm-m-carol"));
+        RoomSetup.staticRoom(single.node(), "dm-mod", "Delete mod");
+        RoomSetup.grantRoomRole(single.node(), "dm-mod", "dm-m-mod", "moderator");
+        ChatUser mod = in("dm-mod", user(single.node(), "dm-m-mod"));
+        ChatUser spammer = in("dm-mod", user(single.node(), "dm-m-spam"));
+        ChatUser carol = in("dm-mod", user(single.node(), "dm-m-carol"));
         send(spammer, "dm-mod", "spam 1");
         send(carol, "dm-mod", "hello");
         send(spammer, "dm-mod", "spam 2");
@@ -160,9 +128,10 @@ class DeleteMessagesTest {
         assertThat(event(carol, "deleted").get("all").asBoolean()).isTrue();
         send(carol, "dm-mod", "fresh start");
         assertThat(history(carol, "dm-mod", 10)).containsExactly("fresh start");
-        assertThat(texts(recoveredFromStart(user("dm-m-late"), "dm-mod", epoch).get("messages"))).containsExactly("fresh start");
+        assertThat(texts(recoveredFromStart(user(single.node(), "dm-m-late"), "dm-mod", epoch).get("messages")))
+                .containsExactly("fresh start");
 
-        User op = in("dm-mod", operator("dm-m-op"));
+        ChatUser op = in("dm-mod", operator(single.node(), "dm-m-op"));
         JsonNode restoredAll = op.client().restoreAllMessages("dm-mod").join();
         assertThat(restoredAll.toString()).isEqualTo("{\"room\":\"dm-mod\",\"restored\":{\"all\":true},\"changed\":true}");
         assertThat(event(carol, "restored").toString())
@@ -173,10 +142,10 @@ class DeleteMessagesTest {
 
     @Test
     void restoringAMessageOrAUserBringsBackOnlyWhatThatDeletionHid() throws Exception {
-        RoomSetup.staticRoom(node, "dm-back", "Delete back");
-        User alice = in("dm-back", user("dm-b-alice"));
-        User bob = in("dm-back", user("dm-b-bob"));
-        User op = in("dm-back", operator("dm-b-op"));
+        RoomSetup.staticRoom(single.node(), "dm-back", "Delete back");
+        ChatUser alice = in("dm-back", user(single.node(), "dm-b-alice"));
+        ChatUser bob = in("dm-back", user(single.node(), "dm-b-bob"));
+        ChatUser op = in("dm-back", operator(single.node(), "dm-b-op"));
         String a1 = send(alice, "dm-back", "a1");
         send(bob, "dm-back", "b1");
         alice.client().deleteMessage("dm-back", a1).join();
@@ -194,10 +163,10 @@ class DeleteMessagesTest {
 
     @Test
     void aPageWithDeletedMessagesReadsOnUntilItHoldsTheLimit() {
-        RoomSetup.staticRoom(node, "dm-page", "Delete page");
-        User alice = in("dm-page", user("dm-p-alice"));
-        User spammer = in("dm-page", user("dm-p-spam"));
-        User op = in("dm-page", operator("dm-p-op"));
+        RoomSetup.staticRoom(single.node(), "dm-page", "Delete page");
+        ChatUser alice = in("dm-page", user(single.node(), "dm-p-alice"));
+        ChatUser spammer = in("dm-page", user(single.node(), "dm-p-spam"));
+        ChatUser op = in("dm-page", operator(single.node(), "dm-p-op"));
         for (int i = 1; i <= 6; i++) {
             send(alice, "dm-page", "a" + i);
         }
@@ -218,10 +187,10 @@ class DeleteMessagesTest {
 
     @Test
     void aModeratorWhoIsNoOperatorMayNotDeleteAnOperatorsMessages() {
-        RoomSetup.staticRoom(node, "dm-ops", "Delete ops");
-        RoomSetup.grantRoomRole(node, "dm-ops", "dm-o-mod", "moderator");
-        User mod = in("dm-ops", user("dm-o-mod"));
-        User op = in("dm-ops", operator("dm-o-op"));
+        RoomSetup.staticRoom(single.node(), "dm-ops", "Delete ops");
+        RoomSetup.grantRoomRole(single.node(), "dm-ops", "dm-o-mod", "moderator");
+        ChatUser mod = in("dm-ops", user(single.node(), "dm-o-mod"));
+        ChatUser op = in("dm-ops", operator(single.node(), "dm-o-op"));
         String ops = send(op, "dm-ops", "operator speaking");
 
         DinoException byUser = refusal(mod.client().deleteUserMessages("dm-ops", "dm-o-op"));
@@ -229,14 +198,15 @@ class DeleteMessagesTest {
                 + "messages only operators may delete");
         assertThat(refusal(mod.client().deleteMessage("dm-ops", ops)).name()).isEqualTo("NOT_ALLOWED");
         assertThat(history(mod, "dm-ops", 10)).containsExactly("operator speaking");
-        assertThat(operator("dm-o-other").client().deleteMessage("dm-ops", ops).join().get("changed").asBoolean()).isTrue();
+        assertThat(operator(single.node(), "dm-o-other").client().deleteMessage("dm-ops", ops).join().get("changed").asBoolean())
+                .isTrue();
         assertThat(history(mod, "dm-ops", 10)).isEmpty();
     }
 
     @Test
     void pagesForwardAndBackAcrossTheRoomsCutoffHoldOnlyTheLaterMessages() {
-        RoomSetup.staticRoom(node, "dm-fwd", "Delete forward");
-        User op = in("dm-fwd", operator("dm-f-op"));
+        RoomSetup.staticRoom(single.node(), "dm-fwd", "Delete forward");
+        ChatUser op = in("dm-fwd", operator(single.node(), "dm-f-op"));
         for (int i = 1; i <= 120; i++) {
             send(op, "dm-fwd", "old" + i);
         }
@@ -253,31 +223,32 @@ class DeleteMessagesTest {
 
     @Test
     void aBackendDeletesAndRestoresThroughTheModerationService() throws Exception {
-        RoomSetup.staticRoom(node, "dm-grpc", "Delete grpc");
-        User alice = in("dm-grpc", user("dm-g-alice"));
+        RoomSetup.staticRoom(single.node(), "dm-grpc", "Delete grpc");
+        ChatUser alice = in("dm-grpc", user(single.node(), "dm-g-alice"));
         String id = send(alice, "dm-grpc", "bad");
         send(alice, "dm-grpc", "good");
 
-        DeleteMessagesResponse deleted = backend.deleteMessage("dm-grpc", id, "");
+        DeleteMessagesResponse deleted = single.backend().deleteMessage("dm-grpc", id, "");
         assertThat(deleted.getMessageIdsList()).containsExactly(id);
         assertThat(deleted.getChanged()).isTrue();
         assertThat(event(alice, "deleted").get("by").asText()).isEqualTo("system");
         assertThat(history(alice, "dm-grpc", 10)).containsExactly("good");
 
-        assertThat(backend.restoreMessage("dm-grpc", id, "").getMessageIdsList()).containsExactly(id);
+        assertThat(single.backend().restoreMessage("dm-grpc", id, "").getMessageIdsList()).containsExactly(id);
         assertThat(history(alice, "dm-grpc", 10)).containsExactly("bad", "good");
-        DeleteMessagesResponse all = backend.deleteAllMessages("dm-grpc", "dm-g-admin");
+        DeleteMessagesResponse all = single.backend().deleteAllMessages("dm-grpc", "dm-g-admin");
         assertThat(all.getAll()).isTrue();
         assertThat(all.getOffset()).isEqualTo(2);
         assertThat(history(alice, "dm-grpc", 10)).isEmpty();
-        assertThat(backend.restoreAllMessages("dm-grpc", "dm-g-admin").getChanged()).isTrue();
+        assertThat(single.backend().restoreAllMessages("dm-grpc", "dm-g-admin").getChanged()).isTrue();
         assertThat(history(alice, "dm-grpc", 10)).containsExactly("bad", "good");
 
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
-                () -> backend.deleteMessage("dm-grpc", "01ARZ3NDEKTSV4RRFFQ69G5FAV", ""));
+                () -> single.backend().deleteMessage("dm-grpc", "01ARZ3NDEKTSV4RRFFQ69G5FAV", ""));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         StatusRuntimeException noTarget = catchThrowableOfType(StatusRuntimeException.class,
-                () -> backend.moderationStub().deleteMessages(io.dino.api.v1.DeleteMessagesRequest.newBuilder().setRoom("dm-grpc").build()));
+                () -> single.backend().moderationStub()
+                        .deleteMessages(io.dino.api.v1.DeleteMessagesRequest.newBuilder().setRoom("dm-grpc").build()));
         assertThat(noTarget.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 }

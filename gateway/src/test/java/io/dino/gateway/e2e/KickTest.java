@@ -5,12 +5,10 @@ import io.dino.api.client.DinoBackendClient;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,9 @@ import java.util.Set;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static io.dino.gateway.e2e.AccessControlTest.refusal;
+import static io.dino.gateway.e2e.ChatUser.in;
+import static io.dino.gateway.e2e.ChatUser.members;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -25,41 +26,10 @@ import static org.awaitility.Awaitility.await;
 /** The {@code kick} command and the Moderation service's KickUser through real sockets (memory engine). */
 class KickTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
-
-    /** A connected client with its events. */
-    private record User(DinoClient client, EventRecorder events) {
-    }
-
-    private static User user(String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.client(name, events), events);
-    }
-
-    private static User in(String room, User user) {
-        user.client().join(room).join();
-        return user;
-    }
-
-    private static List<String> members(User viewer, String room) {
-        return java.util.stream.StreamSupport.stream(viewer.client().members(room).join().get("members").spliterator(), false)
-                .map(JsonNode::asText).toList();
-    }
-
-    private static void assertKicked(User seer, String room, String user, String by, String reason) throws Exception {
+    private static void assertKicked(ChatUser seer, String room, String user, String by, String reason) throws Exception {
         JsonNode kicked = seer.events().await(event -> event.path("event").asText().equals("kicked")
                 && event.path("user").asText().equals(user), TIMEOUT);
         assertThat(kicked.toString()).isEqualTo("{\"event\":\"kicked\",\"room\":\"" + room + "\",\"user\":\"" + user
@@ -67,17 +37,17 @@ class KickTest {
     }
 
     /** The user is out of the room everywhere: the members list (as another sees it) no longer names it. */
-    private static void awaitOut(User viewer, String room, String user) {
+    private static void awaitOut(ChatUser viewer, String room, String user) {
         await().atMost(TIMEOUT).until(() -> !members(viewer, room).contains(user));
     }
 
     @Test
     void anOwnerKicksAMemberWhoIsToldAndTakenOutWithoutALeftAndMayJoinAgain() throws Exception {
-        RoomSetup.staticRoom(node, "kk-hall", "Kick hall");
-        RoomSetup.grantRoomRole(node, "kk-hall", "kk-owner", "owner");
-        User owner = in("kk-hall", user("kk-owner"));
-        User member = in("kk-hall", user("kk-member"));
-        User other = in("kk-hall", user("kk-other"));
+        RoomSetup.staticRoom(single.node(), "kk-hall", "Kick hall");
+        RoomSetup.grantRoomRole(single.node(), "kk-hall", "kk-owner", "owner");
+        ChatUser owner = in("kk-hall", user(single.node(), "kk-owner"));
+        ChatUser member = in("kk-hall", user(single.node(), "kk-member"));
+        ChatUser other = in("kk-hall", user(single.node(), "kk-other"));
 
         JsonNode reply = owner.client().kick("kk-hall", "kk-member", "spamming").join();
         assertThat(reply.toString()).isEqualTo("{\"room\":\"kk-hall\",\"user\":\"kk-member\",\"sessions\":1}");
@@ -89,7 +59,7 @@ class KickTest {
         DinoException notIn = refusal(member.client().send("kk-hall", Map.of("text", "still here?")));
         assertThat(notIn.name()).isEqualTo("NOT_IN_ROOM");
         // a marker after the kick: a join announced to the room; no `left` of the kicked user came before it
-        in("kk-hall", user("kk-marker"));
+        in("kk-hall", user(single.node(), "kk-marker"));
         other.events().await(event -> event.path("event").asText().equals("joined")
                 && event.path("user").asText().equals("kk-marker"), TIMEOUT);
         assertThat(other.events().events("left")).isEmpty();
@@ -102,17 +72,17 @@ class KickTest {
 
     @Test
     void aStrangerIsRefusedAndAKickOfSomeoneNotInTheRoomTakesOutNobody() {
-        RoomSetup.staticRoom(node, "kk-refuse", "Kick refuse");
-        in("kk-refuse", user("kk-target"));
-        User stranger = in("kk-refuse", user("kk-stranger"));
+        RoomSetup.staticRoom(single.node(), "kk-refuse", "Kick refuse");
+        in("kk-refuse", user(single.node(), "kk-target"));
+        ChatUser stranger = in("kk-refuse", user(single.node(), "kk-stranger"));
         DinoException refused = refusal(stranger.client().kick("kk-refuse", "kk-target", null));
         assertThat(refused.name()).isEqualTo("NOT_ALLOWED");
         assertThat(refused.getMessage()).isEqualTo("not allowed to kick in room 'kk-refuse': needs to be an owner or "
                 + "moderator of the room or an owner or admin of its channel");
         assertThat(members(stranger, "kk-refuse")).contains("kk-target");
 
-        User op = user("kk-op-refuse");
-        op = new User(node.operatorClient("kk-op-refuse", op.events()), op.events());
+        ChatUser op = user(single.node(), "kk-op-refuse");
+        op = new ChatUser(single.node().operatorClient("kk-op-refuse", op.events()), op.events());
         assertThat(op.client().kick("kk-refuse", "kk-nobody", null).join().get("sessions").asInt()).isZero();
         DinoException tooLong = refusal(op.client().kick("kk-refuse", "kk-target", "x".repeat(201)));
         assertThat(tooLong.name()).isEqualTo("INVALID_VALUE");
@@ -120,15 +90,15 @@ class KickTest {
 
     @Test
     void aRoomModeratorAndAChannelAdminMayKick() throws Exception {
-        backend.createChannel("kk-chan", "", 0, List.of(), Map.of());
-        RoomSetup.room(node, "kk-mod-room", "kk-chan", "Moderated", io.dino.gateway.engine.Directory.RoomKind.STATIC, 0,
+        single.backend().createChannel("kk-chan", "", 0, List.of(), Map.of());
+        RoomSetup.room(single.node(), "kk-mod-room", "kk-chan", "Moderated", io.dino.gateway.engine.Directory.RoomKind.STATIC, 0,
                 Set.of(), true);
-        RoomSetup.grantRoomRole(node, "kk-mod-room", "kk-mod", "moderator");
-        RoomSetup.grantChannelRole(node, "kk-chan", "kk-admin", "admin");
-        User moderator = in("kk-mod-room", user("kk-mod"));
-        User admin = in("kk-mod-room", user("kk-admin"));
-        User first = in("kk-mod-room", user("kk-first"));
-        User second = in("kk-mod-room", user("kk-second"));
+        RoomSetup.grantRoomRole(single.node(), "kk-mod-room", "kk-mod", "moderator");
+        RoomSetup.grantChannelRole(single.node(), "kk-chan", "kk-admin", "admin");
+        ChatUser moderator = in("kk-mod-room", user(single.node(), "kk-mod"));
+        ChatUser admin = in("kk-mod-room", user(single.node(), "kk-admin"));
+        ChatUser first = in("kk-mod-room", user(single.node(), "kk-first"));
+        ChatUser second = in("kk-mod-room", user(single.node(), "kk-second"));
 
         assertThat(moderator.client().kick("kk-mod-room", "kk-first", null).join().get("sessions").asInt()).isEqualTo(1);
         assertKicked(first, "kk-mod-room", "kk-first", "kk-mod", "");
@@ -140,11 +110,11 @@ class KickTest {
 
     @Test
     void anOperatorCannotBeKickedByAnOwnerButByAnotherOperator() throws Exception {
-        RoomSetup.staticRoom(node, "kk-ops", "Kick ops");
-        RoomSetup.grantRoomRole(node, "kk-ops", "kk-ops-owner", "owner");
-        User owner = in("kk-ops", user("kk-ops-owner"));
+        RoomSetup.staticRoom(single.node(), "kk-ops", "Kick ops");
+        RoomSetup.grantRoomRole(single.node(), "kk-ops", "kk-ops-owner", "owner");
+        ChatUser owner = in("kk-ops", user(single.node(), "kk-ops-owner"));
         EventRecorder opEvents = new EventRecorder();
-        User op = in("kk-ops", new User(node.operatorClient("kk-ops-op", opEvents), opEvents));
+        ChatUser op = in("kk-ops", new ChatUser(single.node().operatorClient("kk-ops-op", opEvents), opEvents));
 
         DinoException refused = refusal(owner.client().kick("kk-ops", "kk-ops-op", null));
         assertThat(refused.name()).isEqualTo("NOT_ALLOWED");
@@ -152,7 +122,7 @@ class KickTest {
         assertThat(members(owner, "kk-ops")).contains("kk-ops-op");
 
         EventRecorder otherEvents = new EventRecorder();
-        User otherOp = in("kk-ops", new User(node.operatorClient("kk-ops-op2", otherEvents), otherEvents));
+        ChatUser otherOp = in("kk-ops", new ChatUser(single.node().operatorClient("kk-ops-op2", otherEvents), otherEvents));
         assertThat(otherOp.client().kick("kk-ops", "kk-ops-op", "").join().get("sessions").asInt()).isEqualTo(1);
         assertKicked(op, "kk-ops", "kk-ops-op", "kk-ops-op2", "");
         awaitOut(owner, "kk-ops", "kk-ops-op");
@@ -160,12 +130,12 @@ class KickTest {
 
     @Test
     void everySessionOfTheUserIsTakenOut() throws Exception {
-        RoomSetup.staticRoom(node, "kk-two", "Kick two");
-        User tab1 = in("kk-two", user("kk-twice"));
-        User tab2 = in("kk-two", user("kk-twice"));
-        User stays = in("kk-two", user("kk-stays"));
+        RoomSetup.staticRoom(single.node(), "kk-two", "Kick two");
+        ChatUser tab1 = in("kk-two", user(single.node(), "kk-twice"));
+        ChatUser tab2 = in("kk-two", user(single.node(), "kk-twice"));
+        ChatUser stays = in("kk-two", user(single.node(), "kk-stays"));
         EventRecorder opEvents = new EventRecorder();
-        DinoClient op = node.operatorClient("kk-two-op", opEvents);
+        DinoClient op = single.node().operatorClient("kk-two-op", opEvents);
 
         assertThat(op.kick("kk-two", "kk-twice", null).join().get("sessions").asInt()).isEqualTo(2);
         assertKicked(tab1, "kk-two", "kk-twice", "kk-two-op", "");
@@ -179,25 +149,25 @@ class KickTest {
 
     @Test
     void theModerationServiceKicksAsTheSystemAndNeedsAnApiKey() throws Exception {
-        RoomSetup.staticRoom(node, "kk-grpc", "Kick grpc");
+        RoomSetup.staticRoom(single.node(), "kk-grpc", "Kick grpc");
         EventRecorder opEvents = new EventRecorder();
-        User op = in("kk-grpc", new User(node.operatorClient("kk-grpc-op", opEvents), opEvents));
-        User watcher = in("kk-grpc", user("kk-grpc-watcher"));
+        ChatUser op = in("kk-grpc", new ChatUser(single.node().operatorClient("kk-grpc-op", opEvents), opEvents));
+        ChatUser watcher = in("kk-grpc", user(single.node(), "kk-grpc-watcher"));
 
-        assertThat(backend.kickUser("kk-grpc", "kk-grpc-op", "by the backend", "")).isEqualTo(1);
+        assertThat(single.backend().kickUser("kk-grpc", "kk-grpc-op", "by the backend", "")).isEqualTo(1);
         assertKicked(op, "kk-grpc", "kk-grpc-op", "system", "by the backend");
         assertKicked(watcher, "kk-grpc", "kk-grpc-op", "system", "by the backend");
         awaitOut(watcher, "kk-grpc", "kk-grpc-op");
-        assertThat(backend.kickUser("kk-grpc", "kk-grpc-op", "", "")).as("no longer in the room").isZero();
+        assertThat(single.backend().kickUser("kk-grpc", "kk-grpc-op", "", "")).as("no longer in the room").isZero();
 
         watcher.client().join("kk-grpc").join();
-        assertThat(backend.kickUser("kk-grpc", "kk-grpc-watcher", "", "mod-bot")).isEqualTo(1);
+        assertThat(single.backend().kickUser("kk-grpc", "kk-grpc-watcher", "", "mod-bot")).isEqualTo(1);
         assertKicked(watcher, "kk-grpc", "kk-grpc-watcher", "mod-bot", "");
 
         StatusRuntimeException invalid = catchThrowableOfType(StatusRuntimeException.class,
-                () -> backend.kickUser("kk-grpc", "", "", ""));
+                () -> single.backend().kickUser("kk-grpc", "", "", ""));
         assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey("wrong").build()) {
+        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", single.node().grpcPort()).apiKey("wrong").build()) {
             StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                     () -> keyless.kickUser("kk-grpc", "kk-grpc-watcher", "", ""));
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);

@@ -5,82 +5,68 @@ import io.dino.api.client.DinoBackendClient;
 import io.dino.api.v1.GetReceiptsRequest;
 import io.dino.api.v1.GetReceiptsResponse;
 import io.dino.api.v1.GetUnackedResponse;
-import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
-import static io.dino.gateway.e2e.ReceiptsTest.user;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The {@code dino.v1.Receipts} service through the backend client (memory engine). */
 class ReceiptsApiTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     @Test
     void aBackendAsksWhoReadARoomMessageAndWhetherAPrivateOneArrived() {
-        ReceiptsTest.User ann = user(node, "ra-ann");
-        ReceiptsTest.User ben = user(node, "ra-ben");
+        ChatUser ann = user(single.node(), "ra-ann");
+        ChatUser ben = user(single.node(), "ra-ben");
         ann.client().join("ra-room").join();
         ben.client().join("ra-room").join();
         ann.client().send("ra-room", Map.of("text", "hi")).join();
         ben.client().receipt("ra-room", "read", 1).join();
         ann.client().receipt("ra-room", "delivered", 1).join();
 
-        GetReceiptsResponse room = backend.roomReceipts("ra-room", 1);
+        GetReceiptsResponse room = single.backend().roomReceipts("ra-room", 1);
         assertThat(room.getDeliveredUsersList()).containsExactly("ra-ann", "ra-ben");
         assertThat(room.getDeliveredCount()).isEqualTo(2);
         assertThat(room.getReadUsersList()).containsExactly("ra-ben");
         assertThat(room.getReadCount()).isEqualTo(1);
 
-        var sent = backend.stub().publishToUsers(io.dino.api.v1.PublishToUsersRequest.newBuilder()
+        var sent = single.backend().stub().publishToUsers(io.dino.api.v1.PublishToUsersRequest.newBuilder()
                 .addUsers("ra-cy").setBodyJson("{\"text\":\"welcome\"}").setSender("bot").build());
         long offset = sent.getResults(0).getPosition().getOffset();
-        assertThat(backend.privateReceipts("ra-cy", offset).getDelivered()).isFalse();
+        assertThat(single.backend().privateReceipts("ra-cy", offset).getDelivered()).isFalse();
 
-        GetUnackedResponse unacked = backend.unacked("ra-cy");
+        GetUnackedResponse unacked = single.backend().unacked("ra-cy");
         assertThat(unacked.getMessagesList()).hasSize(1);
         assertThat(unacked.getMessages(0).getSender()).isEqualTo("bot");
         assertThat(unacked.getMessages(0).getBodyJson()).isEqualTo("{\"text\":\"welcome\"}");
         assertThat(unacked.getMessages(0).getOffset()).isEqualTo(offset);
         assertThat(unacked.getMore()).isFalse();
 
-        ReceiptsTest.User cy = user(node, "ra-cy");
+        ChatUser cy = user(single.node(), "ra-cy");
         JsonNode ack = cy.client().inboxReceipt("read", offset).join();
         assertThat(ack.path("read").asLong()).isEqualTo(offset);
-        GetReceiptsResponse status = backend.privateReceipts("ra-cy", offset);
+        GetReceiptsResponse status = single.backend().privateReceipts("ra-cy", offset);
         assertThat(status.getDelivered()).isTrue();
         assertThat(status.getRead()).isTrue();
-        assertThat(backend.unacked("ra-cy").getMessagesList()).isEmpty();
+        assertThat(single.backend().unacked("ra-cy").getMessagesList()).isEmpty();
     }
 
     @Test
     void refusalsAreGrpcStatusesAndTheServiceNeedsAnApiKey() {
-        assertThat(code(() -> backend.roomReceipts("ra-empty", 1))).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(code(() -> backend.privateReceipts("ra-nobody", 1))).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(code(() -> backend.roomReceipts("bad room", 1))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(code(() -> backend.receiptsStub().getReceipts(GetReceiptsRequest.newBuilder().setOffset(1).build())))
+        assertThat(code(() -> single.backend().roomReceipts("ra-empty", 1))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> single.backend().privateReceipts("ra-nobody", 1))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> single.backend().roomReceipts("bad room", 1))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> single.backend().receiptsStub().getReceipts(GetReceiptsRequest.newBuilder().setOffset(1).build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey("wrong").build()) {
+        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", single.node().grpcPort()).apiKey("wrong").build()) {
             assertThat(code(() -> keyless.unacked("ra-cy"))).isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(code(() -> keyless.roomReceipts("ra-room", 1))).isEqualTo(Status.Code.UNAUTHENTICATED);
         }

@@ -6,9 +6,8 @@ import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
 import io.dino.client.Position;
 import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,34 +15,14 @@ import java.util.Map;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static io.dino.gateway.e2e.AccessControlTest.refusal;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Delivered and read receipts, and the unacknowledged private messages at connect, through real sockets (memory engine). */
 class ReceiptsTest {
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
-
-    /** A connected client with its events. */
-    record User(DinoClient client, EventRecorder events) {
-        JsonNode unacked() {
-            return client.connectResult().path("inbox").path("unacked");
-        }
-    }
-
-    static User user(TestNode node, String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(node.client(name, events), events);
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();
@@ -51,18 +30,18 @@ class ReceiptsTest {
         return texts;
     }
 
-    static JsonNode awaitReceipt(User user, String kind, long offset) throws Exception {
+    static JsonNode awaitReceipt(ChatUser user, String kind, long offset) throws Exception {
         return user.events().await(event -> event.path("event").asText().equals("receipt")
                 && event.path("kind").asText().equals(kind) && event.path("offset").asLong() == offset, TIMEOUT);
     }
 
     @Test
     void privateMessagesSentWhileOfflineComeWithTheConnectUntilAcknowledged() throws Exception {
-        User alice = user(node, "rc-alice");
+        ChatUser alice = user(single.node(), "rc-alice");
         JsonNode first = alice.client().sendPrivate("rc-bob", Map.of("text", "one")).join();
         JsonNode second = alice.client().sendPrivate("rc-bob", Map.of("text", "two")).join();
 
-        User bob = user(node, "rc-bob");
+        ChatUser bob = user(single.node(), "rc-bob");
         JsonNode unacked = bob.unacked();
         assertThat(unacked.size()).isEqualTo(2);
         assertThat(unacked.get(0).path("id").asText()).isEqualTo(first.path("id").asText());
@@ -78,22 +57,22 @@ class ReceiptsTest {
         assertThat(acked.toString()).isEqualTo("{\"inbox\":true,\"epoch\":\"" + first.path("epoch").asText()
                 + "\",\"delivered\":1,\"read\":0}");
         bob.client().close();
-        bob = user(node, "rc-bob");
+        bob = user(single.node(), "rc-bob");
         assertThat(bob.unacked().size()).isEqualTo(1);
         assertThat(bob.unacked().get(0).path("id").asText()).isEqualTo(second.path("id").asText());
 
         bob.client().inboxReceipt("delivered", 2).join();
         bob.client().close();
-        bob = user(node, "rc-bob");
+        bob = user(single.node(), "rc-bob");
         assertThat(bob.client().connectResult().path("inbox").has("unacked")).isFalse();
         assertThat(bob.client().connectResult().path("inbox").path("offset").asLong()).isEqualTo(2);
     }
 
     @Test
     void theSenderIsToldOfDeliveryAndReadingWithTheIdsOfItsMessagesAndMayAsk() throws Exception {
-        User alice = user(node, "rs-alice");
-        User carol = user(node, "rs-carol");
-        User bob = user(node, "rs-bob");
+        ChatUser alice = user(single.node(), "rs-alice");
+        ChatUser carol = user(single.node(), "rs-carol");
+        ChatUser bob = user(single.node(), "rs-bob");
         JsonNode fromAlice = alice.client().sendPrivate("rs-bob", Map.of("text", "hi")).join();
         JsonNode fromCarol = carol.client().sendPrivate("rs-bob", Map.of("text", "yo")).join();
         JsonNode fromAlice2 = alice.client().sendPrivate("rs-bob", Map.of("text", "there?")).join();
@@ -126,8 +105,8 @@ class ReceiptsTest {
 
     @Test
     void receiptsAreMonotonicAndAStaleOneChangesNothingNorIsRelayed() throws Exception {
-        User alice = user(node, "rm-alice");
-        User bob = user(node, "rm-bob");
+        ChatUser alice = user(single.node(), "rm-alice");
+        ChatUser bob = user(single.node(), "rm-bob");
         for (int i = 0; i < 4; i++) {
             alice.client().sendPrivate("rm-bob", Map.of("n", i)).join();
         }
@@ -151,11 +130,11 @@ class ReceiptsTest {
 
     @Test
     void roomReceiptsAreToldToTheRoomAndAnsweredToMembersOnly() throws Exception {
-        User alice = user(node, "rr-alice");
-        User bob = user(node, "rr-bob");
-        User carol = user(node, "rr-carol");
-        User outsider = user(node, "rr-out");
-        for (User member : List.of(alice, bob, carol)) {
+        ChatUser alice = user(single.node(), "rr-alice");
+        ChatUser bob = user(single.node(), "rr-bob");
+        ChatUser carol = user(single.node(), "rr-carol");
+        ChatUser outsider = user(single.node(), "rr-out");
+        for (ChatUser member : List.of(alice, bob, carol)) {
             member.client().join("rr-room").join();
         }
         JsonNode sent = alice.client().send("rr-room", Map.of("text", "hello")).join();
@@ -186,10 +165,11 @@ class ReceiptsTest {
 
     @Test
     void aDinoSessionHandsTheUnacknowledgedMessagesToOnMessageBeforeTheLiveOnes() throws Exception {
-        User alice = user(node, "rd-alice");
+        ChatUser alice = user(single.node(), "rd-alice");
         JsonNode first = alice.client().sendPrivate("rd-bob", Map.of("text", "one")).join();
         EventRecorder messages = new EventRecorder();
-        io.dino.client.DinoSession session = io.dino.client.DinoSession.builder(List.of(node.wsUri()), () -> node.token("rd-bob"))
+        io.dino.client.DinoSession session = io.dino.client.DinoSession
+                .builder(List.of(single.node().wsUri()), () -> single.node().token("rd-bob"))
                 .onMessage(messages).build();
         try {
             session.start().join();
@@ -204,11 +184,11 @@ class ReceiptsTest {
 
     @Test
     void aConnectThatRecoversItsInboxGetsNoUnackedList() throws Exception {
-        User alice = user(node, "rv-alice");
+        ChatUser alice = user(single.node(), "rv-alice");
         JsonNode sent = alice.client().sendPrivate("rv-bob", Map.of("text", "one")).join();
         EventRecorder events = new EventRecorder();
-        DinoClient bob = node.rawClient(events);
-        JsonNode connected = bob.authenticate(node.token("rv-bob"), new Position(sent.path("epoch").asText(), 0)).join();
+        DinoClient bob = single.node().rawClient(events);
+        JsonNode connected = bob.authenticate(single.node().token("rv-bob"), new Position(sent.path("epoch").asText(), 0)).join();
         assertThat(connected.path("inbox").has("unacked")).isFalse();
         assertThat(connected.path("inbox").path("recovered").asBoolean()).isTrue();
         assertThat(connected.path("inbox").path("messages").size()).isEqualTo(1);
@@ -218,11 +198,11 @@ class ReceiptsTest {
     void theUnackedListIsBoundedByTheHistoryMaxLimitAndSaysThereIsMore() throws Exception {
         try (TestNode small = TestNode.start(Map.of("dino.history.max-limit", "2", "dino.history.default-limit", "2",
                 "dino.receipts.room-relay-max-members", "1"))) {
-            User alice = user(small, "rb-alice");
+            ChatUser alice = user(small, "rb-alice");
             for (int i = 0; i < 3; i++) {
                 alice.client().sendPrivate("rb-bob", Map.of("n", i)).join();
             }
-            User bob = user(small, "rb-bob");
+            ChatUser bob = user(small, "rb-bob");
             assertThat(bob.unacked().size()).isEqualTo(2);
             assertThat(bob.client().connectResult().path("inbox").path("more").asBoolean()).isTrue();
             JsonNode rest = bob.client().request("history", bob.client().newFields().put("inbox", true).put("after", 2)).join();

@@ -1,16 +1,13 @@
 package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.api.v1.RoleScope;
 import io.dino.api.v1.RoomKind;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -24,23 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The session commands channels, browse, create, rename and remove through real sockets (memory engine). */
 class RoomManagementTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(Map.of("dino.rooms.max-ephemeral-per-user", "2"));
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withSettings(Map.of("dino.rooms.max-ephemeral-per-user", "2"));
 
     private static DinoClient user(String name) {
-        return node.client(name, new EventRecorder());
+        return single.node().client(name, new EventRecorder());
     }
 
     private static void assertRefused(CompletableFuture<JsonNode> reply, String name, String message) {
@@ -55,8 +40,8 @@ class RoomManagementTest {
 
     @Test
     void channelsListsThoseWhoseListRulePassesByOrderWithTheDefaultOne() {
-        backend.createChannel("ch-staff", "Staff", -5, List.of("internal"), Map.of("list", "role=staff"));
-        backend.createChannel("ch-games", "Games", 10, List.of("fun", "chess"), Map.of());
+        single.backend().createChannel("ch-staff", "Staff", -5, List.of("internal"), Map.of("list", "role=staff"));
+        single.backend().createChannel("ch-games", "Games", 10, List.of("fun", "chess"), Map.of());
         JsonNode seen = user("ch-plain").channels().join().get("channels");
         assertThat(texts(seen, "id")).containsSubsequence("default", "ch-games").doesNotContain("ch-staff");
         JsonNode games = seen.get(texts(seen, "id").indexOf("ch-games"));
@@ -64,15 +49,15 @@ class RoomManagementTest {
         assertThat(games.get("sortOrder").asInt()).isEqualTo(10);
         assertThat(games.get("tags").toString()).isEqualTo("[\"chess\",\"fun\"]");
 
-        DinoClient staff = node.client("ch-staffer", Set.of("staff"), Map.of(), new EventRecorder());
+        DinoClient staff = single.node().client("ch-staffer", Set.of("staff"), Map.of(), new EventRecorder());
         assertThat(texts(staff.channels().join().get("channels"), "id")).containsSubsequence("ch-staff", "default", "ch-games");
-        assertThat(texts(node.operatorClient("ch-op", new EventRecorder()).channels().join().get("channels"), "id"))
+        assertThat(texts(single.node().operatorClient("ch-op", new EventRecorder()).channels().join().get("channels"), "id"))
                 .contains("ch-staff");
     }
 
     @Test
     void createMakesTheCreatorOwnerAndBrowseShowsRoomsByNameWithVisibleUserCounts() {
-        backend.createChannel("br-chan", "", 0, List.of(), Map.of());
+        single.backend().createChannel("br-chan", "", 0, List.of(), Map.of());
         DinoClient ann = user("br-ann");
         JsonNode created = ann.createRoom(ann.newFields().put("kind", "ephemeral").put("name", "  Zebra talk ")
                 .put("channel", "br-chan").put("topic", "stripes")).join();
@@ -84,12 +69,13 @@ class RoomManagementTest {
         String zebra = created.get("room").asText();
         String apple = ann.createRoom(ann.newFields().put("kind", "private").put("name", "apple")
                 .put("channel", "br-chan").set("members", ann.newFields().arrayNode().add("br-ben"))).join().get("room").asText();
-        backend.createRoom(io.dino.api.v1.CreateRoomRequest.newBuilder().setId("br-hidden").setChannel("br-chan")
+        single.backend().createRoom(io.dino.api.v1.CreateRoomRequest.newBuilder().setId("br-hidden").setChannel("br-chan")
                 .setName("Mango").setKind(RoomKind.ROOM_KIND_STATIC).build());
-        backend.stub().setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder().setRoom("br-hidden").putRules("list", "role=vip").build());
+        single.backend().stub().setRoomAcl(io.dino.api.v1.SetRoomAclRequest.newBuilder().setRoom("br-hidden").putRules("list", "role=vip")
+                .build());
 
         ann.join(zebra).join();
-        DinoClient ghost = node.operatorClient("br-ghost", new EventRecorder());
+        DinoClient ghost = single.node().operatorClient("br-ghost", new EventRecorder());
         ghost.setStatus("invisible").join();
         ghost.join(zebra).join();
 
@@ -111,7 +97,7 @@ class RoomManagementTest {
 
     @Test
     void namesAreValidatedUniqueIgnoringCaseAndReservedOnesOnlyForOperators() {
-        backend.createChannel("nm-games", "", 0, List.of(), Map.of());
+        single.backend().createChannel("nm-games", "", 0, List.of(), Map.of());
         DinoClient ann = user("nm-ann");
         ann.createRoom(ann.newFields().put("kind", "ephemeral").put("name", "Chess").put("channel", "nm-games")).join();
         assertRefused(user("nm-ben").createRoom(ann.newFields().put("kind", "private").put("name", "chess").put("channel", "nm-games")),
@@ -123,19 +109,19 @@ class RoomManagementTest {
         assertRefused(ann.createRoom("party", "x"), "INVALID_VALUE", "'kind' must be ephemeral, private or static");
         assertRefused(ann.createRoom(ann.newFields().put("kind", "ephemeral").put("name", "x").put("channel", "nm-none")),
                 "NO_SUCH_CHANNEL", "no channel 'nm-none'");
-        JsonNode reserved = node.operatorClient("nm-op", new EventRecorder()).createRoom("static", "admin").join();
+        JsonNode reserved = single.node().operatorClient("nm-op", new EventRecorder()).createRoom("static", "admin").join();
         assertThat(reserved.get("name").asText()).isEqualTo("admin");
     }
 
     @Test
     void staticRoomsNeedAnOperatorOrTheChannelsOwnerOrAdminAndTheCreateRuleGuardsTheOthers() {
-        backend.createChannel("st-chan", "", 0, List.of(), Map.of("create", "role=member"));
-        backend.grantRole(RoleScope.ROLE_SCOPE_CHANNEL, "st-chan", "st-admin", "admin");
+        single.backend().createChannel("st-chan", "", 0, List.of(), Map.of("create", "role=member"));
+        single.backend().grantRole(RoleScope.ROLE_SCOPE_CHANNEL, "st-chan", "st-admin", "admin");
         assertRefused(user("st-stranger").createRoom(fields("static", "Hall", "st-chan")), "NOT_ALLOWED",
                 "not allowed to create a static room in channel 'st-chan': needs to be an owner or admin of the channel");
         assertRefused(user("st-stranger2").createRoom(fields("ephemeral", "Hall", "st-chan")), "NOT_ALLOWED",
                 "not allowed to create a room in channel 'st-chan': needs role=member");
-        assertThat(node.client("st-member", Set.of("member"), Map.of(), new EventRecorder())
+        assertThat(single.node().client("st-member", Set.of("member"), Map.of(), new EventRecorder())
                 .createRoom(fields("ephemeral", "Nook", "st-chan")).join().get("kind").asText()).isEqualTo("ephemeral");
         assertThat(user("st-admin").createRoom(fields("static", "Hall", "st-chan")).join().get("kind").asText()).isEqualTo("static");
     }
@@ -153,12 +139,12 @@ class RoomManagementTest {
 
     @Test
     void renameAndRemoveAreForOwnersChannelOwnersAndAdminsAndOperators() throws Exception {
-        backend.createChannel("rr-chan", "", 0, List.of(), Map.of());
-        backend.grantRole(RoleScope.ROLE_SCOPE_CHANNEL, "rr-chan", "rr-admin", "admin");
+        single.backend().createChannel("rr-chan", "", 0, List.of(), Map.of());
+        single.backend().grantRole(RoleScope.ROLE_SCOPE_CHANNEL, "rr-chan", "rr-admin", "admin");
         DinoClient owner = user("rr-owner");
         String room = owner.createRoom(fields("ephemeral", "Tea", "rr-chan")).join().get("room").asText();
         EventRecorder watching = new EventRecorder();
-        DinoClient watcher = node.client("rr-watcher", watching);
+        DinoClient watcher = single.node().client("rr-watcher", watching);
         watcher.join(room).join();
 
         assertRefused(user("rr-stranger").renameRoom(room, "Coffee"), "NOT_ALLOWED", "not allowed to rename room '" + room
@@ -170,7 +156,7 @@ class RoomManagementTest {
                 .toString()).isEqualTo("{\"event\":\"renamed\",\"room\":\"" + room + "\",\"name\":\"Coffee\"}");
         user("rr-admin").renameRoom(room, "Cocoa").join();
         watching.await(e -> e.path("name").asText().equals("Cocoa"), TIMEOUT);
-        node.operatorClient("rr-op", new EventRecorder()).renameRoom(room, "Milk").join();
+        single.node().operatorClient("rr-op", new EventRecorder()).renameRoom(room, "Milk").join();
         watching.await(e -> e.path("name").asText().equals("Milk"), TIMEOUT);
         assertRefused(owner.renameRoom("rr-missing", "x"), "NO_SUCH_ROOM", "no room 'rr-missing'");
 
@@ -178,7 +164,7 @@ class RoomManagementTest {
         assertThat(watching.await("removed", TIMEOUT).toString())
                 .isEqualTo("{\"event\":\"removed\",\"room\":\"" + room + "\",\"reason\":\"room removed\"}");
         assertThat(watcher.rooms().join().get("rooms")).isEmpty();
-        assertThat(backend.roleHolders(RoleScope.ROLE_SCOPE_ROOM, room)).as("the room's roles are cleared").isEmpty();
+        assertThat(single.backend().roleHolders(RoleScope.ROLE_SCOPE_ROOM, room)).as("the room's roles are cleared").isEmpty();
         assertRefused(owner.removeRoom(room), "NO_SUCH_ROOM", "no room '" + room + "'");
     }
 

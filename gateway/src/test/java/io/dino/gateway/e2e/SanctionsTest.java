@@ -1,16 +1,13 @@
 package io.dino.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dino.api.client.DinoBackendClient;
 import io.dino.client.CloseStatus;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
 import io.dino.gateway.engine.Directory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 import static io.dino.gateway.TestNode.TIMEOUT;
 import static io.dino.gateway.e2e.AccessControlTest.refusal;
+import static io.dino.gateway.e2e.ChatUser.awaitEvent;
+import static io.dino.gateway.e2e.ChatUser.in;
+import static io.dino.gateway.e2e.ChatUser.members;
+import static io.dino.gateway.e2e.ChatUser.operator;
+import static io.dino.gateway.e2e.ChatUser.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -27,57 +29,16 @@ import static org.awaitility.Awaitility.await;
 /** Bans (room, channel, global) and mutes through real sockets (memory engine): what they refuse, whom they take out, who may. */
 class SanctionsTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
-
-    /** A connected client with its events. */
-    record User(DinoClient client, EventRecorder events) {
-    }
-
-    static User user(TestNode on, String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(on.client(name, events), events);
-    }
-
-    static User operator(TestNode on, String name) {
-        EventRecorder events = new EventRecorder();
-        return new User(on.operatorClient(name, events), events);
-    }
-
-    static User in(String room, User user) {
-        user.client().join(room).join();
-        return user;
-    }
-
-    static List<String> members(User viewer, String room) {
-        return java.util.stream.StreamSupport.stream(viewer.client().members(room).join().get("members").spliterator(), false)
-                .map(JsonNode::asText).toList();
-    }
-
-    static JsonNode awaitEvent(User who, String type, String user) throws Exception {
-        return who.events().await(event -> event.path("event").asText().equals(type) && event.path("user").asText().equals(user),
-                TIMEOUT);
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     @Test
     void aRoomBanTakesTheUserOutRefusesTheirJoinsUntilWhenAndAnUnbanLetsThemBack() throws Exception {
-        RoomSetup.staticRoom(node, "sb-hall", "Ban hall");
-        RoomSetup.grantRoomRole(node, "sb-hall", "sb-owner", "owner");
-        User owner = in("sb-hall", user(node, "sb-owner"));
-        User member = in("sb-hall", user(node, "sb-member"));
-        User other = in("sb-hall", user(node, "sb-other"));
+        RoomSetup.staticRoom(single.node(), "sb-hall", "Ban hall");
+        RoomSetup.grantRoomRole(single.node(), "sb-hall", "sb-owner", "owner");
+        ChatUser owner = in("sb-hall", user(single.node(), "sb-owner"));
+        ChatUser member = in("sb-hall", user(single.node(), "sb-member"));
+        ChatUser other = in("sb-hall", user(single.node(), "sb-other"));
 
         long before = System.currentTimeMillis();
         JsonNode reply = owner.client().ban("sb-member", "room", "sb-hall", "10m", "spamming").join();
@@ -98,7 +59,7 @@ class SanctionsTest {
         assertThat(refused.getMessage()).isEqualTo("banned from room 'sb-hall' until " + Instant.ofEpochMilli(until));
         assertThat(refused.details()).isEqualTo(Map.of("until", until, "reason", "spamming"));
         // every session of the user: a new one is refused too
-        assertThat(refusal(user(node, "sb-member").client().join("sb-hall")).name()).isEqualTo("BANNED");
+        assertThat(refusal(user(single.node(), "sb-member").client().join("sb-hall")).name()).isEqualTo("BANNED");
 
         JsonNode bans = owner.client().bans("room", "sb-hall").join();
         assertThat(bans.get("bans")).hasSize(1);
@@ -121,8 +82,8 @@ class SanctionsTest {
 
     @Test
     void aPermanentBanSaysSoAndAnOpenRoomsBanWorksLikeARegisteredOnes() throws Exception {
-        User op = operator(node, "sb-perm-op");
-        User target = in("sb-open-room", user(node, "sb-perm"));
+        ChatUser op = operator(single.node(), "sb-perm-op");
+        ChatUser target = in("sb-open-room", user(single.node(), "sb-perm"));
         JsonNode reply = op.client().ban("sb-perm", "room", "sb-open-room", null, null).join();
         assertThat(reply.get("until").asLong()).isZero();
         assertThat(reply.get("sessions").asInt()).isEqualTo(1);
@@ -135,17 +96,18 @@ class SanctionsTest {
 
     @Test
     void aChannelBanTakesTheUserOutOfEveryRoomOfTheChannelOnlyAndRefusesItsOtherRooms() throws Exception {
-        backend.createChannel("sb-chan", "", 0, List.of(), Map.of());
+        single.backend().createChannel("sb-chan", "", 0, List.of(), Map.of());
         for (String room : List.of("sb-c1", "sb-c2", "sb-c3")) {
-            RoomSetup.room(node, room, "sb-chan", room, Directory.RoomKind.STATIC, 0, Set.of(), true);
+            RoomSetup.room(single.node(), room, "sb-chan", room, Directory.RoomKind.STATIC, 0, Set.of(), true);
         }
-        RoomSetup.staticRoom(node, "sb-outside", "Outside");
-        RoomSetup.grantChannelRole(node, "sb-chan", "sb-chan-admin", "admin");
-        RoomSetup.grantRoomRole(node, "sb-c1", "sb-c1-mod", "moderator");
-        User admin = in("sb-c3", in("sb-c1", user(node, "sb-chan-admin")));
-        User roomMod = in("sb-c1", user(node, "sb-c1-mod"));
-        User target = in("sb-outside", in("sb-c2", in("sb-c1", user(node, "sb-chan-target"))));
-        User watcher = in("sb-c3", user(node, "sb-chan-watcher"));  // the node holds sb-c3: its cached snapshot must go
+        RoomSetup.staticRoom(single.node(), "sb-outside", "Outside");
+        RoomSetup.grantChannelRole(single.node(), "sb-chan", "sb-chan-admin", "admin");
+        RoomSetup.grantRoomRole(single.node(), "sb-c1", "sb-c1-mod", "moderator");
+        ChatUser admin = in("sb-c3", in("sb-c1", user(single.node(), "sb-chan-admin")));
+        ChatUser roomMod = in("sb-c1", user(single.node(), "sb-c1-mod"));
+        ChatUser target = in("sb-outside", in("sb-c2", in("sb-c1", user(single.node(), "sb-chan-target"))));
+        // the node holds sb-c3: its cached snapshot must go
+        ChatUser watcher = in("sb-c3", user(single.node(), "sb-chan-watcher"));
 
         DinoException notAdmin = refusal(roomMod.client().ban("sb-chan-target", "channel", "sb-chan", "1h", null));
         assertThat(notAdmin.name()).isEqualTo("NOT_ALLOWED");
@@ -174,12 +136,12 @@ class SanctionsTest {
 
     @Test
     void aGlobalBanDisconnectsEverySessionRefusesConnectsAndIsForOperatorsOnly() throws Exception {
-        RoomSetup.staticRoom(node, "sb-global", "Global");
-        RoomSetup.grantRoomRole(node, "sb-global", "sb-global-owner", "owner");
-        User owner = in("sb-global", user(node, "sb-global-owner"));
-        User tab1 = in("sb-global", user(node, "sb-outlaw"));
-        User tab2 = user(node, "sb-outlaw");
-        User op = operator(node, "sb-global-op");
+        RoomSetup.staticRoom(single.node(), "sb-global", "Global");
+        RoomSetup.grantRoomRole(single.node(), "sb-global", "sb-global-owner", "owner");
+        ChatUser owner = in("sb-global", user(single.node(), "sb-global-owner"));
+        ChatUser tab1 = in("sb-global", user(single.node(), "sb-outlaw"));
+        ChatUser tab2 = user(single.node(), "sb-outlaw");
+        ChatUser op = operator(single.node(), "sb-global-op");
 
         DinoException notOp = refusal(owner.client().ban("sb-outlaw", "global", null, "1d", null));
         assertThat(notOp.name()).isEqualTo("NOT_ALLOWED");
@@ -190,7 +152,7 @@ class SanctionsTest {
         assertThat(reply.get("sessions").asInt()).isEqualTo(2);
         assertThat(reply.get("scope").asText()).isEqualTo("global");
         assertThat(reply.get("target").asText()).isEmpty();
-        for (User tab : List.of(tab1, tab2)) {
+        for (ChatUser tab : List.of(tab1, tab2)) {
             JsonNode disconnect = tab.events().await("disconnect", TIMEOUT);
             assertThat(disconnect.toString()).isEqualTo("{\"event\":\"disconnect\",\"code\":4038,\"name\":\"BANNED\",\"reason\":"
                     + "\"banned until " + Instant.ofEpochMilli(until) + ": abuse\",\"reconnect\":false,\"until\":" + until + "}");
@@ -200,8 +162,8 @@ class SanctionsTest {
         await().atMost(TIMEOUT).until(() -> !members(owner, "sb-global").contains("sb-outlaw"));
 
         // a connect is refused like an invalid token's: the error, then the socket closes with the error's code
-        DinoClient raw = node.rawClient(new EventRecorder());
-        raw.sendRaw("{\"id\":1,\"cmd\":\"connect\",\"token\":\"" + node.token("sb-outlaw") + "\"}").join();
+        DinoClient raw = single.node().rawClient(new EventRecorder());
+        raw.sendRaw("{\"id\":1,\"cmd\":\"connect\",\"token\":\"" + single.node().token("sb-outlaw") + "\"}").join();
         JsonNode refused = raw.awaitUnmatchedReply(TIMEOUT);
         assertThat(refused.get("error").toString()).isEqualTo("{\"code\":4038,\"name\":\"BANNED\",\"message\":\"banned until "
                 + Instant.ofEpochMilli(until) + "\",\"until\":" + until + ",\"reason\":\"abuse\"}");
@@ -213,36 +175,37 @@ class SanctionsTest {
         assertThat(refusal(owner.client().bans("global", null)).name()).isEqualTo("NOT_ALLOWED");
 
         assertThat(op.client().unban("sb-outlaw", "global", null).join().get("removed").asBoolean()).isTrue();
-        in("sb-global", user(node, "sb-outlaw"));
+        in("sb-global", user(single.node(), "sb-outlaw"));
     }
 
     @Test
     void aRemovedRoomOrChannelTakesItsBansAndMutesAlongSoOneMadeAgainWithTheIdStartsClean() throws Exception {
-        RoomSetup.staticRoom(node, "sb-gone", "Gone");
-        backend.banUser("sb-gone-banned", "room", "sb-gone", "1h", "old quarrel", "");
-        backend.muteUser("sb-gone", "sb-gone-muted", "1h", "old noise", "");
-        backend.createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
-        backend.banUser("sb-gone-banned", "channel", "sb-gone-chan", "1h", "old quarrel", "");
+        RoomSetup.staticRoom(single.node(), "sb-gone", "Gone");
+        single.backend().banUser("sb-gone-banned", "room", "sb-gone", "1h", "old quarrel", "");
+        single.backend().muteUser("sb-gone", "sb-gone-muted", "1h", "old noise", "");
+        single.backend().createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
+        single.backend().banUser("sb-gone-banned", "channel", "sb-gone-chan", "1h", "old quarrel", "");
 
-        backend.removeRoom("sb-gone");
-        backend.removeChannel("sb-gone-chan");
-        RoomSetup.staticRoom(node, "sb-gone", "Made again");
-        backend.createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
-        RoomSetup.room(node, "sb-gone-c1", "sb-gone-chan", "In the new channel", Directory.RoomKind.STATIC, 0, Set.of(), true);
+        single.backend().removeRoom("sb-gone");
+        single.backend().removeChannel("sb-gone-chan");
+        RoomSetup.staticRoom(single.node(), "sb-gone", "Made again");
+        single.backend().createChannel("sb-gone-chan", "", 0, List.of(), Map.of());
+        RoomSetup.room(single.node(), "sb-gone-c1", "sb-gone-chan", "In the new channel", Directory.RoomKind.STATIC, 0, Set.of(),
+                true);
 
-        assertThat(backend.bans("room", "sb-gone")).isEmpty();
-        assertThat(backend.bans("channel", "sb-gone-chan")).isEmpty();
-        assertThat(backend.mutes("sb-gone")).isEmpty();
-        User once = in("sb-gone-c1", in("sb-gone", user(node, "sb-gone-banned")));
-        User muted = in("sb-gone", user(node, "sb-gone-muted"));
+        assertThat(single.backend().bans("room", "sb-gone")).isEmpty();
+        assertThat(single.backend().bans("channel", "sb-gone-chan")).isEmpty();
+        assertThat(single.backend().mutes("sb-gone")).isEmpty();
+        ChatUser once = in("sb-gone-c1", in("sb-gone", user(single.node(), "sb-gone-banned")));
+        ChatUser muted = in("sb-gone", user(single.node(), "sb-gone-muted"));
         muted.client().send("sb-gone", "heard now").join();
         assertThat(members(once, "sb-gone")).contains("sb-gone-banned", "sb-gone-muted");
     }
 
     @Test
     void bansAndMutesRunOutOnTheirOwn() throws Exception {
-        User op = operator(node, "sb-expiry-op");
-        User target = in("sb-expiry", user(node, "sb-expiring"));
+        ChatUser op = operator(single.node(), "sb-expiry-op");
+        ChatUser target = in("sb-expiry", user(single.node(), "sb-expiring"));
         op.client().ban("sb-expiring", "room", "sb-expiry", "2s", null).join();
         awaitEvent(target, "banned", "sb-expiring");
         assertThat(refusal(target.client().join("sb-expiry")).name()).isEqualTo("BANNED");
@@ -261,12 +224,12 @@ class SanctionsTest {
 
     @Test
     void aMutedUserStaysButCannotSendWhisperOrSendViaAnotherRoomWhileOthersCan() throws Exception {
-        RoomSetup.staticRoom(node, "sm-hall", "Mute hall");
-        RoomSetup.staticRoom(node, "sm-side", "Mute side");
-        RoomSetup.grantRoomRole(node, "sm-hall", "sm-mod", "moderator");
-        User moderator = in("sm-hall", user(node, "sm-mod"));
-        User muted = in("sm-side", in("sm-hall", user(node, "sm-muted")));
-        User other = in("sm-hall", user(node, "sm-other"));
+        RoomSetup.staticRoom(single.node(), "sm-hall", "Mute hall");
+        RoomSetup.staticRoom(single.node(), "sm-side", "Mute side");
+        RoomSetup.grantRoomRole(single.node(), "sm-hall", "sm-mod", "moderator");
+        ChatUser moderator = in("sm-hall", user(single.node(), "sm-mod"));
+        ChatUser muted = in("sm-side", in("sm-hall", user(single.node(), "sm-muted")));
+        ChatUser other = in("sm-hall", user(single.node(), "sm-other"));
 
         long before = System.currentTimeMillis();
         JsonNode reply = moderator.client().mute("sm-hall", "sm-muted", "10m", "calm down").join();
@@ -309,11 +272,11 @@ class SanctionsTest {
 
     @Test
     void whoMayIsTheKickRuleAndOperatorsAreSparedFromOthers() throws Exception {
-        RoomSetup.staticRoom(node, "sw-room", "Who may");
-        RoomSetup.grantRoomRole(node, "sw-room", "sw-owner", "owner");
-        User owner = in("sw-room", user(node, "sw-owner"));
-        User stranger = in("sw-room", user(node, "sw-stranger"));
-        User op = in("sw-room", operator(node, "sw-op"));
+        RoomSetup.staticRoom(single.node(), "sw-room", "Who may");
+        RoomSetup.grantRoomRole(single.node(), "sw-room", "sw-owner", "owner");
+        ChatUser owner = in("sw-room", user(single.node(), "sw-owner"));
+        ChatUser stranger = in("sw-room", user(single.node(), "sw-stranger"));
+        ChatUser op = in("sw-room", operator(single.node(), "sw-op"));
         String needs = "needs to be an owner or moderator of the room or an owner or admin of its channel";
 
         assertThat(refusal(stranger.client().ban("sw-owner", "room", "sw-room", null, null)).getMessage())
@@ -330,7 +293,7 @@ class SanctionsTest {
         assertThat(refusal(owner.client().mute("sw-room", "sw-op", null, null)).getMessage())
                 .isEqualTo("not allowed to mute 'sw-op': an operator, whom only operators may mute");
         assertThat(members(owner, "sw-room")).contains("sw-op");
-        User otherOp = operator(node, "sw-op2");
+        ChatUser otherOp = operator(single.node(), "sw-op2");
         assertThat(otherOp.client().ban("sw-op", "room", "sw-room", "1m", null).join().get("sessions").asInt()).isEqualTo(1);
 
         DinoException badDuration = refusal(owner.client().ban("sw-stranger", "room", "sw-room", "5 minutes", null));

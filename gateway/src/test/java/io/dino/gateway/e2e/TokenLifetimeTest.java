@@ -10,9 +10,8 @@ import io.dino.client.EventRecorder;
 import io.dino.gateway.TestNode;
 import io.dino.gateway.auth.AuthSettings;
 import io.dino.gateway.auth.TokenMinter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,33 +35,21 @@ import static org.awaitility.Awaitility.await;
  */
 class TokenLifetimeTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(Map.of("dino.auth.expiry-warning", "PT2S", "dino.auth.clock-skew", "PT0S"));
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withSettings(Map.of("dino.auth.expiry-warning", "PT2S", "dino.auth.clock-skew", "PT0S"));
 
     static String mint(DinoBackendClient backend, String user, Duration ttl) {
         return backend.mintToken(user, List.of(), Map.of(), ttl).getToken();
     }
 
     private static DinoClient connect(String token, EventRecorder events) {
-        return DinoClient.builder(node.wsUri()).onEvent(events).connect(token).join();
+        return DinoClient.builder(single.node().wsUri()).onEvent(events).connect(token).join();
     }
 
     @Test
     void aSessionIsWarnedBeforeItsTokenExpiresAndClosedWithTokenExpiredAtExpiry() throws Exception {
         EventRecorder events = new EventRecorder();
-        DinoClient client = connect(mint(backend, "tl-short", Duration.ofSeconds(3)), events);
+        DinoClient client = connect(mint(single.backend(), "tl-short", Duration.ofSeconds(3)), events);
         long expiresAt = client.connectResult().get("expiresAt").asLong();
 
         JsonNode expiring = events.await("expiring", TIMEOUT);
@@ -86,9 +73,9 @@ class TokenLifetimeTest {
     @Test
     void aRefreshKeepsTheSessionPastItsFirstTokensExpiryWithTheNewTokensClaims() throws Exception {
         EventRecorder events = new EventRecorder();
-        DinoClient client = connect(mint(backend, "tl-refresh", Duration.ofSeconds(3)), events);
+        DinoClient client = connect(mint(single.backend(), "tl-refresh", Duration.ofSeconds(3)), events);
         long firstExpiry = client.connectResult().get("expiresAt").asLong();
-        MintTokenResponse longer = backend.mintToken("tl-refresh", List.of("globalmod"), Map.of(), Duration.ofHours(1));
+        MintTokenResponse longer = single.backend().mintToken("tl-refresh", List.of("globalmod"), Map.of(), Duration.ofHours(1));
 
         JsonNode reply = client.refresh(longer.getToken()).join();
         assertThat(reply.toString()).isEqualTo("{\"expiresAt\":" + longer.getExpiresAtMs() + "}");
@@ -99,16 +86,16 @@ class TokenLifetimeTest {
         assertThat(client.isOpen()).isTrue();
         assertThat(events.events("disconnect")).isEmpty();
         // the new token's roles apply: globalmod is an operator, who may kick in a room nobody granted anything in
-        RoomSetup.staticRoom(node, "tl-room", "Token room");
+        RoomSetup.staticRoom(single.node(), "tl-room", "Token room");
         assertThat(client.kick("tl-room", "tl-nobody", null).join().get("sessions").asInt()).isZero();
     }
 
     @Test
     void aRefreshWithAnotherUsersOrABadTokenIsRefusedAndTheSessionStays() {
         EventRecorder events = new EventRecorder();
-        DinoClient client = connect(node.token("tl-own"), events);
+        DinoClient client = connect(single.node().token("tl-own"), events);
 
-        DinoException other = refusal(client.refresh(node.token("tl-other")));
+        DinoException other = refusal(client.refresh(single.node().token("tl-other")));
         assertThat(other.name()).isEqualTo("NOT_ALLOWED");
         assertThat(other.getMessage()).isEqualTo("the token is for another user: a session keeps its user");
         DinoException bad = refusal(client.refresh("not-a-token"));
@@ -127,7 +114,7 @@ class TokenLifetimeTest {
     @Test
     void aRefreshWithATokenThatExpiresNoLaterIsNotWarnedAgainAndTheSessionEndsAtItsExpiry() throws Exception {
         EventRecorder events = new EventRecorder();
-        String token = mint(backend, "tl-same", Duration.ofSeconds(3));
+        String token = mint(single.backend(), "tl-same", Duration.ofSeconds(3));
         DinoClient client = connect(token, events);
         events.await("expiring", TIMEOUT);
         // a client that answers every warning with the token it has must not start a warn-refresh loop
@@ -140,7 +127,7 @@ class TokenLifetimeTest {
     @Test
     void aTokenWithLessThanTheWarningLeftIsWarnedRightAfterTheConnectReply() throws Exception {
         EventRecorder events = new EventRecorder();
-        DinoClient client = connect(mint(backend, "tl-now", Duration.ofSeconds(1)), events);
+        DinoClient client = connect(mint(single.backend(), "tl-now", Duration.ofSeconds(1)), events);
         JsonNode expiring = events.await("expiring", TIMEOUT);
         assertThat(expiring.get("expiresAt").asLong()).isEqualTo(client.connectResult().get("expiresAt").asLong());
         assertThat(expiring.get("in").asLong()).isLessThanOrEqualTo(1_000L);
@@ -148,9 +135,9 @@ class TokenLifetimeTest {
 
     @Test
     void refreshBeforeConnectIsNotAuthenticated() {
-        DinoClient raw = node.rawClient(new EventRecorder());
+        DinoClient raw = single.node().rawClient(new EventRecorder());
         CompletionException failed = catchThrowableOfType(CompletionException.class,
-                () -> raw.refresh(node.token("tl-raw")).join());
+                () -> raw.refresh(single.node().token("tl-raw")).join());
         assertThat(((DinoException) failed.getCause()).name()).isEqualTo("NOT_AUTHENTICATED");
     }
 }

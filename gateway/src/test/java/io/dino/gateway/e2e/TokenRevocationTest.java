@@ -8,12 +8,10 @@ import io.dino.client.CloseStatus;
 import io.dino.client.DinoClient;
 import io.dino.client.DinoException;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,44 +30,32 @@ import static org.awaitility.Awaitility.await;
 /** Tokens.RevokeTokens and ListRevocations through real sockets (memory engine): by user and by token id. */
 class TokenRevocationTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     private static DinoClient connect(String token, EventRecorder events) {
-        return DinoClient.builder(node.wsUri()).onEvent(events).connect(token).join();
+        return DinoClient.builder(single.node().wsUri()).onEvent(events).connect(token).join();
     }
 
     @Test
     void revokingByUserClosesTheUsersSessionsAndRefusesOlderTokensWhileANewerOneWorks() throws Exception {
-        String old = TokenLifetimeTest.mint(backend, "tr-user", Duration.ofHours(1));
+        String old = TokenLifetimeTest.mint(single.backend(), "tr-user", Duration.ofHours(1));
         EventRecorder first = new EventRecorder();
         DinoClient one = connect(old, first);
         EventRecorder second = new EventRecorder();
-        DinoClient two = connect(node.token("tr-user"), second);
+        DinoClient two = connect(single.node().token("tr-user"), second);
         EventRecorder bystanderEvents = new EventRecorder();
-        DinoClient bystander = connect(node.token("tr-bystander"), bystanderEvents);
+        DinoClient bystander = connect(single.node().token("tr-bystander"), bystanderEvents);
 
         long before = System.currentTimeMillis();
-        assertThat(backend.revokeTokens("tr-user", null, null)).isEqualTo(2);
+        assertThat(single.backend().revokeTokens("tr-user", null, null)).isEqualTo(2);
         long after = System.currentTimeMillis();
         assertRevoked(one, first);
         assertRevoked(two, second);
         assertThat(bystander.ping().join()).isNotNull();
-        assertConnectRevoked(node.wsUri(), old);
+        assertConnectRevoked(single.node().wsUri(), old);
 
-        List<Revocation> listed = backend.listRevocations("tr-user");
+        List<Revocation> listed = single.backend().listRevocations("tr-user");
         assertThat(listed).hasSize(1);
         assertThat(listed.getFirst().getTokenId()).isEmpty();
         assertThat(listed.getFirst().getIssuedBeforeMs()).isBetween(before, after);
@@ -80,7 +66,7 @@ class TokenRevocationTest {
         long revokedSecond = after / 1000;
         await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() / 1000 > revokedSecond);
         EventRecorder fresh = new EventRecorder();
-        DinoClient renewed = connect(node.token("tr-user"), fresh);
+        DinoClient renewed = connect(single.node().token("tr-user"), fresh);
         assertThat(renewed.ping().join()).isNotNull();
         // and an old token cannot be used to refresh either
         DinoException refused = refusal(renewed.refresh(old));
@@ -90,22 +76,23 @@ class TokenRevocationTest {
 
     @Test
     void revokingOneTokenByIdClosesOnlyItsSessionsUntilItExpires() throws Exception {
-        MintTokenResponse revoked = backend.mintToken("tr-id", List.of(), Map.of(), Duration.ofHours(1));
-        MintTokenResponse kept = backend.mintToken("tr-id", List.of(), Map.of(), Duration.ofHours(1));
+        MintTokenResponse revoked = single.backend().mintToken("tr-id", List.of(), Map.of(), Duration.ofHours(1));
+        MintTokenResponse kept = single.backend().mintToken("tr-id", List.of(), Map.of(), Duration.ofHours(1));
         assertThat(revoked.getTokenId()).isNotEmpty().isNotEqualTo(kept.getTokenId());
         EventRecorder revokedEvents = new EventRecorder();
         DinoClient gone = connect(revoked.getToken(), revokedEvents);
         EventRecorder keptEvents = new EventRecorder();
         DinoClient stays = connect(kept.getToken(), keptEvents);
 
-        assertThat(backend.revokeTokens("tr-id", revoked.getTokenId(), Instant.ofEpochMilli(revoked.getExpiresAtMs()))).isEqualTo(1);
+        assertThat(single.backend().revokeTokens("tr-id", revoked.getTokenId(), Instant.ofEpochMilli(revoked.getExpiresAtMs())))
+                .isEqualTo(1);
         assertRevoked(gone, revokedEvents);
         assertThat(stays.ping().join()).isNotNull();
         assertThat(keptEvents.events("disconnect")).isEmpty();
-        assertConnectRevoked(node.wsUri(), revoked.getToken());
+        assertConnectRevoked(single.node().wsUri(), revoked.getToken());
         connect(kept.getToken(), new EventRecorder()).ping().join();
 
-        List<Revocation> listed = backend.listRevocations("tr-id");
+        List<Revocation> listed = single.backend().listRevocations("tr-id");
         assertThat(listed).hasSize(1);
         assertThat(listed.getFirst().getTokenId()).isEqualTo(revoked.getTokenId());
         assertThat(listed.getFirst().getUntilMs()).isEqualTo(revoked.getExpiresAtMs());
@@ -117,26 +104,27 @@ class TokenRevocationTest {
 
     @Test
     void revokeTokensNeedsAnApiKeyAndAValidUser() {
-        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey("wrong").build()) {
+        try (DinoBackendClient keyless = DinoBackendClient.builder("127.0.0.1", single.node().grpcPort()).apiKey("wrong").build()) {
             StatusRuntimeException unauthenticated = catchThrowableOfType(StatusRuntimeException.class,
                     () -> keyless.revokeTokens("tr-x", null, null));
             assertThat(unauthenticated.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         }
-        StatusRuntimeException invalid = catchThrowableOfType(StatusRuntimeException.class, () -> backend.revokeTokens("", null, null));
+        StatusRuntimeException invalid = catchThrowableOfType(StatusRuntimeException.class,
+                () -> single.backend().revokeTokens("", null, null));
         assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         StatusRuntimeException badId = catchThrowableOfType(StatusRuntimeException.class,
-                () -> backend.revokeTokens("tr-x", "has space", null));
+                () -> single.backend().revokeTokens("tr-x", "has space", null));
         assertThat(badId.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         // tokens that have expired already: nothing to keep, nothing closed
-        assertThat(backend.revokeTokens("tr-x", null, Instant.now().minusSeconds(5))).isZero();
-        assertThat(backend.listRevocations("tr-x")).isEmpty();
+        assertThat(single.backend().revokeTokens("tr-x", null, Instant.now().minusSeconds(5))).isZero();
+        assertThat(single.backend().listRevocations("tr-x")).isEmpty();
     }
 
     @Test
     void aConnectWhoseTokenIsRevokedDoesNotLeaveTheUserOnline() throws Exception {
-        String token = node.token("tr-ghost");
-        backend.revokeTokens("tr-ghost", null, null);
-        assertConnectRevoked(node.wsUri(), token);
-        await().atMost(TIMEOUT).until(() -> !backend.onlineUsers().contains("tr-ghost"));
+        String token = single.node().token("tr-ghost");
+        single.backend().revokeTokens("tr-ghost", null, null);
+        assertConnectRevoked(single.node().wsUri(), token);
+        await().atMost(TIMEOUT).until(() -> !single.backend().onlineUsers().contains("tr-ghost"));
     }
 }

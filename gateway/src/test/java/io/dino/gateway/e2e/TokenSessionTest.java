@@ -1,13 +1,10 @@
 package io.dino.gateway.e2e;
 
-import io.dino.api.client.DinoBackendClient;
 import io.dino.client.DinoException;
 import io.dino.client.DinoSession;
 import io.dino.client.EventRecorder;
-import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,28 +23,16 @@ import static org.awaitility.Awaitility.await;
  */
 class TokenSessionTest {
 
-    private static TestNode node;
-    private static DinoBackendClient backend;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(Map.of("dino.auth.expiry-warning", "PT2S", "dino.auth.clock-skew", "PT0S"));
-        backend = DinoBackendClient.builder("127.0.0.1", node.grpcPort()).apiKey(TestNode.API_KEY).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        backend.close();
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withSettings(Map.of("dino.auth.expiry-warning", "PT2S", "dino.auth.clock-skew", "PT0S"));
 
     @Test
     void anExpiringTokenIsRefreshedFromTheSupplierAndTheConnectionOutlivesIt() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         // the first token lives 3s (warned at once or within a second), the ones after it an hour
         EventRecorder events = new EventRecorder();
-        DinoSession session = DinoSession.builder(List.of(node.wsUri()), () -> TokenLifetimeTest.mint(backend, "ts-user",
-                asked.getAndIncrement() == 0 ? Duration.ofSeconds(3) : Duration.ofHours(1))).onEvent(events).build();
+        DinoSession session = DinoSession.builder(List.of(single.node().wsUri()), () -> TokenLifetimeTest.mint(single.backend(),
+                "ts-user", asked.getAndIncrement() == 0 ? Duration.ofSeconds(3) : Duration.ofHours(1))).onEvent(events).build();
         try {
             session.start().join();
             long firstExpiry = session.connection().orElseThrow().connectResult().get("expiresAt").asLong();
@@ -66,10 +51,10 @@ class TokenSessionTest {
 
     @Test
     void aRevokedTokenEndsTheSessionForGood() {
-        DinoSession session = DinoSession.builder(List.of(node.wsUri()), () -> node.token("ts-revoked")).build();
+        DinoSession session = DinoSession.builder(List.of(single.node().wsUri()), () -> single.node().token("ts-revoked")).build();
         try {
             session.start().join();
-            assertThat(backend.revokeTokens("ts-revoked", null, null)).isEqualTo(1);
+            assertThat(single.backend().revokeTokens("ts-revoked", null, null)).isEqualTo(1);
             CompletionException ended = catchThrowableOfType(CompletionException.class, () -> session.closeFuture().join());
             assertThat(ended.getCause()).isInstanceOfSatisfying(DinoException.class,
                     e -> assertThat(e.name()).isEqualTo("TOKEN_REVOKED"));

@@ -4,9 +4,8 @@ import io.dino.client.DinoSession;
 import io.dino.client.EventRecorder;
 import io.dino.client.LogId;
 import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -19,20 +18,12 @@ import static org.awaitility.Awaitility.await;
 /** The Java {@link DinoSession} stops following a room its user was kicked from, and only then (memory engine). */
 class KickSessionTest {
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     @Test
     void aSessionStopsFollowingARoomItsUserWasKickedFromButNotOneWhereAnotherUserWas() throws Exception {
+        TestNode node = single.node();
         EventRecorder events = new EventRecorder();
         DinoSession session = DinoSession.builder(List.of(node.wsUri()), () -> node.token("ks-kid", Set.of(), Map.of()))
                 .onEvent(events).build();

@@ -5,9 +5,8 @@ import io.dino.client.DinoSession;
 import io.dino.client.EventRecorder;
 import io.dino.client.LogId;
 import io.dino.gateway.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -26,20 +25,12 @@ import static org.awaitility.Awaitility.await;
  */
 class SanctionsSessionTest {
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final OneNode single = OneNode.withDefaults();
 
     @Test
     void aSessionStopsFollowingARoomItsUserWasBannedFromAndClosesForGoodOnAGlobalBan() throws Exception {
+        TestNode node = single.node();
         EventRecorder events = new EventRecorder();
         DinoSession session = DinoSession.builder(List.of(node.wsUri()), () -> node.token("ss-user", Set.of(), Map.of()))
                 .onEvent(events).build();

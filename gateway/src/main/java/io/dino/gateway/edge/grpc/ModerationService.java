@@ -131,12 +131,7 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
     @Override
     public void banUser(BanUserRequest request, StreamObserver<BanUserResponse> response) {
         responses.respond(response, () -> {
-            Target target = switch (request.getScopeCase()) {
-                case ROOM -> Target.room(request.getRoom());
-                case CHANNEL -> Target.channel(request.getChannel());
-                case GLOBAL -> Target.GLOBAL;
-                case SCOPE_NOT_SET -> throw noScope();
-            };
+            Target target = sanctionTarget(request.getScopeCase().name(), request.getRoom(), request.getChannel());
             SanctionOperations.BanResult banned = sanctions.banUser(request.getUser(), target, request.getDuration(),
                     request.getReason(), request.getBy());
             return BanUserResponse.newBuilder().setUntilMs(banned.until()).setSessionsRemoved(banned.sessions()).build();
@@ -146,12 +141,7 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
     @Override
     public void unbanUser(UnbanUserRequest request, StreamObserver<UnbanUserResponse> response) {
         responses.respond(response, () -> {
-            Target target = switch (request.getScopeCase()) {
-                case ROOM -> Target.room(request.getRoom());
-                case CHANNEL -> Target.channel(request.getChannel());
-                case GLOBAL -> Target.GLOBAL;
-                case SCOPE_NOT_SET -> throw noScope();
-            };
+            Target target = sanctionTarget(request.getScopeCase().name(), request.getRoom(), request.getChannel());
             return UnbanUserResponse.newBuilder()
                     .setRemoved(sanctions.unbanUser(request.getUser(), target, request.getBy())).build();
         });
@@ -162,11 +152,10 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
         responses.respond(response, () -> {
             ListBansResponse.Builder result = ListBansResponse.newBuilder();
             var bans = switch (request.getScopeCase()) {
-                case ROOM -> sanctions.listBans(Optional.of(Target.room(request.getRoom())), Optional.empty());
-                case CHANNEL -> sanctions.listBans(Optional.of(Target.channel(request.getChannel())), Optional.empty());
-                case GLOBAL -> sanctions.listBans(Optional.of(Target.GLOBAL), Optional.empty());
                 case USER -> sanctions.listBans(Optional.empty(), Optional.of(request.getUser()));
                 case SCOPE_NOT_SET -> throw new DinoException(ErrorCode.INVALID_VALUE, "name a room, a channel, global or a user");
+                default -> sanctions.listBans(Optional.of(sanctionTarget(request.getScopeCase().name(), request.getRoom(),
+                        request.getChannel())), Optional.empty());
             };
             for (Sanction ban : bans) {
                 result.addBans(Ban.newBuilder().setUser(ban.user()).setScope(ban.target().scopeName())
@@ -201,6 +190,16 @@ public final class ModerationService extends ModerationGrpc.ModerationImplBase {
             }
             return result.build();
         });
+    }
+
+    /** The target a request's {@code scope} oneof names: each message has its own generated enum, of the same names. */
+    private static Target sanctionTarget(String scope, String room, String channel) {
+        return switch (scope) {
+            case "ROOM" -> Target.room(room);
+            case "CHANNEL" -> Target.channel(channel);
+            case "GLOBAL" -> Target.GLOBAL;
+            default -> throw noScope();
+        };
     }
 
     private static DinoException noScope() {

@@ -1,19 +1,16 @@
 package io.dino.gateway.engine.redis;
 
-import io.dino.gateway.cluster.RedisServer;
 import io.dino.gateway.engine.EventLog;
 import io.dino.gateway.events.DomainEvent;
 import io.dino.gateway.events.EventType;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,24 +33,12 @@ class EventsConsumerGroupsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger KEYS = new AtomicInteger();
-    private static RedisServer redis;
-    private static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        client = RedisClient.create(redis.uri());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisEngines store = RedisEngines.onServer("groups");
 
     private static RedisEventLog log(String key) {
-        return new RedisEventLog(key, 1_000_000, 10_000, Duration.ofSeconds(2), Connection.standalone(client.connect()),
-                () -> Connection.standalone(client.connect()), count -> {
+        return new RedisEventLog(key, 1_000_000, 10_000, Duration.ofSeconds(2), Connection.standalone(store.client().connect()),
+                () -> Connection.standalone(store.client().connect()), count -> {
                 });
     }
 
@@ -82,7 +67,7 @@ class EventsConsumerGroupsTest {
     @Test
     void eachGroupSeesEveryEventOnceSharedByItsConsumersAndARestartedConsumerGetsItsUnacknowledgedEventsBack() {
         String key = "events-groups-" + KEYS.incrementAndGet();
-        RedisCommands<String, String> backend = client.connect().sync();
+        RedisCommands<String, String> backend = store.client().connect().sync();
         // XGROUP CREATE key billing $ MKSTREAM, and a second group: both before the first event
         backend.xgroupCreate(XReadArgs.StreamOffset.latest(key), "billing", XGroupCreateArgs.Builder.mkstream());
         backend.xgroupCreate(XReadArgs.StreamOffset.latest(key), "analytics", XGroupCreateArgs.Builder.mkstream());
@@ -144,7 +129,7 @@ class EventsConsumerGroupsTest {
     @Test
     void anotherConsumerClaimsTheEventsOfAConsumerThatNeverComesBack() {
         String key = "events-claim-" + KEYS.incrementAndGet();
-        RedisCommands<String, String> backend = client.connect().sync();
+        RedisCommands<String, String> backend = store.client().connect().sync();
         backend.xgroupCreate(XReadArgs.StreamOffset.latest(key), "billing", XGroupCreateArgs.Builder.mkstream());
         try (RedisEventLog log = log(key)) {
             for (int n = 1; n <= 20; n++) {

@@ -144,6 +144,14 @@ final class RedisEngines implements BeforeAllCallback, AfterAllCallback, AfterEa
         engine.close();
     }
 
+    /** A lettuce client of the redis-server, for tests of parts below the engine (not on a cluster). */
+    RedisClient client() {
+        if (client == null) {
+            throw new IllegalStateException("the client is for the single-server fixture");
+        }
+        return client;
+    }
+
     /** Commands straight to the redis-server, to look at keys (not on a cluster). */
     RedisCommands<String, String> direct() {
         if (direct == null) {

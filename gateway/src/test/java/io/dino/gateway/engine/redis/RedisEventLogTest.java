@@ -1,12 +1,9 @@
 package io.dino.gateway.engine.redis;
 
-import io.dino.gateway.cluster.RedisServer;
 import io.dino.gateway.engine.EventLog;
 import io.dino.gateway.engine.EventLogContract;
-import io.lettuce.core.RedisClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,20 +16,8 @@ import static org.awaitility.Awaitility.await;
 class RedisEventLogTest extends EventLogContract {
 
     private static final AtomicInteger KEYS = new AtomicInteger();
-    private static RedisServer redis;
-    private static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        client = RedisClient.create(redis.uri());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisEngines redis = RedisEngines.onServer("events");
 
     @Override
     protected EventLog newLog(long maxLength) {
@@ -40,8 +25,9 @@ class RedisEventLogTest extends EventLogContract {
     }
 
     private static RedisEventLog log(String key, long maxLength, AtomicInteger lost) {
-        return new RedisEventLog(key, maxLength, 10_000, Duration.ofSeconds(2), Connection.standalone(client.connect()),
-                () -> Connection.standalone(client.connect()), lost::addAndGet);
+        return new RedisEventLog(key, maxLength, 10_000, Duration.ofSeconds(2),
+                Connection.standalone(redis.client().connect()), () -> Connection.standalone(redis.client().connect()),
+                lost::addAndGet);
     }
 
     @Test
@@ -49,7 +35,7 @@ class RedisEventLogTest extends EventLogContract {
         String key = "events-format-" + KEYS.incrementAndGet();
         try (RedisEventLog log = log(key, 100, new AtomicInteger())) {
             log.append("node-a", event("lobby", 7));
-            var direct = client.connect().sync();
+            var direct = redis.direct();
             await().atMost(TIMEOUT).until(() -> direct.xlen(key) == 1);
             Map<String, String> fields = direct.xrange(key, io.lettuce.core.Range.create("-", "+")).getFirst().getBody();
             assertThat(fields).containsOnlyKeys("type", "room", "event");
@@ -64,7 +50,7 @@ class RedisEventLogTest extends EventLogContract {
         String key = "events-down-" + KEYS.incrementAndGet();
         AtomicInteger lost = new AtomicInteger();
         try (RedisEventLog log = log(key, 100, lost)) {
-            var direct = client.connect().sync();
+            var direct = redis.direct();
             direct.set(key, "not a stream");  // every XADD to the key now fails (WRONGTYPE)
             long started = System.nanoTime();
             for (int n = 0; n < 100; n++) {

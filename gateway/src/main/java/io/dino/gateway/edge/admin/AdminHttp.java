@@ -13,8 +13,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * How the admin API speaks HTTP: JSON replies, and every error as its Dino error code, name and message
@@ -82,26 +80,7 @@ final class AdminHttp {
 
     /** The request's body: one JSON object of at most {@value #MAX_BODY_BYTES} bytes. */
     JsonNode body(ServerRequest req) {
-        byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body could not be read");
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new DinoException(ErrorCode.FRAME_TOO_LARGE, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        JsonNode request;
-        try {
-            request = mapper.readTree(body);
-        } catch (IOException e) {
-            throw new DinoException(ErrorCode.MALFORMED_FRAME, e instanceof JsonProcessingException json
-                    ? JsonBodies.problem("the request body", json) : "the request body is not JSON");
-        }
-        if (request == null || !request.isObject()) {
-            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body must be a JSON object");
-        }
-        return request;
+        return JsonBodies.objectBody(mapper, req.content().inputStream(), MAX_BODY_BYTES, "a JSON object");
     }
 
     /** A required string field. */

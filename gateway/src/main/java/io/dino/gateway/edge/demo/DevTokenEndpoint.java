@@ -18,7 +18,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +74,8 @@ final class DevTokenEndpoint implements Handler {
             return;
         }
         try {
-            JsonNode request = parse(req);
+            JsonNode request = JsonBodies.objectBody(mapper, req.content().inputStream(), MAX_BODY_BYTES,
+                    "a JSON object such as {\"user\": \"alice\"}");
             String user = user(request.get("user"));
             Duration ttl = ttl(request.get("ttl"));
             TokenMinter.MintedToken minted = minter.mint(user, Set.of(), Map.of(), ttl);
@@ -90,26 +90,6 @@ final class DevTokenEndpoint implements Handler {
             error(res, Status.BAD_REQUEST_400, new DinoException(ErrorCode.MALFORMED_FRAME,
                     "the request body could not be read"));
         }
-    }
-
-    private JsonNode parse(ServerRequest req) throws IOException {
-        byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new DinoException(ErrorCode.FRAME_TOO_LARGE, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        JsonNode request;
-        try {
-            request = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new DinoException(ErrorCode.MALFORMED_FRAME, JsonBodies.problem("the request body", e));
-        }
-        if (request == null || !request.isObject()) {
-            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body must be a JSON object such as {\"user\": \"alice\"}");
-        }
-        return request;
     }
 
     private static String user(JsonNode user) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.dino.gateway.core.DinoException;
 import io.dino.gateway.core.ErrorCode;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 /**
  * Message bodies as both edges accept them: any JSON value except null, a blank string, or an empty
  * object or array (those are "empty messages"). Numbers keep the sender's text (see {@link ExactNumbers}).
@@ -47,6 +50,34 @@ public final class JsonBodies {
             throw new DinoException(ErrorCode.INVALID_VALUE, problem("body_json", e));
         }
         return toJson(parsed);
+    }
+
+    /**
+     * An HTTP request's body that must be one JSON object of at most {@code maxBytes} bytes; refused with
+     * FRAME_TOO_LARGE or MALFORMED_FRAME ("the request body must be {@code expected}") otherwise.
+     */
+    public static JsonNode objectBody(ObjectMapper mapper, InputStream in, int maxBytes, String expected) {
+        byte[] body;
+        try (in) {
+            body = in.readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body could not be read");
+        }
+        if (body.length > maxBytes) {
+            throw new DinoException(ErrorCode.FRAME_TOO_LARGE, "the request body is larger than " + maxBytes + " bytes");
+        }
+        JsonNode request;
+        try {
+            request = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new DinoException(ErrorCode.MALFORMED_FRAME, problem("the request body", e));
+        } catch (IOException e) {
+            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body is not JSON");
+        }
+        if (request == null || !request.isObject()) {
+            throw new DinoException(ErrorCode.MALFORMED_FRAME, "the request body must be " + expected);
+        }
+        return request;
     }
 
     /**
